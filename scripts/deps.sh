@@ -1,0 +1,168 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Install what building, running and testing scx_flash needs on a Debian
+# (or Debian-like) host, without upgrading its base system.
+#
+# Debian trixie and trixie-backports are added at pin priority 100, so apt
+# never prefers them on its own; every package taken from them is named
+# with its release below.  Idempotent: a second run only checks.
+#
+# Usage: scripts/deps.sh [--check]
+#   --check   exit 0 if everything is already present, 1 otherwise;
+#             installs nothing and needs no root.
+#
+# Environment:
+#   SCX_CACHE   where the kernel tree is unpacked (default: .cache)
+
+set -eu
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+cache=${SCX_CACHE:-$top/.cache}
+sources=/etc/apt/sources.list.d/scx-flash-trixie.list
+prefs=/etc/apt/preferences.d/scx-flash-trixie
+mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
+
+# Packages from the host's own release (bookworm on the reference machine).
+base_pkgs="clang-19 llvm-19 lld-19 libelf-dev zlib1g-dev libzstd-dev
+	libcap-dev binutils-dev pkg-config make gcc sparse git perl python3
+	xz-utils zstd qemu-system-x86 udev rt-tests stress-ng busybox-static
+	kmod file bc gnuplot-nox python3-docutils"
+
+msg() { printf 'deps: %s\n' "$*" >&2; }
+die() { msg "error: $*"; exit 1; }
+
+# The newest trixie-backports kernel, found through linux-image-amd64's
+# dependencies so a new backport is picked up without editing this file.
+vm_kernel_version() {
+	apt-cache depends linux-image-amd64/trixie-backports 2>/dev/null |
+		sed -n 's/.*Depends: linux-image-\([0-9].*-amd64\)$/\1/p;
+			s/.*Depends: linux-binary-\([0-9].*-amd64\)$/\1/p' |
+		head -n 1
+}
+
+kernel_tree_ready() {
+	[ -f "$cache/linux/Makefile" ] &&
+		[ -d "$cache/linux/tools/sched_ext" ]
+}
+
+vm_kernel_ready() {
+	local v
+	for v in /usr/lib/modules/*/vmlinuz; do
+		[ -f "$v" ] || continue
+		v=${v%/vmlinuz}; v=${v##*/}
+		grep -q '^CONFIG_SCHED_CLASS_EXT=y' "/boot/config-$v" \
+			2>/dev/null && return 0
+	done
+	return 1
+}
+
+tools_ready() {
+	local t
+	for t in clang-19 llvm-strip-19 vng qemu-system-x86_64 \
+		 /usr/lib/systemd/systemd-udevd hackbench cyclictest \
+		 stress-ng sparse pkg-config busybox; do
+		command -v "$t" >/dev/null 2>&1 || [ -x "$t" ] || return 1
+	done
+	pkg-config --exists libelf zlib
+}
+
+all_ready() {
+	tools_ready && kernel_tree_ready && vm_kernel_ready
+}
+
+add_trixie_sources() {
+	if [ ! -f "$sources" ]; then
+		msg "adding trixie and trixie-backports at pin priority 100"
+		cat > "$sources" <<-EOT
+		# Added by scx_flash scripts/deps.sh: pinned low, see $prefs
+		deb $mirror trixie main
+		deb $mirror trixie-backports main
+		EOT
+	fi
+	cat > "$prefs" <<-EOT
+	# Added by scx_flash scripts/deps.sh: never upgrade the base system
+	# from these releases; packages are taken from them only by name.
+	Package: *
+	Pin: release n=trixie
+	Pin-Priority: 100
+
+	Package: *
+	Pin: release n=trixie-backports
+	Pin-Priority: 100
+	EOT
+}
+
+apt_install() {
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+		-o Dpkg::Use-Pty=0 --no-install-recommends "$@"
+}
+
+install_packages() {
+	local kver src
+
+	msg "updating package lists"
+	apt-get update -q >/dev/null || die "apt-get update failed"
+
+	msg "installing the toolchain and VM tools from the base release"
+	# shellcheck disable=SC2086
+	apt_install $base_pkgs
+
+	msg "installing virtme-ng from trixie"
+	apt_install virtme-ng/trixie
+
+	kver=$(vm_kernel_version)
+	[ -n "$kver" ] || die "no linux-image-amd64 in trixie-backports"
+	src=linux-source-$(echo "$kver" | cut -d. -f1-2)
+	msg "installing VM kernel $kver and $src from trixie-backports"
+	apt_install "linux-binary-$kver/trixie-backports" \
+		"linux-modules-$kver/trixie-backports" \
+		"linux-base-$kver/trixie-backports" \
+		"$src/trixie-backports" ||
+	apt_install "linux-image-$kver/trixie-backports" \
+		"$src/trixie-backports"
+}
+
+# libbpf resolves __kconfig externs from /boot/config-<version>; Debian's
+# new kernel packages keep the config only next to the modules.
+link_vm_kernel_config() {
+	local dir v
+	for dir in /usr/lib/modules/*; do
+		v=${dir##*/}
+		[ -f "$dir/vmlinuz" ] && [ -f "$dir/config" ] || continue
+		[ -e "/boot/config-$v" ] || ln -s "$dir/config" "/boot/config-$v"
+	done
+}
+
+unpack_kernel_tree() {
+	local tarball
+	kernel_tree_ready && return 0
+	tarball=$(ls -1 /usr/src/linux-source-*.tar.xz 2>/dev/null |
+		sort -V | tail -n 1)
+	[ -n "$tarball" ] || die "no /usr/src/linux-source-*.tar.xz"
+	msg "unpacking $tarball into $cache/linux"
+	rm -rf "$cache/linux" "$cache/linux.tmp"
+	mkdir -p "$cache/linux.tmp"
+	tar -C "$cache/linux.tmp" --strip-components=1 -xJf "$tarball"
+	mv "$cache/linux.tmp" "$cache/linux"
+}
+
+if [ "${1:-}" = --check ]; then
+	all_ready
+	exit
+fi
+
+all_ready && { msg "everything is in place"; exit 0; }
+
+[ -r /etc/debian_version ] && command -v apt-get >/dev/null ||
+	die "this needs a Debian-like system with apt-get (found none);" \
+	    "install the packages listed in README.md by hand"
+[ "$(id -u)" -eq 0 ] ||
+	die "installing packages needs root: run 'sudo make deps'"
+
+add_trixie_sources
+install_packages
+link_vm_kernel_config
+unpack_kernel_tree
+all_ready || die "set-up finished but something is still missing"
+msg "done"
