@@ -1,0 +1,243 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# scx_flash: a sched_ext EDF scheduler, built the way tools/sched_ext builds
+# its examples.  libbpf and bpftool come from a kernel tree (KSRC), vmlinux.h
+# from the BTF of the kernel that runs the scheduler (VMLINUX_BTF).
+#
+# 'make help' lists the targets and variables.
+
+all: all_targets
+
+# ---------------------------------------------------------------------------
+# Verbosity: quiet rules unless V=1, as in Kbuild.
+ifeq ($(V),1)
+Q :=
+msg =
+else
+Q := @
+msg = @printf '  %-8s %s\n' "$(1)" "$(patsubst $(CURDIR)/%,%,$(2))";
+MAKEFLAGS += --no-print-directory
+endif
+
+# ---------------------------------------------------------------------------
+# Inputs
+CURDIR		:= $(abspath .)
+SCX_CACHE	?= $(CURDIR)/.cache
+KSRC		?= $(SCX_CACHE)/linux
+KSRC		:= $(abspath $(KSRC))
+
+# The VM kernel: the newest installed kernel with CONFIG_SCHED_CLASS_EXT=y.
+VM_KVER		?= $(shell $(CURDIR)/scripts/vm-kernel.sh)
+VM_KERNEL	?= /usr/lib/modules/$(VM_KVER)/vmlinuz
+
+ifeq ($(O),)
+OUTPUT_DIR	:= $(CURDIR)/build
+else
+OUTPUT_DIR	:= $(abspath $(O))/build
+endif
+OBJ_DIR		:= $(OUTPUT_DIR)/obj
+INCLUDE_DIR	:= $(OUTPUT_DIR)/include
+BINDIR		:= $(OUTPUT_DIR)/bin
+SBINDIR		:= $(OUTPUT_DIR)/sbin
+BPFOBJ_DIR	:= $(OBJ_DIR)/libbpf
+SCXOBJ_DIR	:= $(OBJ_DIR)/sched_ext
+TESTOBJ_DIR	:= $(OBJ_DIR)/selftests
+UNITOBJ_DIR	:= $(OBJ_DIR)/unit
+
+BPFDIR		:= $(KSRC)/tools/lib/bpf
+BPFTOOLDIR	:= $(KSRC)/tools/bpf/bpftool
+APIDIR		:= $(KSRC)/tools/include/uapi
+BPFOBJ		:= $(BPFOBJ_DIR)/libbpf.a
+BPFTOOL		?= $(SBINDIR)/bpftool
+
+# BTF that describes the kernel the scheduler runs on.  The default is the
+# VM kernel's, never the host's: the host kernel may lack sched_ext types.
+VMLINUX_BTF	?= $(OBJ_DIR)/vmlinux-$(VM_KVER)
+
+CLANG		?= clang-19
+CC		?= gcc
+HOSTCC		?= $(CC)
+SPARSE		?= sparse
+CHECKPATCH	?= $(KSRC)/scripts/checkpatch.pl
+
+CFLAGS		+= -g -O2 -rdynamic -pthread -Wall -Werror			\
+		   -I$(INCLUDE_DIR) -I$(APIDIR) -I$(CURDIR)/include
+LDFLAGS		+= -lelf -lz -lpthread
+
+# Clang's own system include directories, appended after the BPF ones, so
+# that <limits.h> and friends resolve while targeting BPF.
+define get_sys_includes
+$(shell $(1) -v -E - </dev/null 2>&1 |						\
+	sed -n '/<...> search starts here:/,/End of search list./{ s| \(/.*\)|-idirafter \1|p }')
+endef
+
+BPF_CFLAGS	= -g -D__TARGET_ARCH_x86 -mlittle-endian			\
+		  -I$(CURDIR)/include -I$(CURDIR)/include/bpf-compat		\
+		  -I$(INCLUDE_DIR) -I$(APIDIR)					\
+		  $(call get_sys_includes,$(CLANG))				\
+		  -Wall -Wno-compare-distinct-pointer-types			\
+		  -Wno-microsoft-anon-tag -fms-extensions			\
+		  -O2 -mcpu=v3
+
+c-sched-targets	:= scx_flash
+SCX_HEADERS	:= $(wildcard include/scx/*.h)
+SELFTEST_SRCS	:= $(wildcard selftests/*.c)
+UNIT_SRCS	:= $(wildcard tests/unit/*.c)
+
+# ---------------------------------------------------------------------------
+# Tools: libbpf and bpftool from KSRC
+
+$(OBJ_DIR) $(BPFOBJ_DIR) $(SCXOBJ_DIR) $(TESTOBJ_DIR) $(UNITOBJ_DIR)		\
+$(OBJ_DIR)/bpftool $(INCLUDE_DIR) $(BINDIR) $(SBINDIR):
+	$(Q)mkdir -p $@
+
+$(KSRC)/Makefile:
+	$(error No kernel tree at KSRC=$(KSRC): run 'make deps' or set KSRC)
+
+$(BPFOBJ): $(KSRC)/Makefile | $(BPFOBJ_DIR)
+	$(call msg,LIBBPF,$@)
+	$(Q)$(MAKE) -s -C $(BPFDIR) OUTPUT=$(BPFOBJ_DIR)/ CC="$(HOSTCC)"	\
+		EXTRA_CFLAGS='-g -O0 -fPIC' DESTDIR=$(OUTPUT_DIR) prefix=	\
+		all install_headers >$(BPFOBJ_DIR)/build.log 2>&1 ||		\
+		{ cat $(BPFOBJ_DIR)/build.log; exit 1; }
+
+$(SBINDIR)/bpftool: $(BPFOBJ) | $(OBJ_DIR)/bpftool $(SBINDIR)
+	$(call msg,BPFTOOL,$@)
+	$(Q)$(MAKE) -s -C $(BPFTOOLDIR) CC="$(HOSTCC)" EXTRA_CFLAGS='-g -O0'	\
+		OUTPUT=$(OBJ_DIR)/bpftool/ LIBBPF_OUTPUT=$(BPFOBJ_DIR)/	\
+		LIBBPF_DESTDIR=$(OUTPUT_DIR)/ prefix= DESTDIR=$(OUTPUT_DIR)/	\
+		install-bin >$(OBJ_DIR)/bpftool/build.log 2>&1 ||		\
+		{ cat $(OBJ_DIR)/bpftool/build.log; exit 1; }
+
+# ---------------------------------------------------------------------------
+# vmlinux.h from the VM kernel's BTF
+
+$(OBJ_DIR)/vmlinux-%: | $(OBJ_DIR)
+	$(call msg,EXTRACT,$@)
+	$(Q)test -f "$(VM_KERNEL)" ||						\
+		{ echo "No sched_ext kernel image found: run 'make deps'" >&2;	\
+		  exit 1; }
+	$(Q)$(KSRC)/scripts/extract-vmlinux $(VM_KERNEL) > $@.tmp 2>/dev/null
+	$(Q)mv $@.tmp $@
+
+$(INCLUDE_DIR)/vmlinux.h: $(VMLINUX_BTF) $(BPFTOOL) | $(INCLUDE_DIR)
+	$(call msg,GEN,$@)
+	$(Q)$(BPFTOOL) btf dump file $(VMLINUX_BTF) format c > $@.tmp
+	$(Q)grep -q 'struct sched_ext_ops {' $@.tmp ||				\
+		{ echo "$(VMLINUX_BTF) has no sched_ext types" >&2; exit 1; }
+	$(Q)mv $@.tmp $@
+
+# ---------------------------------------------------------------------------
+# The scheduler: BPF object, stable static link, skeletons, loader
+
+$(SCXOBJ_DIR)/%.bpf.o: %.bpf.c %.h $(INCLUDE_DIR)/vmlinux.h $(SCX_HEADERS)	\
+		       | $(BPFOBJ) $(SCXOBJ_DIR)
+	$(call msg,CLNG-BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -target bpf -c $< -o $@
+
+$(INCLUDE_DIR)/%.bpf.skel.h: $(SCXOBJ_DIR)/%.bpf.o $(BPFTOOL)
+	$(call msg,GEN-SKEL,$@)
+	$(Q)$(BPFTOOL) gen object $(<:.o=.linked1.o) $<
+	$(Q)$(BPFTOOL) gen object $(<:.o=.linked2.o) $(<:.o=.linked1.o)
+	$(Q)$(BPFTOOL) gen object $(<:.o=.linked3.o) $(<:.o=.linked2.o)
+	$(Q)diff $(<:.o=.linked2.o) $(<:.o=.linked3.o)
+	$(Q)$(BPFTOOL) gen skeleton $(<:.o=.linked3.o) name $* > $@.tmp
+	$(Q)$(BPFTOOL) gen subskeleton $(<:.o=.linked3.o) name $*		\
+		> $(@:.skel.h=.subskel.h)
+	$(Q)mv $@.tmp $@
+
+$(SCXOBJ_DIR)/%.o: %.c %.h $(INCLUDE_DIR)/%.bpf.skel.h $(SCX_HEADERS)		\
+		   | $(SCXOBJ_DIR)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+
+$(BINDIR)/%: $(SCXOBJ_DIR)/%.o $(BPFOBJ) | $(BINDIR)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) -o $@ $^ $(LDFLAGS)
+
+$(c-sched-targets): %: $(BINDIR)/%
+
+all_targets: $(addprefix $(BINDIR)/,$(c-sched-targets))
+
+# ---------------------------------------------------------------------------
+# Tests: host unit tests and the kselftest-style runner for the VM
+
+$(TESTOBJ_DIR)/%.o: selftests/%.c $(wildcard selftests/*.h)			\
+		    $(INCLUDE_DIR)/scx_flash.bpf.skel.h | $(TESTOBJ_DIR)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -I$(CURDIR)/selftests -c $< -o $@
+
+$(BINDIR)/runner: $(patsubst selftests/%.c,$(TESTOBJ_DIR)/%.o,$(SELFTEST_SRCS))	\
+		  $(BPFOBJ) | $(BINDIR)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) -o $@ $^ $(LDFLAGS)
+
+$(UNITOBJ_DIR)/%: tests/unit/%.c scx_flash.c scx_flash.h			\
+		  $(INCLUDE_DIR)/scx_flash.bpf.skel.h $(BPFOBJ) | $(UNITOBJ_DIR)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -I$(CURDIR) -o $@ $< $(BPFOBJ) $(LDFLAGS)
+
+selftests: $(BINDIR)/runner
+unit-tests: $(patsubst tests/unit/%.c,$(UNITOBJ_DIR)/%,$(UNIT_SRCS))
+
+# ---------------------------------------------------------------------------
+# Top-level jobs
+
+SCX_ENV = KSRC=$(KSRC) OUTPUT_DIR=$(OUTPUT_DIR) VM_KERNEL=$(VM_KERNEL)	\
+	  CLANG=$(CLANG) CHECKPATCH=$(CHECKPATCH) SPARSE=$(SPARSE)
+
+deps:
+	$(Q)$(CURDIR)/scripts/deps.sh
+
+ensure-deps:
+	$(Q)$(CURDIR)/scripts/deps.sh --check || $(CURDIR)/scripts/deps.sh
+
+run: ensure-deps
+	$(Q)$(MAKE) all_targets
+	$(Q)$(SCX_ENV) $(CURDIR)/scripts/run.sh $(ARGS)
+
+test: ensure-deps
+	$(Q)$(MAKE) all_targets selftests unit-tests
+	$(Q)$(SCX_ENV) $(CURDIR)/scripts/test.sh $(TESTS)
+
+check:
+	$(Q)$(SCX_ENV) $(CURDIR)/scripts/check.sh
+
+install: all_targets
+	$(Q)mkdir -p $(DESTDIR)/usr/local/bin/
+	$(Q)install -m 0755 $(addprefix $(BINDIR)/,$(c-sched-targets))	\
+		$(DESTDIR)/usr/local/bin/
+
+clean:
+	$(call msg,CLEAN,$(OUTPUT_DIR))
+	$(Q)rm -rf $(OUTPUT_DIR)
+
+help:
+	@echo 'Build targets:'
+	@echo '  all          - build scx_flash into build/bin (default)'
+	@echo '  scx_flash    - the same, by name'
+	@echo '  install      - install build/bin/scx_flash to $$DESTDIR/usr/local/bin'
+	@echo '  clean        - remove the build directory'
+	@echo ''
+	@echo 'Jobs:'
+	@echo '  deps         - install toolchain, VM kernel, kernel tree (root)'
+	@echo '  run          - run scx_flash: natively on a sched_ext kernel,'
+	@echo '                 otherwise in a VM beside a demo load (ARGS=...)'
+	@echo '  test         - unit tests, style checks, in-tree build and the'
+	@echo '                 selftests in one VM boot (TESTS=filter)'
+	@echo '  check        - checkpatch.pl and sparse from KSRC'
+	@echo ''
+	@echo 'Variables:'
+	@echo '  V=1          - show full commands'
+	@echo '  O=dir        - put build artifacts in dir/build'
+	@echo '  KSRC=dir     - kernel tree for libbpf, bpftool and checkpatch'
+	@echo '                 (default: .cache/linux from linux-source-7.x)'
+	@echo '  VMLINUX_BTF= - BTF for vmlinux.h (default: the VM kernel'"'"'s)'
+	@echo '  CLANG=       - BPF compiler (default: clang-19)'
+	@echo '  DESTDIR=     - install prefix'
+
+.PHONY: all all_targets $(c-sched-targets) selftests unit-tests deps		\
+	ensure-deps run test check install clean help
+
+.DELETE_ON_ERROR:
+.SECONDARY:

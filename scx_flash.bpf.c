@@ -1,0 +1,984 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * scx_flash: an earliest-deadline-first scheduler for interactive and
+ * latency-sensitive work.
+ *
+ * Every task has a virtual runtime (vruntime): the CPU time it consumed,
+ * scaled inversely by its weight.  Tasks wait in one dispatch queue per NUMA
+ * node, ordered by a deadline:
+ *
+ *   deadline = vruntime + exec_runtime * 100 / weight
+ *
+ * where exec_runtime is the CPU time the task used since it last went to
+ * sleep (capped at slice_lag).  A task that runs for long stretches without
+ * blocking is pushed back; a task that wakes up, runs briefly and sleeps
+ * again comes first.  The vruntime alone keeps the shares fair.
+ *
+ * Sleeping earns credit: a waking task's vruntime may lag behind the global
+ * virtual clock (vtime_now) by at most
+ *
+ *   vsleep_max = slice_lag * max(wakeup_freq, 1) * weight / 100
+ *
+ * so a task that wakes often (wakeup_freq is an average of wakeups per
+ * 100 ms, capped at 100) may lag further and run sooner, while a task that
+ * slept for long cannot monopolise the CPUs when it comes back.  With
+ * slice_lag_scaling the credit also shrinks with the user-mode CPU
+ * utilisation the loader measures (cpu_util): message passing is favoured
+ * on a quiet system, fairness is restored on a busy one.
+ *
+ * A waking task goes straight to an idle CPU when there is one (first
+ * inside the primary domain, then anywhere it may run, whole idle SMT cores
+ * first); only when every CPU is busy does it wait in its node's queue.
+ * When a running task's slice ends it keeps its CPU if its own deadline is
+ * still earlier than that of the first waiting task.
+ *
+ * The weight is the task's nice weight (100 at nice 0) times its cgroup's
+ * cpu.weight / 100.  The time slice is slice_max * weight / 100.
+ *
+ * Modes:
+ *   rr_sched         plain round robin with slice_max: no deadlines
+ *   tickless_sched   infinite slices; a timer preempts a task that ran
+ *                    longer than slice_max only when others are waiting
+ *   throttle_ns > 0  idle injection: the CPUs run for slice_max, then are
+ *                    kept idle for throttle_ns (per-CPU kthreads excepted)
+ *   cpufreq_perf_lvl CPU frequency target: 0..1024 fixed, negative =
+ *                    follow each CPU's utilisation
+ *
+ * Knobs (read-only data, set by the loader before load):
+ *   slice_max          time slice at weight 100, in ns (--slice-us)
+ *   slice_lag          cap of the sleep credit, in ns (--slice-us-lag)
+ *   throttle_ns        idle injection period, 0 = off (--throttle-us)
+ *   tickless_sched     --tickless
+ *   rr_sched           --rr-sched
+ *   wakeup_throttle    push back tasks that wake up every few us and run
+ *                      less than 10 us each time (--wakeup-throttle)
+ *   slice_lag_scaling  --slice-lag-scaling
+ *   smt_enabled        the machine has SMT and it is in use
+ *   numa_disabled      one queue for the whole machine (--disable-numa)
+ *   primary_all        the primary domain is the whole machine
+ *   debug              trace decisions to the kernel trace buffer (--debug)
+ *
+ * Copyright (c) 2026 The scx_flash authors
+ */
+#include <scx/common.bpf.h>
+#include "scx_flash.h"
+
+char _license[] SEC("license") = "GPL";
+
+/* Largest wakeup frequency tracked (wakeups per 100 ms). */
+#define MAX_WAKEUP_FREQ		100ULL
+
+/* Tasks that run less than this per wakeup may be throttled. */
+#define WAKEUP_THROTTLE_NS	(10ULL * NSEC_PER_USEC)
+
+/* Period of the tickless preemption check. */
+#define TICKLESS_INTERVAL_NS	(10ULL * NSEC_PER_MSEC)
+
+/* Automatic cpufreq: thresholds of the busy share, of SCX_CPUPERF_ONE. */
+#define CPUFREQ_HIGH_THRESH	(SCX_CPUPERF_ONE * 3 / 4)
+#define CPUFREQ_LOW_THRESH	(SCX_CPUPERF_ONE / 4)
+
+/* Knobs, see the top of the file. */
+const volatile u64 slice_max = FLASH_SLICE_US_DFL * NSEC_PER_USEC;
+const volatile u64 slice_lag = FLASH_SLICE_US_LAG_DFL * NSEC_PER_USEC;
+const volatile u64 throttle_ns;
+const volatile bool tickless_sched;
+const volatile bool rr_sched;
+const volatile bool wakeup_throttle;
+const volatile bool slice_lag_scaling;
+const volatile bool smt_enabled = true;
+const volatile bool numa_disabled;
+const volatile bool primary_all = true;
+const volatile bool debug;
+
+/*
+ * Set by the loader at run time: the cpufreq target (< 0: automatic, else a
+ * fixed level, full speed unless told otherwise) and the user-mode CPU
+ * utilisation (0..1024) for slice_lag_scaling.
+ */
+s64 cpufreq_perf_lvl = SCX_CPUPERF_ONE;
+u64 cpu_util;
+
+/* Counters read by the loader. */
+u64 nr_running, nr_online_cpus;
+u64 nr_kthread_dispatches, nr_direct_dispatches, nr_shared_dispatches;
+
+/*
+ * Global virtual clock: the largest vruntime of a task that started
+ * running.  It only moves forward.
+ */
+static u64 vtime_now;
+
+/* Idle injection: whether the CPUs are being kept idle right now. */
+static bool throttled;
+
+UEI_DEFINE(uei);
+
+#define dbg_msg(fmt, args...)						\
+do {									\
+	if (debug)							\
+		bpf_printk(fmt, ##args);				\
+} while (0)
+
+/* CPUs of the primary domain, filled by enable_primary_cpu(). */
+private(FLASH) struct bpf_cpumask __kptr *primary_cpumask;
+
+/* Per-CPU state. */
+struct cpu_ctx {
+	struct bpf_cpumask __kptr *smt;	/* SMT siblings, not the CPU itself */
+	u64 tot_runtime;		/* time spent running tasks */
+	u64 prev_runtime;		/* tot_runtime at the last perf update */
+	u64 last_running;		/* last perf update */
+	u64 perf_lvl;			/* smoothed busy share, 0..1024 */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__type(key, u32);
+	__type(value, struct cpu_ctx);
+	__uint(max_entries, 1);
+} cpu_ctx_stor SEC(".maps");
+
+/* Per-task state. */
+struct task_ctx {
+	u64 vruntime;		/* weighted CPU time consumed */
+	u64 exec_runtime;	/* CPU time used since the last sleep */
+	u64 avg_runtime;	/* average CPU time used per run */
+	u64 last_run_at;	/* when the task last started running */
+	u64 last_woke_at;	/* when the task last became runnable */
+	u64 wakeup_freq;	/* average wakeups per 100 ms */
+	u64 cgweight;		/* cpu.weight of the task's cgroup */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct task_ctx);
+} task_ctx_stor SEC(".maps");
+
+/* Per-cgroup cpu.weight (100 by default). */
+struct cgrp_ctx {
+	u64 weight;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_CGRP_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct cgrp_ctx);
+} cgrp_ctx_stor SEC(".maps");
+
+/* The timers of tickless mode and of idle injection. */
+struct timer_slot {
+	struct bpf_timer timer;
+};
+
+enum flash_timers {
+	TICKLESS_TIMER,
+	THROTTLE_TIMER,
+	NR_TIMERS,
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, NR_TIMERS);
+	__type(key, u32);
+	__type(value, struct timer_slot);
+} timers SEC(".maps");
+
+static struct task_ctx *lookup_task_ctx(const struct task_struct *p)
+{
+	return bpf_task_storage_get(&task_ctx_stor, (struct task_struct *)p,
+				    0, 0);
+}
+
+static struct cpu_ctx *lookup_cpu_ctx(s32 cpu)
+{
+	const u32 idx = 0;
+
+	return bpf_map_lookup_percpu_elem(&cpu_ctx_stor, &idx, cpu);
+}
+
+static bool is_kthread(const struct task_struct *p)
+{
+	return p->flags & PF_KTHREAD;
+}
+
+/* A task that can only run on one CPU. */
+static bool is_pcpu_task(const struct task_struct *p)
+{
+	return p->nr_cpus_allowed == 1 || is_migration_disabled(p);
+}
+
+/* The NUMA node of @cpu; its dispatch queue has the node's id. */
+static s32 cpu_node(s32 cpu)
+{
+	if (numa_disabled)
+		return 0;
+	return __COMPAT_scx_bpf_cpu_node(cpu);
+}
+
+/*
+ * The idle CPUs of @cpu's node.  The kernel tracks them per node unless the
+ * loader left out SCX_OPS_BUILTIN_IDLE_PER_NODE (--disable-numa).
+ */
+static const struct cpumask *get_node_idle_cpumask(s32 cpu)
+{
+	if (numa_disabled)
+		return scx_bpf_get_idle_cpumask();
+	return __COMPAT_scx_bpf_get_idle_cpumask_node(cpu_node(cpu));
+}
+
+/* ------------------------------------------------------------------------
+ * Time slice, virtual time and the deadline
+ */
+
+/* Task weight: nice weight times the cgroup's cpu.weight / 100. */
+static u64 task_weight(const struct task_struct *p,
+		       const struct task_ctx *tctx)
+{
+	return p->scx.weight * tctx->cgweight / 100 ?: 1;
+}
+
+static u64 scale_up(u64 val, u64 weight)
+{
+	return val * weight / 100;
+}
+
+static u64 scale_down(u64 val, u64 weight)
+{
+	return val * 100 / weight;
+}
+
+/* Exponentially weighted average: a new sample counts for a quarter. */
+static u64 calc_avg(u64 old, u64 sample)
+{
+	return (old * 3 + sample) / 4;
+}
+
+/* Time slice: infinite in tickless mode, else slice_max by weight. */
+static u64 task_slice(const struct task_struct *p)
+{
+	struct task_ctx *tctx;
+
+	if (tickless_sched)
+		return SCX_SLICE_INF;
+
+	tctx = lookup_task_ctx(p);
+	if (!tctx || rr_sched)
+		return slice_max;
+	return scale_up(slice_max, task_weight(p, tctx));
+}
+
+/*
+ * How far the vruntime of a waking task may lag behind vtime_now: more for
+ * tasks that wake often, less on a quiet system with slice_lag_scaling.
+ */
+static u64 sleep_credit(const struct task_ctx *tctx, u64 weight)
+{
+	u64 lag_scale = tctx->wakeup_freq ?: 1;
+
+	if (slice_lag_scaling)
+		lag_scale = lag_scale * cpu_util / FLASH_PERF_ONE;
+	return scale_up(slice_lag * lag_scale, weight);
+}
+
+/*
+ * Whether @p wakes up all the time only to run a few microseconds, which
+ * would otherwise earn it the largest sleep credit for free.  Per-CPU
+ * kthreads are never throttled.
+ */
+static bool is_wakeup_abuser(const struct task_struct *p,
+			     const struct task_ctx *tctx)
+{
+	if (!wakeup_throttle || (is_kthread(p) && is_pcpu_task(p)))
+		return false;
+	return tctx->avg_runtime && tctx->avg_runtime < WAKEUP_THROTTLE_NS;
+}
+
+/*
+ * Limit the sleep credit of @p, then return its deadline: vruntime plus the
+ * runtime used since its last sleep, both in weighted time.
+ */
+static u64 task_deadline(const struct task_struct *p, struct task_ctx *tctx)
+{
+	u64 weight = task_weight(p, tctx);
+	u64 vsleep_max = sleep_credit(tctx, weight);
+	u64 vtime_min = vtime_now > vsleep_max ? vtime_now - vsleep_max : 0;
+	u64 deadline;
+
+	if (time_before(tctx->vruntime, vtime_min))
+		tctx->vruntime = vtime_min;
+
+	deadline = tctx->vruntime + scale_down(tctx->exec_runtime, weight);
+	if (is_wakeup_abuser(p, tctx))
+		deadline += slice_lag;
+	return deadline;
+}
+
+/* One wakeup interval, as a sample of the wakeup frequency. */
+static u64 wakeup_freq_sample(u64 interval)
+{
+	if (interval <= 100 * NSEC_PER_MSEC / MAX_WAKEUP_FREQ)
+		return MAX_WAKEUP_FREQ;
+	return 100 * NSEC_PER_MSEC / interval;
+}
+
+void BPF_STRUCT_OPS(flash_runnable, struct task_struct *p, u64 enq_flags)
+{
+	u64 now = bpf_ktime_get_ns();
+	struct task_ctx *tctx;
+
+	tctx = lookup_task_ctx(p);
+	if (!tctx)
+		return;
+
+	tctx->exec_runtime = 0;
+	tctx->wakeup_freq = calc_avg(tctx->wakeup_freq,
+				     wakeup_freq_sample(now - tctx->last_woke_at));
+	tctx->last_woke_at = now;
+}
+
+/*
+ * Automatic cpufreq: follow the share of time @cpu spent running tasks
+ * since the last update, smoothed; full speed above 75%, half below 25%.
+ */
+static void update_cpuperf_target(s32 cpu, struct cpu_ctx *cctx, u64 now)
+{
+	u64 delta_t = now - cctx->last_running;
+	u64 busy, perf_lvl;
+
+	if (cpufreq_perf_lvl >= 0 || !delta_t)
+		return;
+
+	busy = cctx->tot_runtime - cctx->prev_runtime;
+	perf_lvl = busy * SCX_CPUPERF_ONE / delta_t;
+	if (perf_lvl > SCX_CPUPERF_ONE)
+		perf_lvl = SCX_CPUPERF_ONE;
+	cctx->perf_lvl = calc_avg(cctx->perf_lvl, perf_lvl);
+
+	if (cctx->perf_lvl >= CPUFREQ_HIGH_THRESH)
+		perf_lvl = SCX_CPUPERF_ONE;
+	else if (cctx->perf_lvl <= CPUFREQ_LOW_THRESH)
+		perf_lvl = SCX_CPUPERF_ONE / 2;
+	else
+		perf_lvl = cctx->perf_lvl;
+	scx_bpf_cpuperf_set(cpu, perf_lvl);
+
+	cctx->prev_runtime = cctx->tot_runtime;
+	cctx->last_running = now;
+}
+
+void BPF_STRUCT_OPS(flash_running, struct task_struct *p)
+{
+	s32 cpu = scx_bpf_task_cpu(p);
+	u64 now = bpf_ktime_get_ns();
+	struct task_ctx *tctx;
+	struct cpu_ctx *cctx;
+
+	__sync_fetch_and_add(&nr_running, 1);
+
+	cctx = lookup_cpu_ctx(cpu);
+	if (cctx)
+		update_cpuperf_target(cpu, cctx, now);
+
+	tctx = lookup_task_ctx(p);
+	if (!tctx)
+		return;
+
+	tctx->last_run_at = now;
+	if (time_before(vtime_now, tctx->vruntime))
+		vtime_now = tctx->vruntime;
+}
+
+void BPF_STRUCT_OPS(flash_stopping, struct task_struct *p, bool runnable)
+{
+	struct task_ctx *tctx;
+	struct cpu_ctx *cctx;
+	u64 used;
+
+	__sync_fetch_and_sub(&nr_running, 1);
+
+	tctx = lookup_task_ctx(p);
+	if (!tctx)
+		return;
+
+	used = bpf_ktime_get_ns() - tctx->last_run_at ?: 1;
+
+	cctx = lookup_cpu_ctx(scx_bpf_task_cpu(p));
+	if (cctx)
+		cctx->tot_runtime += used;
+
+	if (rr_sched)
+		return;
+
+	tctx->avg_runtime = calc_avg(tctx->avg_runtime, used);
+	tctx->vruntime += scale_down(used, task_weight(p, tctx));
+	tctx->exec_runtime += used;
+	if (tctx->exec_runtime > slice_lag)
+		tctx->exec_runtime = slice_lag;
+}
+
+void BPF_STRUCT_OPS(flash_enable, struct task_struct *p)
+{
+	struct task_ctx *tctx = lookup_task_ctx(p);
+
+	if (tctx)
+		tctx->vruntime = vtime_now;
+}
+
+/* ------------------------------------------------------------------------
+ * CPU selection
+ */
+
+/*
+ * Whether @cpu shares its core with a busy SMT sibling while another CPU
+ * of its node is idle: a task running there would go faster elsewhere.
+ */
+static bool is_smt_contended(s32 cpu)
+{
+	const struct cpumask *smt, *idle;
+	struct cpu_ctx *cctx;
+	bool contended;
+
+	if (!smt_enabled)
+		return false;
+
+	cctx = lookup_cpu_ctx(cpu);
+	if (!cctx)
+		return false;
+	smt = cast_mask(cctx->smt);
+	if (!smt)
+		return false;
+
+	idle = get_node_idle_cpumask(cpu);
+	contended = !bpf_cpumask_subset(smt, idle) && !bpf_cpumask_empty(idle);
+	scx_bpf_put_cpumask(idle);
+	return contended;
+}
+
+/*
+ * Look for an idle CPU for @p: inside the primary domain first, unless it
+ * spans the whole machine, then anywhere @p may run.  The built-in idle
+ * selection prefers whole idle SMT cores and the task's own node.  Returns
+ * the CPU, claimed, or a negative error.
+ *
+ * Sync wakeups are treated as normal ones: the waker is not trusted to
+ * release its CPU soon.  Kernels without scx_bpf_select_cpu_and() can only
+ * use the default selection, and only on wakeups.
+ */
+static s32 pick_idle_cpu(struct task_struct *p, s32 prev_cpu, u64 wake_flags)
+{
+	const struct cpumask *primary;
+	s32 cpu;
+
+	wake_flags &= ~SCX_WAKE_SYNC;
+
+	if (!__COMPAT_HAS_scx_bpf_select_cpu_and) {
+		bool is_idle = false;
+
+		if (!wake_flags)
+			return -EBUSY;
+		cpu = scx_bpf_select_cpu_dfl(p, prev_cpu, wake_flags, &is_idle);
+		return is_idle ? cpu : -EBUSY;
+	}
+
+	primary = cast_mask(primary_cpumask);
+	if (!primary_all && primary) {
+		cpu = scx_bpf_select_cpu_and(p, prev_cpu, wake_flags, primary, 0);
+		if (cpu >= 0)
+			return cpu;
+	}
+
+	return scx_bpf_select_cpu_and(p, prev_cpu, wake_flags, p->cpus_ptr, 0);
+}
+
+s32 BPF_STRUCT_OPS(flash_select_cpu, struct task_struct *p, s32 prev_cpu,
+		   u64 wake_flags)
+{
+	s32 cpu;
+
+	if (throttled)
+		return prev_cpu;
+
+	cpu = pick_idle_cpu(p, prev_cpu, wake_flags);
+	if (cpu >= 0 || rr_sched) {
+		scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL, task_slice(p), 0);
+		__sync_fetch_and_add(&nr_direct_dispatches, 1);
+	}
+	return cpu >= 0 ? cpu : prev_cpu;
+}
+
+/* ------------------------------------------------------------------------
+ * Enqueue
+ */
+
+/*
+ * Dispatch @p straight to an idle CPU it may run on, if there is one.  A
+ * per-CPU task can only use its own CPU.
+ */
+static bool try_dispatch_to_idle_cpu(struct task_struct *p, s32 prev_cpu,
+				     u64 enq_flags)
+{
+	s32 cpu;
+
+	if (is_pcpu_task(p))
+		cpu = scx_bpf_test_and_clear_cpu_idle(prev_cpu) ? prev_cpu : -EBUSY;
+	else
+		cpu = pick_idle_cpu(p, prev_cpu, 0);
+	if (cpu < 0)
+		return false;
+
+	scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL_ON | cpu, task_slice(p), enq_flags);
+	__sync_fetch_and_add(&nr_direct_dispatches, 1);
+	scx_bpf_kick_cpu(cpu, SCX_KICK_IDLE);
+	return true;
+}
+
+/* Round robin: an idle CPU if the task just woke up, else its own CPU. */
+static void enqueue_rr(struct task_struct *p, s32 prev_cpu, u64 enq_flags)
+{
+	if ((enq_flags & (SCX_ENQ_WAKEUP | SCX_ENQ_REENQ)) &&
+	    try_dispatch_to_idle_cpu(p, prev_cpu, enq_flags))
+		return;
+
+	scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL, slice_max, enq_flags);
+	__sync_fetch_and_add(&nr_shared_dispatches, 1);
+}
+
+void BPF_STRUCT_OPS(flash_enqueue, struct task_struct *p, u64 enq_flags)
+{
+	s32 prev_cpu = scx_bpf_task_cpu(p);
+	bool cpu_selected = __COMPAT_is_enq_cpu_selected(enq_flags);
+	struct task_ctx *tctx;
+
+	if (rr_sched) {
+		enqueue_rr(p, prev_cpu, enq_flags);
+		return;
+	}
+
+	/*
+	 * Per-CPU kthreads run even while the CPUs are kept idle: the system
+	 * must not be throttled to death.
+	 */
+	if (throttle_ns && is_kthread(p) && is_pcpu_task(p)) {
+		scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL, task_slice(p), enq_flags);
+		__sync_fetch_and_add(&nr_kthread_dispatches, 1);
+		return;
+	}
+
+	/*
+	 * select_cpu() found no idle CPU for this wakeup, and the previous
+	 * CPU is a fine place to wait: go to the queue.  Otherwise (no
+	 * select_cpu(), a contended SMT core, or the task lost its CPU to a
+	 * higher priority class) look for an idle CPU first.
+	 */
+	if ((!cpu_selected || (enq_flags & SCX_ENQ_REENQ) ||
+	     (!is_pcpu_task(p) && is_smt_contended(prev_cpu))) &&
+	    !throttled && try_dispatch_to_idle_cpu(p, prev_cpu, enq_flags))
+		return;
+
+	tctx = lookup_task_ctx(p);
+	if (!tctx) {
+		scx_bpf_error("task %d (%s) has no context", p->pid, p->comm);
+		return;
+	}
+
+	scx_bpf_dsq_insert_vtime(p, cpu_node(prev_cpu), task_slice(p),
+				 task_deadline(p, tctx), enq_flags);
+	__sync_fetch_and_add(&nr_shared_dispatches, 1);
+
+	if (!cpu_selected)
+		scx_bpf_kick_cpu(prev_cpu, SCX_KICK_IDLE);
+}
+
+/* ------------------------------------------------------------------------
+ * Dispatch
+ */
+
+/*
+ * Whether @prev may keep @cpu once its slice ran out: it still wants to run,
+ * its core is not SMT-contended, and it does not sit outside the primary
+ * domain while it could use it.
+ */
+static bool may_keep_cpu(const struct task_struct *prev, s32 cpu)
+{
+	const struct cpumask *primary;
+
+	if (!(prev->scx.flags & SCX_TASK_QUEUED))
+		return false;
+	if (is_pcpu_task(prev))
+		return true;
+	if (is_smt_contended(cpu))
+		return false;
+
+	primary = cast_mask(primary_cpumask);
+	if (primary_all || !primary || bpf_cpumask_test_cpu(cpu, primary))
+		return true;
+	return !bpf_cpumask_intersects(primary, prev->cpus_ptr);
+}
+
+/*
+ * Whether @prev's deadline, counting the time it has just run, is still
+ * earlier than the deadline of the first task waiting in @dsq_id.
+ */
+static bool is_prev_earliest(struct task_struct *prev, u64 dsq_id)
+{
+	struct task_struct *first;
+	struct task_ctx *tctx;
+	u64 deadline, now;
+
+	tctx = lookup_task_ctx(prev);
+	if (!tctx)
+		return false;
+
+	first = __COMPAT_scx_bpf_dsq_peek(dsq_id);
+	if (!first)
+		return true;
+
+	now = bpf_ktime_get_ns();
+	deadline = tctx->vruntime + scale_down(tctx->exec_runtime +
+					       now - tctx->last_run_at,
+					       task_weight(prev, tctx));
+	return time_before(deadline, first->scx.dsq_vtime);
+}
+
+void BPF_STRUCT_OPS(flash_dispatch, s32 cpu, struct task_struct *prev)
+{
+	u64 dsq_id = cpu_node(cpu);
+
+	/* Idle injection: leave the CPU idle. */
+	if (throttled)
+		return;
+
+	if (prev && !rr_sched && may_keep_cpu(prev, cpu) &&
+	    is_prev_earliest(prev, dsq_id)) {
+		prev->scx.slice = task_slice(prev);
+		return;
+	}
+
+	if (scx_bpf_dsq_move_to_local(dsq_id, 0))
+		return;
+
+	/* Nothing else to run here: let @prev go on. */
+	if (prev && (prev->scx.flags & SCX_TASK_QUEUED))
+		prev->scx.slice = task_slice(prev);
+}
+
+/* ------------------------------------------------------------------------
+ * Tickless mode
+ */
+
+/* Whether tasks are waiting for @cpu: in its local queue or its node's. */
+static bool cpu_has_waiters(s32 cpu)
+{
+	return scx_bpf_dsq_nr_queued(SCX_DSQ_LOCAL_ON | cpu) ||
+	       scx_bpf_dsq_nr_queued(cpu_node(cpu));
+}
+
+/*
+ * Preempt the task running on @cpu if it has an infinite slice, has run
+ * longer than slice_max and others are waiting.
+ */
+static void tickless_check_cpu(s32 cpu, u64 now)
+{
+	struct task_struct *p;
+	struct task_ctx *tctx;
+
+	if (!cpu_has_waiters(cpu))
+		return;
+
+	bpf_rcu_read_lock();
+	p = __COMPAT_scx_bpf_cpu_curr(cpu);
+	if (p && p->scx.slice == SCX_SLICE_INF) {
+		tctx = lookup_task_ctx(p);
+		if (tctx && now - tctx->last_run_at > slice_max) {
+			dbg_msg("tickless: preempt %d on cpu %d", p->pid, cpu);
+			scx_bpf_kick_cpu(cpu, SCX_KICK_PREEMPT);
+		}
+	}
+	bpf_rcu_read_unlock();
+}
+
+static int tickless_timerfn(void *map, int *key, struct bpf_timer *timer)
+{
+	u64 now = bpf_ktime_get_ns();
+	s32 cpu;
+
+	bpf_for(cpu, 0, scx_bpf_nr_cpu_ids())
+		tickless_check_cpu(cpu, now);
+
+	bpf_timer_start(timer, TICKLESS_INTERVAL_NS, 0);
+	return 0;
+}
+
+/* ------------------------------------------------------------------------
+ * Idle injection
+ */
+
+static void kick_all_cpus(u64 flags)
+{
+	s32 cpu;
+
+	bpf_for(cpu, 0, scx_bpf_nr_cpu_ids())
+		scx_bpf_kick_cpu(cpu, flags);
+}
+
+/*
+ * Alternate between running for slice_max and idling for throttle_ns.
+ * Entering idle preempts every CPU; leaving it wakes them up.
+ */
+static int throttle_timerfn(void *map, int *key, struct bpf_timer *timer)
+{
+	bool idle = !throttled;
+
+	WRITE_ONCE(throttled, idle);
+	kick_all_cpus(idle ? SCX_KICK_PREEMPT : SCX_KICK_IDLE);
+	bpf_timer_start(timer, idle ? throttle_ns : slice_max, 0);
+	return 0;
+}
+
+/* ------------------------------------------------------------------------
+ * CPU frequency
+ */
+
+/* A fixed frequency target on every online CPU, unless it is automatic. */
+static void init_cpuperf_target(void)
+{
+	const struct cpumask *online;
+	s32 cpu;
+
+	if (cpufreq_perf_lvl < 0)
+		return;
+
+	online = scx_bpf_get_online_cpumask();
+	bpf_for(cpu, 0, scx_bpf_nr_cpu_ids())
+		if (bpf_cpumask_test_cpu(cpu, online))
+			scx_bpf_cpuperf_set(cpu, cpufreq_perf_lvl);
+	scx_bpf_put_cpumask(online);
+}
+
+/* ------------------------------------------------------------------------
+ * Topology, programmed by the loader between load and attach
+ */
+
+/*
+ * Set bit @cpu in the cpumask stored in @kptr, creating the mask first if
+ * it does not exist yet.
+ */
+static int set_cpu_in_kptr_mask(struct bpf_cpumask __kptr **kptr, s32 cpu)
+{
+	struct bpf_cpumask *mask;
+
+	if (!*kptr) {
+		mask = bpf_cpumask_create();
+		if (!mask)
+			return -ENOMEM;
+		mask = bpf_kptr_xchg(kptr, mask);
+		if (mask)
+			bpf_cpumask_release(mask);
+	}
+
+	bpf_rcu_read_lock();
+	mask = *kptr;
+	if (mask)
+		bpf_cpumask_set_cpu(cpu, mask);
+	bpf_rcu_read_unlock();
+	return 0;
+}
+
+/* Add a CPU to the primary domain, or clear the domain (cpu_id < 0). */
+SEC("syscall")
+int enable_primary_cpu(struct cpu_arg *input)
+{
+	struct bpf_cpumask *mask;
+
+	if (input->cpu_id >= 0)
+		return set_cpu_in_kptr_mask(&primary_cpumask, input->cpu_id);
+
+	bpf_rcu_read_lock();
+	mask = primary_cpumask;
+	if (mask)
+		bpf_cpumask_clear(mask);
+	bpf_rcu_read_unlock();
+	return 0;
+}
+
+/*
+ * Record that two CPUs share an SMT core (level 0, the only one known).  A
+ * CPU is not its own sibling and a negative sibling means none.
+ */
+SEC("syscall")
+int enable_sibling_cpu(struct domain_arg *input)
+{
+	struct cpu_ctx *cctx;
+
+	if (input->lvl_id != 0)
+		return -EINVAL;
+	if (input->sibling_cpu_id < 0 ||
+	    input->cpu_id == input->sibling_cpu_id)
+		return 0;
+
+	cctx = lookup_cpu_ctx(input->cpu_id);
+	if (!cctx)
+		return -ENOENT;
+
+	return set_cpu_in_kptr_mask(&cctx->smt, input->sibling_cpu_id);
+}
+
+/* ------------------------------------------------------------------------
+ * cgroups and task initialisation
+ */
+
+/* The cpu.weight of @cgrp, 100 if unknown. */
+static u64 cgroup_weight(struct cgroup *cgrp)
+{
+	struct cgrp_ctx *cctx;
+
+	cctx = bpf_cgrp_storage_get(&cgrp_ctx_stor, cgrp, 0, 0);
+	return cctx ? cctx->weight : 100;
+}
+
+s32 BPF_STRUCT_OPS(flash_init_task, struct task_struct *p,
+		   struct scx_init_task_args *args)
+{
+	struct task_ctx *tctx;
+
+	tctx = bpf_task_storage_get(&task_ctx_stor, p, 0,
+				    BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!tctx)
+		return -ENOMEM;
+
+	tctx->cgweight = args->cgroup ? cgroup_weight(args->cgroup) : 100;
+	return 0;
+}
+
+s32 BPF_STRUCT_OPS(flash_cgroup_init, struct cgroup *cgrp,
+		   struct scx_cgroup_init_args *args)
+{
+	struct cgrp_ctx *cctx;
+
+	cctx = bpf_cgrp_storage_get(&cgrp_ctx_stor, cgrp, 0,
+				    BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!cctx)
+		return -ENOMEM;
+
+	cctx->weight = args->weight;
+	return 0;
+}
+
+void BPF_STRUCT_OPS(flash_cgroup_set_weight, struct cgroup *cgrp, u32 weight)
+{
+	struct cgrp_ctx *cctx;
+
+	cctx = bpf_cgrp_storage_get(&cgrp_ctx_stor, cgrp, 0, 0);
+	if (cctx)
+		cctx->weight = weight;
+}
+
+void BPF_STRUCT_OPS(flash_cgroup_move, struct task_struct *p,
+		    struct cgroup *from, struct cgroup *to)
+{
+	struct task_ctx *tctx = lookup_task_ctx(p);
+
+	if (tctx)
+		tctx->cgweight = cgroup_weight(to);
+}
+
+/* ------------------------------------------------------------------------
+ * Scheduler initialisation and exit
+ */
+
+/* Create one dispatch queue per NUMA node, or one in all. */
+static s32 create_node_dsqs(void)
+{
+	u32 nr_nodes = numa_disabled ? 1 : __COMPAT_scx_bpf_nr_node_ids();
+	s32 node, err;
+
+	bpf_for(node, 0, nr_nodes) {
+		err = scx_bpf_create_dsq(node, numa_disabled ? -1 : node);
+		if (err) {
+			scx_bpf_error("failed to create DSQ %d: %d", node, err);
+			return err;
+		}
+	}
+	return 0;
+}
+
+/* Arm timer @id to call @fn after @delay ns. */
+static __always_inline s32 start_timer(u32 id, int (*fn)(void *, int *, struct bpf_timer *),
+		       u64 delay)
+{
+	struct timer_slot *slot;
+	s32 err;
+
+	slot = bpf_map_lookup_elem(&timers, &id);
+	if (!slot) {
+		scx_bpf_error("no timer slot %u", id);
+		return -ENOENT;
+	}
+
+	err = bpf_timer_init(&slot->timer, &timers, CLOCK_MONOTONIC);
+	if (!err)
+		err = bpf_timer_set_callback(&slot->timer, fn);
+	if (!err)
+		err = bpf_timer_start(&slot->timer, delay, 0);
+	if (err)
+		scx_bpf_error("failed to start timer %u: %d", id, err);
+	return err;
+}
+
+static void count_online_cpus(void)
+{
+	const struct cpumask *online = scx_bpf_get_online_cpumask();
+
+	nr_online_cpus = bpf_cpumask_weight(online);
+	scx_bpf_put_cpumask(online);
+}
+
+s32 BPF_STRUCT_OPS_SLEEPABLE(flash_init)
+{
+	s32 err;
+
+	count_online_cpus();
+	init_cpuperf_target();
+
+	err = create_node_dsqs();
+	if (err)
+		return err;
+
+	if (tickless_sched) {
+		err = start_timer(TICKLESS_TIMER, tickless_timerfn,
+				  TICKLESS_INTERVAL_NS);
+		if (err)
+			return err;
+	}
+	if (throttle_ns)
+		err = start_timer(THROTTLE_TIMER, throttle_timerfn, slice_max);
+
+	dbg_msg("flash: init, %llu CPUs online", nr_online_cpus);
+	return err;
+}
+
+void BPF_STRUCT_OPS(flash_exit, struct scx_exit_info *ei)
+{
+	UEI_RECORD(uei, ei);
+}
+
+SCX_OPS_DEFINE(flash_ops,
+	       .select_cpu		= (void *)flash_select_cpu,
+	       .enqueue			= (void *)flash_enqueue,
+	       .dispatch		= (void *)flash_dispatch,
+	       .runnable		= (void *)flash_runnable,
+	       .running			= (void *)flash_running,
+	       .stopping		= (void *)flash_stopping,
+	       .enable			= (void *)flash_enable,
+	       .init_task		= (void *)flash_init_task,
+	       .cgroup_init		= (void *)flash_cgroup_init,
+	       .cgroup_set_weight	= (void *)flash_cgroup_set_weight,
+	       .cgroup_move		= (void *)flash_cgroup_move,
+	       .init			= (void *)flash_init,
+	       .exit			= (void *)flash_exit,
+	       .timeout_ms		= 5000,
+	       .name			= "flash");

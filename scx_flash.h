@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Definitions shared by the scx_flash BPF scheduler and its loader.
+ *
+ * Copyright (c) 2026 The scx_flash authors
+ */
+#ifndef __SCX_FLASH_H
+#define __SCX_FLASH_H
+
+#define NSEC_PER_USEC	1000ULL
+#define NSEC_PER_MSEC	(1000ULL * NSEC_PER_USEC)
+#define NSEC_PER_SEC	(1000ULL * NSEC_PER_MSEC)
+
+/* Scheduler defaults, in microseconds (see the loader's --help). */
+#define FLASH_SLICE_US_DFL	700ULL
+#define FLASH_SLICE_US_LAG_DFL	20000ULL
+
+/*
+ * Full scale of cpu_util and of fixed cpufreq levels: the kernel's
+ * SCX_CPUPERF_ONE, which user space does not see.
+ */
+#define FLASH_PERF_ONE		1024
+
+/* Argument of the enable_primary_cpu() syscall program. */
+struct cpu_arg {
+	s32 cpu_id;	/* CPU to add to the primary domain, < 0 clears it */
+};
+
+/* Argument of the enable_sibling_cpu() syscall program. */
+struct domain_arg {
+	s32 lvl_id;		/* topology level, only 0 (SMT) is known */
+	s32 cpu_id;		/* CPU whose sibling mask is updated */
+	s32 sibling_cpu_id;	/* CPU to add to that mask */
+};
+
+#endif /* __SCX_FLASH_H */
