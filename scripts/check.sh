@@ -1,0 +1,83 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# 'make check': the kernel tree's checkpatch.pl on every C file and header
+# of the project, and sparse on the C programs built for user space.  Prints
+# TAP, one test per file and tool; fails on any checkpatch error or warning
+# (but VOLATILE: BPF rodata is 'const volatile' by design; the BPF type
+# annotations such as __kptr are declared in scripts/checkpatch.typedefs)
+# and on any
+# sparse finding in our own code.  --strict checks are reported, not fatal.
+#
+# Environment: KSRC, OUTPUT_DIR, CHECKPATCH, SPARSE.
+
+set -u
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top" || exit 2
+KSRC=${KSRC:-$top/.cache/linux}
+OUTPUT_DIR=${OUTPUT_DIR:-$top/build}
+CHECKPATCH=${CHECKPATCH:-$KSRC/scripts/checkpatch.pl}
+SPARSE=${SPARSE:-sparse}
+
+[ -x "$CHECKPATCH" ] || { echo "check: no checkpatch.pl at $CHECKPATCH" >&2; exit 2; }
+command -v "$SPARSE" >/dev/null || { echo "check: no $SPARSE" >&2; exit 2; }
+
+c_files=$(git ls-files '*.c' '*.h' 2>/dev/null)
+[ -n "$c_files" ] || c_files=$(find . -path ./build -prune -o -path ./.cache -prune -o \( -name '*.c' -o -name '*.h' \) -print | sed 's|^\./||')
+user_files=$(echo "$c_files" | grep -v '\.bpf\.c$' | grep '\.c$')
+
+# BPF annotations that checkpatch cannot know are not identifiers.
+checkpatch_flags="--no-tree -f --terse --show-types --no-summary --quiet
+	--ignore VOLATILE --typedefsfile $top/scripts/checkpatch.typedefs"
+
+n=0
+failed=0
+echo "TAP version 13"
+echo "1..$(( $(echo "$c_files" | wc -w) + $(echo "$user_files" | wc -w) ))"
+
+result() {
+	n=$((n + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $n $2"
+	else
+		echo "not ok $n $2"
+		failed=$((failed + 1))
+	fi
+}
+
+# exempt FILE: drop the findings that scripts/checkpatch.exempt accepts.
+exempt() {
+	local line glob type reason
+	while IFS= read -r line; do
+		while read -r glob type reason; do
+			case "$glob" in ''|'#'*) continue ;; esac
+			# shellcheck disable=SC2254
+			case "$1" in $glob) ;; *) continue ;; esac
+			case "$line" in *":$type:"*) continue 2 ;; esac
+		done < "$top/scripts/checkpatch.exempt"
+		echo "$line"
+	done
+}
+
+for f in $c_files; do
+	out=$("$CHECKPATCH" $checkpatch_flags "$f" 2>&1 |
+		grep -v 'does not have any commits yet' | exempt "$f")
+	strict=$("$CHECKPATCH" $checkpatch_flags --strict "$f" 2>&1 |
+		grep -c ': CHECK:')
+	[ -n "$out" ] && echo "$out" | sed 's/^/# /'
+	[ "$strict" -gt 0 ] && echo "# $f: $strict --strict check(s)"
+	result "$([ -z "$out" ]; echo $?)" "checkpatch $f"
+done
+
+sparse_flags="-Wall -I$OUTPUT_DIR/include -I$KSRC/tools/include/uapi -I$top/include -I$top -I$top/selftests"
+for f in $user_files; do
+	# Generated skeletons embed the BPF object as one long string.
+	out=$("$SPARSE" $sparse_flags "$f" 2>&1 |
+		grep -v "^$OUTPUT_DIR/include/.*string too long" |
+		grep -v 'note: in included file' | grep -v '^$')
+	[ -n "$out" ] && echo "$out" | sed 's/^/# /'
+	result "$([ -z "$out" ]; echo $?)" "sparse $f"
+done
+
+[ $failed -eq 0 ]

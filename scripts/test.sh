@@ -1,0 +1,68 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# 'make test': every test of the project, host side first, then one VM boot
+# for the selftests.  Each stage prints TAP; the run ends with one line
+# "N passed, N failed, N skipped" counting the results of all stages, and
+# exits non-zero if anything failed.
+#
+# Usage: scripts/test.sh [FILTER]   (FILTER selects selftests, as runner -t)
+# Environment: OUTPUT_DIR, KSRC, SCX_SKIP_VM=1 (host stages only).
+
+set -u
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top" || exit 2
+export OUTPUT_DIR=${OUTPUT_DIR:-$top/build}
+results=$OUTPUT_DIR/test-results
+filter=${1:-}
+passed=0
+failed=0
+skipped=0
+
+rm -rf "$results"
+mkdir -p "$results"
+
+# count FILE: add the TAP results in FILE to the totals.
+count() {
+	local p f s
+	s=$(grep -cE '^ok [0-9]+.*# SKIP' "$1")
+	p=$(grep -cE '^ok [0-9]+' "$1")
+	f=$(grep -cE '^not ok [0-9]+' "$1")
+	passed=$((passed + p - s))
+	failed=$((failed + f))
+	skipped=$((skipped + s))
+}
+
+# stage NAME COMMAND...: run one stage, show its TAP and count it.  A stage
+# that fails without reporting a failed test counts as one failure.
+stage() {
+	local name=$1 log=$results/$1.tap rc
+	shift
+	echo "# ==== $name: $*"
+	"$@" 2>&1 | tee "$log"
+	rc=${PIPESTATUS[0]}
+	count "$log"
+	if [ "$rc" -ne 0 ] && ! grep -qE '^not ok [0-9]+' "$log"; then
+		echo "not ok 1 $name # exited with status $rc"
+		failed=$((failed + 1))
+	fi
+	echo "# ==== $name: exit status $rc"
+}
+
+for t in "$OUTPUT_DIR"/obj/unit/*; do
+	[ -x "$t" ] && stage "unit-${t##*/}" "$t"
+done
+stage cli tests/host/cli.sh
+stage check scripts/check.sh
+stage intree scripts/intree-check.sh
+
+if [ "${SCX_SKIP_VM:-0}" = 1 ]; then
+	echo "# SCX_SKIP_VM=1: selftests in the VM not run"
+else
+	stage selftests scripts/vm-run.sh -r "$results/vm" -- \
+		tests/vm/selftests.sh "$OUTPUT_DIR/bin/runner" $filter
+fi
+
+echo "$passed passed, $failed failed, $skipped skipped"
+[ $failed -eq 0 ]
