@@ -16,14 +16,24 @@
 #   -c, --cpus N           vCPUs (default: 2)
 #   -m, --memory SIZE      memory (default: 2G)
 #   -q, --qemu-opts OPTS   extra QEMU options (for example a topology)
+#   -a, --accel ACCEL      QEMU accelerator (default: $VM_ACCEL, else
+#                          tcg,thread=single; see below)
 #   -t, --timeout SECS     give up after SECS seconds (default: 1800)
 #
-# Environment: VM_KERNEL, OUTPUT_DIR, VM_TIMEOUT, VM_LOCK (a lock file:
+# Environment: VM_KERNEL, OUTPUT_DIR, VM_TIMEOUT, VM_VERBOSE=1 (show the
+# guest kernel's console), VM_LOCK (a lock file:
 # boots wait for each other, so two VMs never share the host's CPUs;
 # default /tmp/scx-flash-vm.lock).
 # Exit status: the command's, 124 on timeout, 2 on a usage or set-up error.
 
 set -u
+
+# Single-threaded TCG: with one host thread per vCPU (MTTCG), a vCPU can
+# still execute the int3 that another vCPU's text_poke() left while flipping
+# a static key, and the guest oopses in __schedule() ("Oops: int3") as
+# sched_ext is enabled and disabled.  Seen here with QEMU 7.2; one thread
+# for all vCPUs keeps the code they run coherent.
+accel=${VM_ACCEL:-tcg,thread=single}
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 kernel=${VM_KERNEL:-}
@@ -42,6 +52,7 @@ while [ $# -gt 0 ]; do
 	-c|--cpus)	cpus=$2; shift 2 ;;
 	-m|--memory)	memory=$2; shift 2 ;;
 	-q|--qemu-opts)	qemu_opts=$2; shift 2 ;;
+	-a|--accel)	accel=$2; shift 2 ;;
 	-t|--timeout)	timeout=$2; shift 2 ;;
 	--)		shift; break ;;
 	*)		die "unknown option '$1' (see the top of $0)" ;;
@@ -69,7 +80,8 @@ done
 
 vng_args=(--disable-kvm --run "$kernel" --cpus "$cpus" --memory "$memory"
 	  --rwdir "$results=$results")
-[ -n "$qemu_opts" ] && vng_args+=(--qemu-opts "$qemu_opts")
+vng_args+=("--qemu-opts=-accel $accel${qemu_opts:+ $qemu_opts}")
+[ "${VM_VERBOSE:-0}" = 1 ] && vng_args+=(--verbose)
 
 exec 9> "${VM_LOCK:-/tmp/scx-flash-vm.lock}" || die "cannot open the VM lock"
 if ! flock -n 9; then
@@ -77,7 +89,7 @@ if ! flock -n 9; then
 	flock 9
 fi
 
-echo "vm-run: booting $(basename "$(dirname "$kernel")") ($cpus vCPUs, $memory, no KVM)" >&2
+echo "vm-run: booting $(basename "$(dirname "$kernel")") ($cpus vCPUs, $memory, $accel)" >&2
 timeout --foreground -k 10 "$timeout" vng "${vng_args[@]}" --exec "$cmd" \
 	< /dev/null
 rc=$?
