@@ -317,6 +317,18 @@ static u64 task_deadline(const struct task_struct *p, struct task_ctx *tctx)
 	return deadline;
 }
 
+/*
+ * The deadline of @p while it runs: its vruntime plus the runtime used
+ * since its last sleep, counting the time it has run so far.
+ */
+static u64 running_deadline(const struct task_struct *p,
+			    const struct task_ctx *tctx, u64 now)
+{
+	u64 exec = tctx->exec_runtime + now - tctx->last_run_at;
+
+	return tctx->vruntime + scale_down(exec, task_weight(p, tctx));
+}
+
 /* One wakeup interval, as a sample of the wakeup frequency. */
 static u64 wakeup_freq_sample(u64 interval)
 {
@@ -547,11 +559,35 @@ static void enqueue_rr(struct task_struct *p, s32 prev_cpu, u64 enq_flags)
 	__sync_fetch_and_add(&nr_shared_dispatches, 1);
 }
 
+/*
+ * Wakeup preemption: preempt the task running on @cpu if a task that just
+ * woke up there has an earlier @deadline.  Slices only end at a scheduler
+ * tick (up to 1/HZ, several times slice_max), so without this the waking
+ * task would wait far longer than its deadline says.
+ */
+static void preempt_if_later(s32 cpu, u64 deadline)
+{
+	struct task_struct *curr;
+	struct task_ctx *tctx;
+
+	bpf_rcu_read_lock();
+	curr = __COMPAT_scx_bpf_cpu_curr(cpu);
+	if (curr && !(curr->flags & PF_IDLE)) {
+		tctx = lookup_task_ctx(curr);
+		if (tctx && time_before(deadline,
+					running_deadline(curr, tctx,
+							 bpf_ktime_get_ns())))
+			scx_bpf_kick_cpu(cpu, SCX_KICK_PREEMPT);
+	}
+	bpf_rcu_read_unlock();
+}
+
 void BPF_STRUCT_OPS(flash_enqueue, struct task_struct *p, u64 enq_flags)
 {
 	s32 prev_cpu = scx_bpf_task_cpu(p);
 	bool cpu_selected = __COMPAT_is_enq_cpu_selected(enq_flags);
 	struct task_ctx *tctx;
+	u64 deadline;
 
 	if (rr_sched) {
 		enqueue_rr(p, prev_cpu, enq_flags);
@@ -585,12 +621,15 @@ void BPF_STRUCT_OPS(flash_enqueue, struct task_struct *p, u64 enq_flags)
 		return;
 	}
 
+	deadline = task_deadline(p, tctx);
 	scx_bpf_dsq_insert_vtime(p, cpu_node(prev_cpu), task_slice(p),
-				 task_deadline(p, tctx), enq_flags);
+				 deadline, enq_flags);
 	__sync_fetch_and_add(&nr_shared_dispatches, 1);
 
 	if (!cpu_selected)
 		scx_bpf_kick_cpu(prev_cpu, SCX_KICK_IDLE);
+	if (enq_flags & SCX_ENQ_WAKEUP)
+		preempt_if_later(prev_cpu, deadline);
 }
 
 /* ------------------------------------------------------------------------
@@ -627,7 +666,6 @@ static bool is_prev_earliest(struct task_struct *prev, u64 dsq_id)
 {
 	struct task_struct *first;
 	struct task_ctx *tctx;
-	u64 deadline, now;
 
 	tctx = lookup_task_ctx(prev);
 	if (!tctx)
@@ -637,11 +675,8 @@ static bool is_prev_earliest(struct task_struct *prev, u64 dsq_id)
 	if (!first)
 		return true;
 
-	now = bpf_ktime_get_ns();
-	deadline = tctx->vruntime + scale_down(tctx->exec_runtime +
-					       now - tctx->last_run_at,
-					       task_weight(prev, tctx));
-	return time_before(deadline, first->scx.dsq_vtime);
+	return time_before(running_deadline(prev, tctx, bpf_ktime_get_ns()),
+			   first->scx.dsq_vtime);
 }
 
 void BPF_STRUCT_OPS(flash_dispatch, s32 cpu, struct task_struct *prev)
