@@ -23,7 +23,7 @@ SPARSE=${SPARSE:-sparse}
 [ -x "$CHECKPATCH" ] || { echo "check: no checkpatch.pl at $CHECKPATCH" >&2; exit 2; }
 command -v "$SPARSE" >/dev/null || { echo "check: no $SPARSE" >&2; exit 2; }
 
-c_files=$(git ls-files '*.c' '*.h' 2>/dev/null)
+c_files=$(git ls-files --cached --others --exclude-standard '*.c' '*.h' 2>/dev/null)
 [ -n "$c_files" ] || c_files=$(find . -path ./build -prune -o -path ./.cache -prune -o \( -name '*.c' -o -name '*.h' \) -print | sed 's|^\./||')
 user_files=$(echo "$c_files" | grep -v '\.bpf\.c$' | grep '\.c$')
 
