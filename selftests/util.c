@@ -242,7 +242,7 @@ static int exec_child(pid_t parent, int out_fd, const char *path,
  * stdout and stderr for scx_child_output().
  */
 int scx_child_start(struct scx_child *child, const char *path,
-		    char *const extra_args[])
+		    const char *const extra_args[])
 {
 	char *argv[MAX_CHILD_ARGS + 2];
 	pid_t parent = getpid();
@@ -258,7 +258,7 @@ int scx_child_start(struct scx_child *child, const char *path,
 	for (i = 0; extra_args && extra_args[i]; i++) {
 		if (i >= MAX_CHILD_ARGS)
 			return -E2BIG;
-		argv[i + 1] = extra_args[i];
+		argv[i + 1] = (char *)extra_args[i];
 	}
 	argv[i + 1] = NULL;
 

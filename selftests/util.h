@@ -40,7 +40,7 @@ int pid_wait_timeout(pid_t pid, int *status, unsigned int timeout_ms);
 
 int scx_loader_path(char *buf, size_t size);
 int scx_child_start(struct scx_child *child, const char *path,
-		    char *const extra_args[]);
+		    const char *const extra_args[]);
 bool scx_child_running(struct scx_child *child);
 int scx_child_wait(struct scx_child *child, unsigned int timeout_ms);
 int scx_child_signal_wait(struct scx_child *child, int sig,

@@ -1,0 +1,232 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Workloads for the scx_flash selftests.  Each runs in a child process
+ * placed on a CPU, at a nice level and in a cgroup; the parent measures
+ * the CPU time a hog got (from wait4()'s rusage) or the wakeup latency a
+ * sleeper saw (sent back through a pipe).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include "load.h"
+#include "util.h"
+
+#define CGROUP_ROOT	"/sys/fs/cgroup"
+
+static unsigned long long now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+static int write_file(const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY);
+	int ret = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, val, strlen(val)) < 0)
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+/* In the child: die with the parent, then take the place @o asks for. */
+static int child_setup(const struct load_opts *o)
+{
+	char path[256], pid[32];
+	cpu_set_t set;
+
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL))
+		return -errno;
+
+	if (o->cgroup) {
+		snprintf(path, sizeof(path), "%s/cgroup.procs", o->cgroup);
+		snprintf(pid, sizeof(pid), "%d", getpid());
+		if (write_file(path, pid))
+			return -EIO;
+	}
+	if (o->cpu >= 0) {
+		CPU_ZERO(&set);
+		CPU_SET(o->cpu, &set);
+		if (sched_setaffinity(0, sizeof(set), &set))
+			return -errno;
+	}
+	if (o->nice && setpriority(PRIO_PROCESS, 0, o->nice))
+		return -errno;
+	return 0;
+}
+
+/* Start a child that burns CPU for @ms of wall time. */
+pid_t hog_start(const struct load_opts *o, unsigned int ms)
+{
+	unsigned long long end;
+	volatile unsigned long spin;
+	pid_t pid;
+
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	if (pid)
+		return pid;
+
+	if (child_setup(o))
+		_exit(2);
+	end = now_ns() + ms * 1000000ULL;
+	while (now_ns() < end)
+		for (spin = 0; spin < 10000; spin++)
+			;
+	_exit(0);
+}
+
+/*
+ * Start a child that sleeps @period_us at a time for @ms and measures how
+ * much later than asked it wakes up.  Its result comes through *@fd.
+ */
+pid_t sleeper_start(const struct load_opts *o, unsigned int period_us,
+		    unsigned int ms, int *fd)
+{
+	struct timespec period = {
+		.tv_sec = period_us / 1000000,
+		.tv_nsec = (period_us % 1000000) * 1000ULL,
+	};
+	unsigned long long end, t0, lat, sum = 0;
+	struct latency_stats st = {};
+	int pipefd[2];
+	pid_t pid;
+
+	if (pipe(pipefd))
+		return -errno;
+
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	if (pid) {
+		close(pipefd[1]);
+		*fd = pipefd[0];
+		if (pid < 0)
+			close(pipefd[0]);
+		return pid;
+	}
+
+	close(pipefd[0]);
+	if (child_setup(o))
+		_exit(2);
+	end = now_ns() + ms * 1000000ULL;
+	while (now_ns() < end) {
+		t0 = now_ns();
+		nanosleep(&period, NULL);
+		lat = now_ns() - t0 - period_us * 1000ULL;
+		sum += lat;
+		if (lat > st.max_us * 1000)
+			st.max_us = lat / 1000;
+		st.nr++;
+	}
+	st.avg_us = st.nr ? sum / st.nr / 1000 : 0;
+	if (write(pipefd[1], &st, sizeof(st)) != sizeof(st))
+		_exit(3);
+	_exit(0);
+}
+
+/* Reap a child within @timeout_ms; 0 only if it exited with status 0. */
+static int reap(pid_t pid, struct rusage *ru, unsigned int timeout_ms)
+{
+	unsigned long long deadline = monotonic_ms() + timeout_ms;
+	int status;
+	pid_t ret;
+
+	for (;;) {
+		ret = wait4(pid, &status, WNOHANG, ru);
+		if (ret == pid)
+			break;
+		if (ret < 0 && errno != EINTR)
+			return -errno;
+		if (monotonic_ms() >= deadline) {
+			kill(pid, SIGKILL);
+			waitpid(pid, NULL, 0);
+			return -ETIMEDOUT;
+		}
+		sleep_ms(10);
+	}
+	if (!WIFEXITED(status) || WEXITSTATUS(status))
+		return -ECHILD;
+	return 0;
+}
+
+static long long rusage_cpu_us(const struct rusage *ru)
+{
+	return (ru->ru_utime.tv_sec + ru->ru_stime.tv_sec) * 1000000LL +
+	       ru->ru_utime.tv_usec + ru->ru_stime.tv_usec;
+}
+
+/* Reap hog @pid and return the CPU time it used in us, or an error. */
+long long child_cpu_us(pid_t pid, unsigned int timeout_ms)
+{
+	struct rusage ru;
+	int ret;
+
+	ret = reap(pid, &ru, timeout_ms);
+	return ret ?: rusage_cpu_us(&ru);
+}
+
+/* Collect what sleeper @pid measured, then reap it. */
+int sleeper_result(pid_t pid, int fd, struct latency_stats *st)
+{
+	struct rusage ru;
+	ssize_t len;
+	int ret;
+
+	len = read(fd, st, sizeof(*st));
+	close(fd);
+	ret = reap(pid, &ru, 30000);
+	if (ret)
+		return ret;
+	st->cpu_us = rusage_cpu_us(&ru);
+	return len == sizeof(*st) ? 0 : -EIO;
+}
+
+/*
+ * Create cgroup @name under the cgroup2 root with cpu.weight @weight; its
+ * path goes to @path.  Mounts cgroup2 and enables the cpu controller if
+ * the system has not.
+ */
+int cgroup_create(const char *name, unsigned int weight, char *path,
+		  size_t size)
+{
+	char file[256], val[32];
+	int ret;
+
+	if (access(CGROUP_ROOT "/cgroup.controllers", F_OK) &&
+	    mount("cgroup2", CGROUP_ROOT, "cgroup2", 0, NULL))
+		return -errno;
+	ret = write_file(CGROUP_ROOT "/cgroup.subtree_control", "+cpu");
+	if (ret)
+		return ret;
+
+	snprintf(path, size, "%s/%s", CGROUP_ROOT, name);
+	if (mkdir(path, 0755) && errno != EEXIST)
+		return -errno;
+
+	snprintf(file, sizeof(file), "%s/cpu.weight", path);
+	snprintf(val, sizeof(val), "%u", weight);
+	return write_file(file, val);
+}
+
+void cgroup_remove(const char *path)
+{
+	rmdir(path);
+}

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Workloads for the scx_flash selftests: CPU hogs whose CPU time is
+ * measured, and sleepers whose wakeup latency is measured.
+ */
+#ifndef __SCX_FLASH_SELFTEST_LOAD_H
+#define __SCX_FLASH_SELFTEST_LOAD_H
+
+#include <sys/types.h>
+
+/* Where and how a child runs; cpu < 0 means anywhere, cgroup may be NULL. */
+struct load_opts {
+	int cpu;
+	int nice;
+	const char *cgroup;
+};
+
+/* What a sleeper saw: wakeup latency and CPU time, in microseconds. */
+struct latency_stats {
+	unsigned long long avg_us;
+	unsigned long long max_us;
+	unsigned long long nr;		/* wakeups */
+	unsigned long long cpu_us;	/* CPU time used, filled by the parent */
+};
+
+pid_t hog_start(const struct load_opts *o, unsigned int ms);
+pid_t sleeper_start(const struct load_opts *o, unsigned int period_us,
+		    unsigned int ms, int *fd);
+long long child_cpu_us(pid_t pid, unsigned int timeout_ms);
+int sleeper_result(pid_t pid, int fd, struct latency_stats *st);
+int cgroup_create(const char *name, unsigned int weight, char *path,
+		  size_t size);
+void cgroup_remove(const char *path);
+
+#endif /* __SCX_FLASH_SELFTEST_LOAD_H */
