@@ -4,9 +4,13 @@
 # Install what building, running and testing scx_flash needs on a Debian
 # (or Debian-like) host, without upgrading its base system.
 #
-# Debian trixie and trixie-backports are added at pin priority 100, so apt
-# never prefers them on its own; every package taken from them is named
-# with its release below.  Idempotent: a second run only checks.
+# Debian trixie, trixie-backports and sid are added at pin priority 100,
+# so apt never prefers them on its own; every package taken from them is
+# named with its release below.  Idempotent: a second run only checks.
+#
+# Kernels: the newest trixie-backports kernel runs the VM; sid's kernel is
+# installed beside it so the tests also cover the previous sched_ext
+# release (scripts/vm-kernel.sh --all lists them).
 #
 # Usage: scripts/deps.sh [--check]
 #   --check   exit 0 if everything is already present, 1 otherwise;
@@ -32,10 +36,14 @@ base_pkgs="clang-19 llvm-19 lld-19 libelf-dev zlib1g-dev libzstd-dev
 msg() { printf 'deps: %s\n' "$*" >&2; }
 die() { msg "error: $*"; exit 1; }
 
-# The newest trixie-backports kernel, found through linux-image-amd64's
-# dependencies so a new backport is picked up without editing this file.
-vm_kernel_version() {
-	apt-cache depends linux-image-amd64/trixie-backports 2>/dev/null |
+# Releases whose newest kernel is installed for the VM, the first one being
+# the default.
+kernel_suites="trixie-backports sid"
+
+# The newest kernel of release $1, found through linux-image-amd64's
+# dependencies so a new upload is picked up without editing this file.
+kernel_version() {
+	apt-cache depends "linux-image-amd64/$1" 2>/dev/null |
 		sed -n 's/.*Depends: linux-image-\([0-9].*-amd64\)$/\1/p;
 			s/.*Depends: linux-binary-\([0-9].*-amd64\)$/\1/p' |
 		head -n 1
@@ -46,15 +54,10 @@ kernel_tree_ready() {
 		[ -d "$cache/linux/tools/sched_ext" ]
 }
 
+# At least as many sched_ext kernels as releases they come from.
 vm_kernel_ready() {
-	local v
-	for v in /usr/lib/modules/*/vmlinuz; do
-		[ -f "$v" ] || continue
-		v=${v%/vmlinuz}; v=${v##*/}
-		grep -q '^CONFIG_SCHED_CLASS_EXT=y' "/boot/config-$v" \
-			2>/dev/null && return 0
-	done
-	return 1
+	[ "$("$top/scripts/vm-kernel.sh" --all | wc -l)" -ge \
+	  "$(echo $kernel_suites | wc -w)" ]
 }
 
 tools_ready() {
@@ -80,6 +83,7 @@ add_trixie_sources() {
 		deb $mirror trixie-backports main
 		EOT
 	fi
+	grep -q " sid " "$sources" || echo "deb $mirror sid main" >> "$sources"
 	cat > "$prefs" <<-EOT
 	# Added by scx_flash scripts/deps.sh: never upgrade the base system
 	# from these releases; packages are taken from them only by name.
@@ -89,6 +93,10 @@ add_trixie_sources() {
 
 	Package: *
 	Pin: release n=trixie-backports
+	Pin-Priority: 100
+
+	Package: *
+	Pin: release n=sid
 	Pin-Priority: 100
 	EOT
 }
@@ -111,16 +119,28 @@ install_packages() {
 	msg "installing virtme-ng from trixie"
 	apt_install virtme-ng/trixie
 
-	kver=$(vm_kernel_version)
-	[ -n "$kver" ] || die "no linux-image-amd64 in trixie-backports"
+	for suite in $kernel_suites; do
+		install_kernel "$suite"
+	done
+
+	kver=$(kernel_version trixie-backports)
 	src=linux-source-$(echo "$kver" | cut -d. -f1-2)
-	msg "installing VM kernel $kver and $src from trixie-backports"
-	apt_install "linux-binary-$kver/trixie-backports" \
-		"linux-modules-$kver/trixie-backports" \
-		"linux-base-$kver/trixie-backports" \
-		"$src/trixie-backports" ||
-	apt_install "linux-image-$kver/trixie-backports" \
-		"$src/trixie-backports"
+	msg "installing $src from trixie-backports"
+	apt_install "$src/trixie-backports"
+}
+
+# Install the newest kernel of release $1: its image, modules (the VM
+# mounts the host's root over 9p, a module) and config, but no initramfs
+# tools, which only a bootable host kernel needs.
+install_kernel() {
+	local suite=$1 kver
+
+	kver=$(kernel_version "$suite")
+	[ -n "$kver" ] || die "no linux-image-amd64 in $suite"
+	[ -f "/usr/lib/modules/$kver/vmlinuz" ] && return 0
+	msg "installing VM kernel $kver from $suite"
+	apt_install "linux-binary-$kver/$suite" "linux-modules-$kver/$suite" \
+		"linux-base-$kver/$suite"
 }
 
 # libbpf resolves __kconfig externs from /boot/config-<version>; Debian's
