@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # 'make test': every test of the project, host side first, then one VM boot
-# for the selftests.  Each stage prints TAP; the run ends with one line
+# for the selftests on the default kernel and one more for each other
+# installed sched_ext kernel, where the attach and workload cases run.
+# Each stage prints TAP; the run ends with one line
 # "N passed, N failed, N skipped" counting the results of all stages, and
 # exits non-zero if anything failed.
 #
@@ -62,6 +64,11 @@ if [ "${SCX_SKIP_VM:-0}" = 1 ]; then
 else
 	stage selftests scripts/vm-run.sh -r "$results/vm" -- \
 		tests/vm/selftests.sh "$OUTPUT_DIR/bin/runner" $filter
+	for kver in $(scripts/vm-kernel.sh --all | tail -n +2); do
+		stage "kernel-$kver" scripts/vm-run.sh \
+			-k "/usr/lib/modules/$kver/vmlinuz" -- \
+			tests/vm/attach.sh "$OUTPUT_DIR/bin/runner"
+	done
 fi
 
 echo "$passed passed, $failed failed, $skipped skipped"

@@ -27,7 +27,7 @@ static const char help_fmt[] =
 "\n"
 "Usage: %s [-t TEST] [-s] [-l] [-q] [-h]\n"
 "\n"
-"  -t TEST   Run only the tests whose name contains TEST\n"
+"  -t TEST   Run only the tests whose name contains TEST (repeatable)\n"
 "  -s        Report the tests left out by -t as skipped\n"
 "  -l        List the test names (those matching -t, if given) and exit\n"
 "  -q        Do not print the test descriptions\n"
@@ -46,7 +46,10 @@ static unsigned int nr_scx_tests;
 char scx_test_skip_reason[SCX_SKIP_REASON_LEN];
 
 static volatile sig_atomic_t exit_req;
-static const char *filter;
+#define MAX_FILTERS		16
+
+static const char *filters[MAX_FILTERS];
+static unsigned int nr_filters;
 static bool report_filtered;
 static bool list_only;
 static bool quiet;
@@ -64,9 +67,15 @@ static int libbpf_print_fn(enum libbpf_print_level level,
 	return vfprintf(stderr, fmt, args);
 }
 
+/* Whether @test matches one of the -t filters, or there is none. */
 static bool test_selected(const struct scx_test *test)
 {
-	return !filter || strstr(test->name, filter);
+	unsigned int i;
+
+	for (i = 0; i < nr_filters; i++)
+		if (strstr(test->name, filters[i]))
+			return true;
+	return !nr_filters;
 }
 
 static unsigned int nr_selected_tests(void)
@@ -175,7 +184,8 @@ static void report_filtered_out(const struct scx_test *test, unsigned int nr,
 {
 	print_preamble(test);
 	snprintf(scx_test_skip_reason, sizeof(scx_test_skip_reason),
-		 "does not match -t %s", filter);
+		 "does not match -t %s%s", filters[0],
+		 nr_filters > 1 ? " ..." : "");
 	print_result(test, nr, SCX_TEST_SKIP);
 	account(totals, SCX_TEST_SKIP);
 }
@@ -215,7 +225,12 @@ static int parse_args(int argc, char **argv)
 	while ((opt = getopt(argc, argv, "t:slqh")) != -1) {
 		switch (opt) {
 		case 't':
-			filter = optarg;
+			if (nr_filters == MAX_FILTERS) {
+				fprintf(stderr, "At most %d -t options\n",
+					MAX_FILTERS);
+				return 1;
+			}
+			filters[nr_filters++] = optarg;
 			break;
 		case 's':
 			report_filtered = true;
@@ -260,9 +275,9 @@ int main(int argc, char **argv)
 		return 1;
 	}
 
-	if (filter && !nr_selected_tests()) {
-		fprintf(stderr, "No test matches '%s'. Available tests:\n",
-			filter);
+	if (nr_filters && !nr_selected_tests()) {
+		fprintf(stderr, "No test matches '%s'%s. Available tests:\n",
+			filters[0], nr_filters > 1 ? " or the others" : "");
 		print_test_names(stderr, "  ", false);
 		return 1;
 	}
