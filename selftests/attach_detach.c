@@ -12,6 +12,7 @@
 #include <scx/common.h>
 #include "scx_flash.bpf.skel.h"
 #include "scx_test.h"
+#include "flash.h"
 #include "util.h"
 
 #define NR_CYCLES		3
@@ -33,18 +34,10 @@ static enum scx_test_status setup(void **ctx)
 	actx = calloc(1, sizeof(*actx));
 	SCX_FAIL_IF(!actx, "Out of memory");
 
-	actx->skel = scx_flash__open();
+	actx->skel = flash_skel_load();
 	if (!actx->skel) {
 		free(actx);
-		SCX_FAIL("Failed to open the scx_flash skeleton");
-	}
-	SCX_ENUM_INIT(actx->skel);
-	actx->skel->struct_ops.flash_ops->hotplug_seq = scx_hotplug_seq();
-
-	if (scx_flash__load(actx->skel)) {
-		scx_flash__destroy(actx->skel);
-		free(actx);
-		SCX_FAIL("Failed to load the scx_flash skeleton");
+		return SCX_TEST_FAIL;
 	}
 
 	*ctx = actx;

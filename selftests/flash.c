@@ -62,12 +62,14 @@ int flash_start(struct scx_child *child, const char *const args[])
 }
 
 /*
- * Stop the loader with SIGINT.  Returns its exit status, or a negative
- * error if it did not exit in time (it is then killed).
+ * Send @sig to the loader and reap it.  Returns its exit status, or a
+ * negative error if it did not exit in time or died of a signal; prints
+ * its output unless it exited with 0.  The output stays readable until
+ * scx_child_release().
  */
-int flash_stop(struct scx_child *child)
+int flash_signal(struct scx_child *child, int sig)
 {
-	int ret = scx_child_signal_wait(child, SIGINT, LOADER_EXIT_TIMEOUT_MS);
+	int ret = scx_child_signal_wait(child, sig, LOADER_EXIT_TIMEOUT_MS);
 
 	if (!ret && !WIFEXITED(child->status))
 		ret = -EINTR;
@@ -75,8 +77,40 @@ int flash_stop(struct scx_child *child)
 		ret = WEXITSTATUS(child->status);
 	if (ret)
 		flash_dump_output(child);
+	return ret;
+}
+
+/* Stop the loader with SIGINT and release it; returns as flash_signal(). */
+int flash_stop(struct scx_child *child)
+{
+	int ret = flash_signal(child, SIGINT);
+
 	scx_child_release(child);
 	return ret;
+}
+
+/*
+ * Open and load the scx_flash skeleton in this process, the way the
+ * kernel's selftests do, with the BPF defaults for every knob.  Returns
+ * NULL, saying why, on failure.
+ */
+struct scx_flash *flash_skel_load(void)
+{
+	struct scx_flash *skel = scx_flash__open();
+
+	if (!skel) {
+		fprintf(stderr, "cannot open the scx_flash skeleton\n");
+		return NULL;
+	}
+	SCX_ENUM_INIT(skel);
+	skel->struct_ops.flash_ops->hotplug_seq = scx_hotplug_seq();
+
+	if (scx_flash__load(skel)) {
+		fprintf(stderr, "cannot load the scx_flash skeleton\n");
+		scx_flash__destroy(skel);
+		return NULL;
+	}
+	return skel;
 }
 
 void flash_dump_output(const struct scx_child *child)
@@ -154,15 +188,7 @@ int flash_counters_read(struct flash_counters *c)
 /* Write @marker into the kernel log, to find what follows it later. */
 int kmsg_mark(const char *marker)
 {
-	int fd = open("/dev/kmsg", O_WRONLY);
-	int ret = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (write(fd, marker, strlen(marker)) < 0)
-		ret = -errno;
-	close(fd);
-	return ret;
+	return write_str("/dev/kmsg", marker);
 }
 
 /* Kernel log lines that mean the scheduler or the kernel misbehaved. */

@@ -9,6 +9,8 @@
 #include <stdbool.h>
 #include "util.h"
 
+struct scx_flash;
+
 /* The scheduler's dispatch counters (its .bss, see scx_flash.bpf.c). */
 struct flash_counters {
 	unsigned long long nr_running;
@@ -19,7 +21,9 @@ struct flash_counters {
 };
 
 int flash_start(struct scx_child *child, const char *const args[]);
+int flash_signal(struct scx_child *child, int sig);
 int flash_stop(struct scx_child *child);
+struct scx_flash *flash_skel_load(void);
 void flash_dump_output(const struct scx_child *child);
 int flash_counters_read(struct flash_counters *c);
 int kmsg_mark(const char *marker);

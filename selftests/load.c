@@ -32,19 +32,6 @@ static unsigned long long now_ns(void)
 	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
-static int write_file(const char *path, const char *val)
-{
-	int fd = open(path, O_WRONLY);
-	int ret = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (write(fd, val, strlen(val)) < 0)
-		ret = -errno;
-	close(fd);
-	return ret;
-}
-
 /* In the child: die with the parent, then take the place @o asks for. */
 static int child_setup(const struct load_opts *o)
 {
@@ -57,7 +44,7 @@ static int child_setup(const struct load_opts *o)
 	if (o->cgroup) {
 		snprintf(path, sizeof(path), "%s/cgroup.procs", o->cgroup);
 		snprintf(pid, sizeof(pid), "%d", getpid());
-		if (write_file(path, pid))
+		if (write_str(path, pid))
 			return -EIO;
 	}
 	if (o->cpu >= 0) {
@@ -213,7 +200,7 @@ int cgroup_create(const char *name, unsigned int weight, char *path,
 	if (access(CGROUP_ROOT "/cgroup.controllers", F_OK) &&
 	    mount("cgroup2", CGROUP_ROOT, "cgroup2", 0, NULL))
 		return -errno;
-	ret = write_file(CGROUP_ROOT "/cgroup.subtree_control", "+cpu");
+	ret = write_str(CGROUP_ROOT "/cgroup.subtree_control", "+cpu");
 	if (ret)
 		return ret;
 
@@ -223,7 +210,7 @@ int cgroup_create(const char *name, unsigned int weight, char *path,
 
 	snprintf(file, sizeof(file), "%s/cpu.weight", path);
 	snprintf(val, sizeof(val), "%u", weight);
-	return write_file(file, val);
+	return write_str(file, val);
 }
 
 void cgroup_remove(const char *path)

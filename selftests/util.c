@@ -91,6 +91,20 @@ int sysfs_read_str(const char *path, char *buf, size_t size)
 	return trim(buf);
 }
 
+/* Write @val to the file at @path, as one write(). */
+int write_str(const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY);
+	int ret = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, val, strlen(val)) < 0)
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
 int scx_state_read(char *buf, size_t size)
 {
 	return sysfs_read_str(SCX_SYSFS_STATE, buf, size);

@@ -29,6 +29,7 @@ unsigned long long monotonic_ms(void);
 void sleep_ms(unsigned int ms);
 
 int sysfs_read_str(const char *path, char *buf, size_t size);
+int write_str(const char *path, const char *val);
 int scx_state_read(char *buf, size_t size);
 bool scx_state_wait(const char *state, unsigned int timeout_ms);
 int scx_root_ops_read(char *buf, size_t size);

@@ -20,6 +20,7 @@
 #include <scx/common.h>
 #include "scx_flash.bpf.skel.h"
 #include "scx_test.h"
+#include "flash.h"
 #include "util.h"
 
 #define STATE_TIMEOUT_MS	5000
@@ -58,18 +59,10 @@ static enum scx_test_status setup(void **ctx)
 	wctx = calloc(1, sizeof(*wctx));
 	SCX_FAIL_IF(!wctx, "Out of memory");
 
-	wctx->skel = scx_flash__open();
+	wctx->skel = flash_skel_load();
 	if (!wctx->skel) {
 		free(wctx);
-		SCX_FAIL("Failed to open the scx_flash skeleton");
-	}
-	SCX_ENUM_INIT(wctx->skel);
-	wctx->skel->struct_ops.flash_ops->hotplug_seq = scx_hotplug_seq();
-
-	if (scx_flash__load(wctx->skel)) {
-		scx_flash__destroy(wctx->skel);
-		free(wctx);
-		SCX_FAIL("Failed to load the scx_flash skeleton");
+		return SCX_TEST_FAIL;
 	}
 
 	*ctx = wctx;
