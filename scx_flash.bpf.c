@@ -691,7 +691,7 @@ void BPF_STRUCT_OPS(flash_dispatch, s32 cpu, struct task_struct *prev)
 
 	if (prev && !rr_sched && may_keep_cpu(prev, cpu) &&
 	    is_prev_earliest(prev, dsq_id)) {
-		prev->scx.slice = task_slice(prev);
+		scx_bpf_task_set_slice(prev, task_slice(prev));
 		return;
 	}
 
@@ -700,7 +700,7 @@ void BPF_STRUCT_OPS(flash_dispatch, s32 cpu, struct task_struct *prev)
 
 	/* Nothing else to run here: let @prev go on. */
 	if (prev && (prev->scx.flags & SCX_TASK_QUEUED))
-		prev->scx.slice = task_slice(prev);
+		scx_bpf_task_set_slice(prev, task_slice(prev));
 }
 
 /* ------------------------------------------------------------------------
