@@ -203,6 +203,10 @@ test: ensure-deps
 check:
 	$(Q)$(SCX_ENV) $(CURDIR)/scripts/check.sh
 
+bench: ensure-deps
+	$(Q)$(MAKE) all_targets
+	$(Q)$(SCX_ENV) ROUNDS=$(ROUNDS) QUICK=$(QUICK) $(CURDIR)/scripts/bench.sh
+
 install: all_targets
 	$(Q)mkdir -p $(DESTDIR)/usr/local/bin/
 	$(Q)install -m 0755 $(addprefix $(BINDIR)/,$(c-sched-targets))	\
@@ -226,6 +230,8 @@ help:
 	@echo '  test         - unit tests, style checks, in-tree build and the'
 	@echo '                 selftests in one VM boot (TESTS=filter)'
 	@echo '  check        - checkpatch.pl and sparse from KSRC'
+	@echo '  bench        - default scheduler vs scx_flash vs scx_simple in one'
+	@echo '                 VM run (ROUNDS=3, QUICK=1); build/bench/results.md'
 	@echo ''
 	@echo 'Variables:'
 	@echo '  V=1          - show full commands'
@@ -237,7 +243,7 @@ help:
 	@echo '  DESTDIR=     - install prefix'
 
 .PHONY: all all_targets $(c-sched-targets) selftests unit-tests deps		\
-	ensure-deps run test check install clean help
+	ensure-deps run test check bench install clean help
 
 .DELETE_ON_ERROR:
 .SECONDARY:
