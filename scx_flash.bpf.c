@@ -277,11 +277,12 @@ static u64 task_slice(const struct task_struct *p)
  */
 static u64 sleep_credit(const struct task_ctx *tctx, u64 weight)
 {
-	u64 lag_scale = tctx->wakeup_freq ?: 1;
+	u64 credit = slice_lag * (tctx->wakeup_freq ?: 1);
 
+	/* Scale the credit, not the wakeup count, which would round to 0. */
 	if (slice_lag_scaling)
-		lag_scale = lag_scale * cpu_util / FLASH_PERF_ONE;
-	return scale_up(slice_lag * lag_scale, weight);
+		credit = credit * cpu_util / FLASH_PERF_ONE;
+	return scale_up(credit, weight);
 }
 
 /*
