@@ -96,12 +96,14 @@ bench_latency() {
 	cp "$hist" "$(dirname "$out")/" 2>/dev/null
 }
 
-# CPU share of two hogs on CPU 0, from their bogo-ops: nice 0 against
-# nice 5 (ideal 3.05), cpu.weight 200 against 100 (ideal 2.0).
-hog_ops() {	# hog_ops [PREFIX...]: bogo-ops of one CPU hog on CPU 0
+# CPU share of two hogs on CPU 0, from the CPU time stress-ng reports for
+# each: nice 0 against nice 5 (ideal 3.05), cpu.weight 200 against 100
+# (ideal 2.0).  CPU time, not bogo-ops: under emulation a task that is
+# switched out more often also gets less done per second of CPU.
+hog_ops() {	# hog_ops [PREFIX...]: CPU seconds of one CPU hog on CPU 0
 	"$@" stress-ng --cpu 1 --taskset 0 --timeout "${secs}s" \
 		--temp-path /tmp --metrics-brief 2>&1 |
-		awk '$4 == "cpu" { print $5 }'
+		awk '$4 == "cpu" { print $7 + $8 }'
 }
 
 in_cgroup() {	# in_cgroup NAME CMD...: run CMD in cgroup NAME
