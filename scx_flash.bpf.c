@@ -561,12 +561,23 @@ static void enqueue_rr(struct task_struct *p, s32 prev_cpu, u64 enq_flags)
 }
 
 /*
- * Wakeup preemption: preempt the task running on @cpu if it has used up its
- * slice and a task that just woke up there has an earlier @deadline.  The
- * kernel only notices an expired slice at the next tick (up to 1/HZ, several
- * times slice_max); waiting for it would let the waking task down.  A task
- * still within its slice is not preempted: message-passing workloads lose
- * much of their throughput to the extra context switches.
+ * Whether @curr, running since @now - last_run_at, may be preempted by a
+ * task that just woke up: when it has used up its slice, which the kernel
+ * only notices at the next tick (up to 1/HZ, several times slice_max), or
+ * when it is a CPU hog that ran a whole slice_lag without sleeping.  Other
+ * tasks keep their CPU: message passing loses much of its throughput to
+ * the extra context switches.
+ */
+static bool may_preempt(const struct task_struct *curr,
+			const struct task_ctx *tctx, u64 now)
+{
+	return now - tctx->last_run_at >= task_slice(curr) ||
+	       tctx->exec_runtime >= slice_lag;
+}
+
+/*
+ * Wakeup preemption: preempt the task running on @cpu for a task that just
+ * woke up there with an earlier @deadline, if it may be preempted.
  */
 static void preempt_if_later(s32 cpu, u64 deadline)
 {
@@ -578,7 +589,7 @@ static void preempt_if_later(s32 cpu, u64 deadline)
 	curr = __COMPAT_scx_bpf_cpu_curr(cpu);
 	if (curr && !(curr->flags & PF_IDLE)) {
 		tctx = lookup_task_ctx(curr);
-		if (tctx && now - tctx->last_run_at >= task_slice(curr) &&
+		if (tctx && may_preempt(curr, tctx, now) &&
 		    time_before(deadline, running_deadline(curr, tctx, now)))
 			scx_bpf_kick_cpu(cpu, SCX_KICK_PREEMPT);
 	}
