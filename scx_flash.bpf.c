@@ -257,18 +257,24 @@ static u64 calc_avg(u64 old, u64 sample)
 	return (old * 3 + sample) / 4;
 }
 
-/* Time slice: infinite in tickless mode, else slice_max by weight. */
-static u64 task_slice(const struct task_struct *p)
+/*
+ * Time slice of @p, whose context @tctx may be NULL: infinite in tickless
+ * mode, else slice_max by weight.
+ */
+static u64 task_slice_ctx(const struct task_struct *p,
+			  const struct task_ctx *tctx)
 {
-	struct task_ctx *tctx;
-
 	if (tickless_sched)
 		return SCX_SLICE_INF;
-
-	tctx = lookup_task_ctx(p);
 	if (!tctx || rr_sched)
 		return slice_max;
 	return scale_up(slice_max, task_weight(p, tctx));
+}
+
+/* The same, for callers that have not looked the context up. */
+static u64 task_slice(const struct task_struct *p)
+{
+	return task_slice_ctx(p, tickless_sched ? NULL : lookup_task_ctx(p));
 }
 
 /*
@@ -571,7 +577,7 @@ static void enqueue_rr(struct task_struct *p, s32 prev_cpu, u64 enq_flags)
 static bool may_preempt(const struct task_struct *curr,
 			const struct task_ctx *tctx, u64 now)
 {
-	return now - tctx->last_run_at >= task_slice(curr) ||
+	return now - tctx->last_run_at >= task_slice_ctx(curr, tctx) ||
 	       tctx->exec_runtime >= slice_lag;
 }
 
@@ -636,8 +642,8 @@ void BPF_STRUCT_OPS(flash_enqueue, struct task_struct *p, u64 enq_flags)
 	}
 
 	deadline = task_deadline(p, tctx);
-	scx_bpf_dsq_insert_vtime(p, cpu_node(prev_cpu), task_slice(p),
-				 deadline, enq_flags);
+	scx_bpf_dsq_insert_vtime(p, cpu_node(prev_cpu),
+				 task_slice_ctx(p, tctx), deadline, enq_flags);
 	__sync_fetch_and_add(&nr_shared_dispatches, 1);
 
 	if (!cpu_selected)
