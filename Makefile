@@ -172,8 +172,9 @@ $(BINDIR)/runner: $(patsubst selftests/%.c,$(TESTOBJ_DIR)/%.o,$(SELFTEST_SRCS))	
 	$(call msg,LINK,$@)
 	$(Q)$(CC) -o $@ $^ $(LDFLAGS)
 
-$(UNITOBJ_DIR)/%: tests/unit/%.c scx_flash.c scx_flash.h			\
-		  $(INCLUDE_DIR)/scx_flash.bpf.skel.h $(BPFOBJ) | $(UNITOBJ_DIR)
+$(UNITOBJ_DIR)/%: tests/unit/%.c $(wildcard tests/unit/*.h) scx_flash.c	\
+		  scx_flash.h $(INCLUDE_DIR)/scx_flash.bpf.skel.h $(BPFOBJ)	\
+		  | $(UNITOBJ_DIR)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -I$(CURDIR) -o $@ $< $(BPFOBJ) $(LDFLAGS)
 

@@ -1,104 +1,1370 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Loader of the scx_flash scheduler: parses the options, programs the BPF
- * scheduler from them and from the CPU topology, attaches it, prints its
- * statistics and re-attaches it when the kernel asks to (CPU hotplug).
+ * Loader of the scx_flash scheduler.
+ *
+ * It parses and checks every option before it touches the system, reads
+ * the CPU topology from sysfs, programs the BPF scheduler with it (SMT
+ * siblings, NUMA, the primary domain resolved from the power profile, the
+ * cpufreq level), sets the CPUs' idle resume latency, attaches the
+ * scheduler and then serves its statistics on a UNIX socket in the
+ * scx_stats protocol until it is stopped.  When the kernel asks for it
+ * (CPU hotplug) or the power profile changes under --primary-domain=auto,
+ * the scheduler is loaded again.  Whatever way it ends, the idle resume
+ * latency is put back and the socket removed.
  *
  * Copyright (c) 2026 The scx_flash authors
  */
 #define _GNU_SOURCE
+#include <ctype.h>
+#include <dirent.h>
+#include <dlfcn.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <libgen.h>
 #include <limits.h>
 #include <math.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/utsname.h>
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <scx/common.h>
 #include "scx_flash.h"
 #include "scx_flash.bpf.skel.h"
 
 #define SCX_FLASH_VERSION	"1.1.2"
 #define SCHED_EXT_SYSFS		"/sys/kernel/sched_ext"
-#define CPU_SYSFS		"/sys/devices/system/cpu"
+#define STATS_SOCK_DIR		"/var/run/scx/root"
+#define STATS_SOCK_PATH		STATS_SOCK_DIR "/stats"
+#define MAX_STATS_CLIENTS	16
+#define STATS_REQ_MAX		4096
+#define PPD_MAX_ATTEMPTS	10
 
-static const char help_fmt[] =
-"A deadline-based scheduler focused on fairness and performance predictability.\n"
-"\n"
-"See the top-level comment in scx_flash.bpf.c for more details.\n"
-"\n"
-"Usage: %s [OPTIONS]\n"
-"\n"
-"  -s, --slice-us=US        Maximum scheduling slice in microseconds (default: 700)\n"
-"  -l, --slice-us-lag=US    Maximum runtime budget a task can accumulate while\n"
-"                           sleeping, in microseconds (default: 20000)\n"
-"  -t, --throttle-us=US     Inject idle cycles of US microseconds between\n"
-"                           slices, to save power (default: 0 = off)\n"
-"  -T, --tickless           Infinite slices; preempt only when tasks wait\n"
-"  -R, --rr-sched           Round-robin scheduling: fixed slices, cyclic order\n"
-"      --wakeup-throttle    Push back tasks that wake up very often only to\n"
-"                           run a few microseconds\n"
-"      --slice-lag-scaling  Scale the sleep credit by the user-mode CPU\n"
-"                           utilisation (sampled every second)\n"
-"  -f, --cpufreq            Scale CPU frequency with each CPU's load\n"
-"      --disable-smt        Disable SMT awareness\n"
-"      --disable-numa       Disable NUMA awareness: one shared queue\n"
-"      --exit-dump-len=LEN  Exit debug dump buffer length, 0 = default (32768)\n"
-"      --stats=SECS         Print statistics every SECS seconds\n"
-"  -d, --debug              Trace BPF decisions to /sys/kernel/tracing/trace_pipe\n"
-"  -v, --verbose            Print libbpf messages\n"
-"  -V, --version            Print the version and exit\n"
-"  -h, --help               Display this help and exit\n";
+/* ------------------------------------------------------------------------
+ * Logging: "HH:MM:SS [LEVEL] message" on stderr, like the upstream loader.
+ */
+
+static void log_msg(const char *level, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void log_msg(const char *level, const char *fmt, ...)
+{
+	time_t now = time(NULL);
+	char line[1024];
+	va_list args;
+	int len;
+
+	len = strftime(line, sizeof(line), "%H:%M:%S", localtime(&now));
+	len += snprintf(line + len, sizeof(line) - len, " [%s] ", level);
+	va_start(args, fmt);
+	vsnprintf(line + len, sizeof(line) - len, fmt, args);
+	va_end(args);
+	fprintf(stderr, "%s\n", line);
+}
+
+#define info(fmt, ...)	log_msg("INFO", fmt, ##__VA_ARGS__)
+#define warn(fmt, ...)	log_msg("WARN", fmt, ##__VA_ARGS__)
+
+/*
+ * "1.1.2 x86_64-unknown-linux-gnu": the version and the machine, as the
+ * upstream loader prints them.
+ */
+static const char *full_version(void)
+{
+	static char buf[96];
+	struct utsname u;
+
+	if (!buf[0])
+		snprintf(buf, sizeof(buf), "%s %s-unknown-linux-gnu",
+			 SCX_FLASH_VERSION, uname(&u) ? "unknown" : u.machine);
+	return buf;
+}
+
+/* ------------------------------------------------------------------------
+ * Options
+ */
 
 struct flash_opts {
 	u64 slice_us;
 	u64 slice_us_lag;
 	u64 throttle_us;
+	s64 idle_resume_us;		/* < 0: leave the idle QoS alone */
 	u32 exit_dump_len;
+	const char *primary_domain;
 	double stats_interval;		/* seconds, 0 = no statistics */
+	double monitor_interval;	/* seconds, 0 = run the scheduler */
 	bool tickless;
 	bool rr_sched;
 	bool wakeup_throttle;
 	bool slice_lag_scaling;
 	bool cpufreq;
-	bool debug;
 	bool disable_smt;
 	bool disable_numa;
+	bool debug;
 	bool verbose;
+	bool version;
+	bool help;
+	bool help_stats;
+	/* libbpf object options */
+	const char *relaxed_maps;	/* "true" or "false" */
+	const char *pin_root_path;
+	const char *kconfig_path;
+	const char *btf_custom_path;
+	const char *bpf_token_path;
 };
 
-static bool verbose;
-static volatile sig_atomic_t exit_req;
+enum opt_kind {
+	OPT_FLAG,	/* bool, no argument */
+	OPT_USEC,	/* u64 microseconds, must fit in u64 nanoseconds */
+	OPT_SLICE,	/* OPT_USEC that must not be 0 */
+	OPT_U32,
+	OPT_S32,	/* signed: a negative value is meaningful */
+	OPT_SECS,	/* positive, finite number of seconds */
+	OPT_BOOL,	/* "true" or "false" */
+	OPT_DOMAIN,	/* --primary-domain */
+	OPT_PATH,	/* an existing file or directory */
+};
 
-/* Print "HH:MM:SS [LEVEL] message" to stderr in one write. */
-static void log_line(const char *level, const char *fmt, va_list args)
+struct opt_desc {
+	const char *name;
+	char short_name;
+	enum opt_kind kind;
+	size_t off;
+	const char *metavar;
+	const char *help;
+};
+
+#define OPT(n, s, k, field, meta, h)					\
+	{ n, s, k, offsetof(struct flash_opts, field), meta, h }
+
+/* Every option, in --help order; --help is printed from this table. */
+static const struct opt_desc opt_table[] = {
+	OPT("slice-us", 's', OPT_SLICE, slice_us, "US",
+	    "Maximum scheduling slice (default: 700)"),
+	OPT("slice-us-lag", 'l', OPT_SLICE, slice_us_lag, "US",
+	    "Maximum sleep credit of a task, scaled by how\n"
+	    "often it wakes up (default: 20000)"),
+	OPT("throttle-us", 't', OPT_USEC, throttle_us, "US",
+	    "Idle injection: keep each CPU idle for US after\n"
+	    "every slice, to save power (default: 0 = off)"),
+	OPT("idle-resume-us", 'I', OPT_S32, idle_resume_us, "US",
+	    "Limit the CPUs' idle exit latency to US while\n"
+	    "running (0 = no limit, negative = leave it\n"
+	    "alone; default: 32)"),
+	OPT("tickless", 'T', OPT_FLAG, tickless, NULL,
+	    "Infinite slices: preempt only when tasks wait"),
+	OPT("rr-sched", 'R', OPT_FLAG, rr_sched, NULL,
+	    "Round-robin: fixed slices, tasks run in turn"),
+	OPT("wakeup-throttle", 0, OPT_FLAG, wakeup_throttle, NULL,
+	    "Push back tasks that wake up very often only\n"
+	    "to run a few microseconds"),
+	OPT("slice-lag-scaling", 0, OPT_FLAG, slice_lag_scaling, NULL,
+	    "Scale the sleep credit by the user-mode CPU\n"
+	    "utilisation, sampled every second"),
+	OPT("primary-domain", 'm', OPT_DOMAIN, primary_domain, "DOMAIN",
+	    "CPUs tried first for idle selection: auto (from\n"
+	    "the power profile), turbo, performance,\n"
+	    "powersave, all, none or a hex CPU mask such as\n"
+	    "0xf0 (default: auto)"),
+	OPT("disable-smt", 0, OPT_FLAG, disable_smt, NULL,
+	    "Ignore SMT: treat sibling threads as cores"),
+	OPT("disable-numa", 0, OPT_FLAG, disable_numa, NULL,
+	    "Ignore NUMA: one shared queue for all CPUs"),
+	OPT("cpufreq", 'f', OPT_FLAG, cpufreq, NULL,
+	    "Drive each CPU's frequency from its load\n"
+	    "(default: highest frequency)"),
+	OPT("exit-dump-len", 0, OPT_U32, exit_dump_len, "LEN",
+	    "Exit debug dump buffer length (default: 0 =\n"
+	    "32768)"),
+	OPT("stats", 0, OPT_SECS, stats_interval, "SECS",
+	    "Print statistics every SECS seconds"),
+	OPT("monitor", 0, OPT_SECS, monitor_interval, "SECS",
+	    "Run no scheduler: print the running\n"
+	    "scx_flash's statistics every SECS seconds"),
+	OPT("help-stats", 0, OPT_FLAG, help_stats, NULL,
+	    "Describe the statistics and exit"),
+	OPT("debug", 'd', OPT_FLAG, debug, NULL,
+	    "Trace decisions to the kernel trace buffer"),
+	OPT("verbose", 'v', OPT_FLAG, verbose, NULL,
+	    "Print libbpf's debug messages"),
+	OPT("version", 'V', OPT_FLAG, version, NULL,
+	    "Print the version and exit"),
+	OPT("help", 'h', OPT_FLAG, help, NULL,
+	    "Print this help and exit"),
+	OPT("relaxed-maps", 0, OPT_BOOL, relaxed_maps, "BOOL",
+	    "libbpf: parse map definitions non-strictly\n"
+	    "(true or false)"),
+	OPT("pin-root-path", 0, OPT_PATH, pin_root_path, "DIR",
+	    "libbpf: directory of pinned maps"),
+	OPT("kconfig", 0, OPT_PATH, kconfig_path, "FILE",
+	    "libbpf: CONFIG_* values overriding the kernel's"),
+	OPT("btf-custom-path", 0, OPT_PATH, btf_custom_path, "FILE",
+	    "libbpf: BTF for CO-RE instead of the kernel's"),
+	OPT("bpf-token-path", 0, OPT_PATH, bpf_token_path, "DIR",
+	    "libbpf: BPF file system to take a token from"),
+};
+
+#define NR_OPTS		(sizeof(opt_table) / sizeof(opt_table[0]))
+#define OPT_LONG_BASE	256
+
+static const char help_intro[] =
+"A deadline-based sched_ext scheduler focused on fairness and performance\n"
+"predictability.  A task's deadline is its virtual runtime plus the CPU\n"
+"time it used since it last slept; see scx_flash.bpf.c for the policy.\n"
+"\n"
+"Usage: %s [OPTIONS]\n"
+"\n";
+
+static const char help_outro[] =
+"\n"
+"Environment: SCX_TIMEOUT_MS overrides the watchdog timeout (5000 ms);\n"
+"SCX_SYSFS_PREFIX is put in front of /sys/devices/system paths (tests).\n"
+"Statistics are served on " STATS_SOCK_PATH " (scx_stats protocol).\n";
+
+#define HELP_COL	29
+
+static void print_help(const char *prog)
 {
-	time_t now = time(NULL);
-	char line[512];
+	const struct opt_desc *d;
+	char left[48];
+	const char *h;
 	int len;
 
-	len = strftime(line, sizeof(line), "%H:%M:%S", localtime(&now));
-	len += snprintf(line + len, sizeof(line) - len, " [%s] ", level);
-	vsnprintf(line + len, sizeof(line) - len, fmt, args);
-	fprintf(stderr, "%s\n", line);
+	printf(help_intro, prog);
+	for (d = opt_table; d < opt_table + NR_OPTS; d++) {
+		len = snprintf(left, sizeof(left), "  %c%c%c --%s%s%s",
+			       d->short_name ? '-' : ' ',
+			       d->short_name ?: ' ',
+			       d->short_name ? ',' : ' ', d->name,
+			       d->metavar ? "=" : "", d->metavar ?: "");
+		printf("%-*s", HELP_COL, left);
+		if (len >= HELP_COL)
+			printf("\n%*s", HELP_COL, "");
+		for (h = d->help; *h; h++) {
+			putchar(*h);
+			if (*h == '\n')
+				printf("%*s", HELP_COL, "");
+		}
+		putchar('\n');
+	}
+	printf(help_outro);
 }
 
-static void info(const char *fmt, ...)
+static int bad_value(const char *opt, const char *str, const char *why)
 {
+	fprintf(stderr, "scx_flash: invalid value '%s' for --%s: %s\n",
+		str, opt, why);
+	return -EINVAL;
+}
+
+/* An unsigned decimal number: no sign, no trailing junk, at most @max. */
+static int parse_u64(const char *opt, const char *str, u64 max, u64 *val)
+{
+	unsigned long long v;
+	char *end;
+
+	if (*str < '0' || *str > '9')
+		return bad_value(opt, str, "not an unsigned number");
+	errno = 0;
+	v = strtoull(str, &end, 10);
+	if (*end)
+		return bad_value(opt, str, "not an unsigned number");
+	if (errno == ERANGE || v > max)
+		return bad_value(opt, str, "too large");
+	*val = v;
+	return 0;
+}
+
+/* A signed decimal number in [@min, @max]. */
+static int parse_s64(const char *opt, const char *str, s64 min, s64 max,
+		     s64 *val)
+{
+	long long v;
+	char *end;
+
+	if (!isdigit((unsigned char)*str) &&
+	    !(*str == '-' && isdigit((unsigned char)str[1])))
+		return bad_value(opt, str, "not a number");
+	errno = 0;
+	v = strtoll(str, &end, 10);
+	if (*end)
+		return bad_value(opt, str, "not a number");
+	if (errno == ERANGE || v < min || v > max)
+		return bad_value(opt, str, "out of range");
+	*val = v;
+	return 0;
+}
+
+/* A positive, finite number of seconds. */
+static int parse_interval(const char *opt, const char *str, double *val)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(str, &end);
+	if (end == str || *end || errno || !isfinite(v) || v <= 0)
+		return bad_value(opt, str, "not a positive number of seconds");
+	*val = v;
+	return 0;
+}
+
+static bool is_hex_mask(const char *str)
+{
+	bool digits = false;
+
+	if (!strncasecmp(str, "0x", 2))
+		str += 2;
+	for (; *str; str++) {
+		if (isxdigit((unsigned char)*str))
+			digits = true;
+		else if (*str != '_')
+			return false;
+	}
+	return digits;
+}
+
+static const char *const domain_keywords[] = {
+	"auto", "turbo", "performance", "powersave", "all", "none",
+};
+
+/*
+ * A primary domain keyword or the syntax of a hex mask.  Whether the mask
+ * names CPUs that exist is checked once the topology is known.
+ */
+static int check_domain(const char *opt, const char *str)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(domain_keywords) / sizeof(*domain_keywords);
+	     i++)
+		if (!strcmp(str, domain_keywords[i]))
+			return 0;
+	if (!is_hex_mask(str))
+		return bad_value(opt, str,
+				 "expected auto, turbo, performance, powersave, all, none or a hex CPU mask");
+	return 0;
+}
+
+/* Parse the argument of option @d into its field of @o. */
+static int parse_opt_value(const struct opt_desc *d, const char *arg,
+			   struct flash_opts *o)
+{
+	void *field = (char *)o + d->off;
+	u64 v;
+	s64 sv;
+
+	switch (d->kind) {
+	case OPT_FLAG:
+		*(bool *)field = true;
+		return 0;
+	case OPT_SLICE:
+	case OPT_USEC:
+		/* kept in nanoseconds by the scheduler */
+		if (parse_u64(d->name, arg, UINT64_MAX / NSEC_PER_USEC, &v))
+			return -EINVAL;
+		if (d->kind == OPT_SLICE && !v)
+			return bad_value(d->name, arg, "must be greater than 0");
+		*(u64 *)field = v;
+		return 0;
+	case OPT_U32:
+		if (parse_u64(d->name, arg, UINT32_MAX, &v))
+			return -EINVAL;
+		*(u32 *)field = v;
+		return 0;
+	case OPT_S32:
+		if (parse_s64(d->name, arg, INT32_MIN, INT32_MAX, &sv))
+			return -EINVAL;
+		*(s64 *)field = sv;
+		return 0;
+	case OPT_SECS:
+		return parse_interval(d->name, arg, (double *)field);
+	case OPT_BOOL:
+		if (strcmp(arg, "true") && strcmp(arg, "false"))
+			return bad_value(d->name, arg, "expected true or false");
+		*(const char **)field = arg;
+		return 0;
+	case OPT_DOMAIN:
+		if (check_domain(d->name, arg))
+			return -EINVAL;
+		*(const char **)field = arg;
+		return 0;
+	case OPT_PATH:
+		if (access(arg, R_OK))
+			return bad_value(d->name, arg, strerror(errno));
+		*(const char **)field = arg;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+static void build_getopt_tables(struct option *long_opts, char *short_opts)
+{
+	size_t i;
+
+	for (i = 0; i < NR_OPTS; i++) {
+		const struct opt_desc *d = &opt_table[i];
+
+		long_opts[i] = (struct option) {
+			.name = d->name,
+			.has_arg = d->kind == OPT_FLAG ? no_argument :
+							 required_argument,
+			.val = OPT_LONG_BASE + i,
+		};
+		if (d->short_name) {
+			*short_opts++ = d->short_name;
+			if (d->kind != OPT_FLAG)
+				*short_opts++ = ':';
+		}
+	}
+	long_opts[NR_OPTS] = (struct option) {};
+	*short_opts = '\0';
+}
+
+static const struct opt_desc *opt_by_short(int c)
+{
+	const struct opt_desc *d;
+
+	for (d = opt_table; d < opt_table + NR_OPTS; d++)
+		if (d->short_name && d->short_name == c)
+			return d;
+	return NULL;
+}
+
+static void print_help_stats(void);
+
+/*
+ * Parse the command line into @o.  Returns -1 to go on, or the exit status
+ * when the process must end here (help, version, bad input).
+ */
+static int parse_opts(int argc, char **argv, struct flash_opts *o)
+{
+	struct option long_opts[NR_OPTS + 1];
+	char short_opts[2 * NR_OPTS + 1];
+	const char *prog = basename(argv[0]);
+	const struct opt_desc *d;
+	int opt;
+
+	*o = (struct flash_opts) {
+		.slice_us	= FLASH_SLICE_US_DFL,
+		.slice_us_lag	= FLASH_SLICE_US_LAG_DFL,
+		.idle_resume_us	= FLASH_IDLE_RESUME_US_DFL,
+		.primary_domain	= "auto",
+	};
+	build_getopt_tables(long_opts, short_opts);
+
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, short_opts, long_opts,
+				  NULL)) != -1) {
+		if (opt >= OPT_LONG_BASE)
+			d = &opt_table[opt - OPT_LONG_BASE];
+		else
+			d = opt_by_short(opt);
+		if (!d) {
+			fprintf(stderr,
+				"Try '%s --help' for more information.\n",
+				prog);
+			return 1;
+		}
+		if (parse_opt_value(d, optarg, o))
+			return 1;
+	}
+	if (optind < argc) {
+		fprintf(stderr, "scx_flash: unexpected argument '%s'\n",
+			argv[optind]);
+		return 1;
+	}
+
+	if (o->help) {
+		print_help(prog);
+		return 0;
+	}
+	if (o->version) {
+		printf("scx_flash %s\n", full_version());
+		return 0;
+	}
+	if (o->help_stats) {
+		print_help_stats();
+		return 0;
+	}
+	return -1;
+}
+
+/* ------------------------------------------------------------------------
+ * sysfs and CPU masks
+ */
+
+/* Tests point this at a fake tree with SCX_SYSFS_PREFIX. */
+static const char *sysfs_prefix(void)
+{
+	const char *prefix = getenv("SCX_SYSFS_PREFIX");
+
+	return prefix ?: "";
+}
+
+static void sys_path(char *path, size_t size, const char *fmt, va_list args)
+{
+	int len = snprintf(path, size, "%s", sysfs_prefix());
+
+	vsnprintf(path + len, size - len, fmt, args);
+}
+
+/*
+ * Read the sysfs file named by @fmt (under the prefix) into @buf, without
+ * trailing whitespace.  Returns 0 or a negative errno.
+ */
+static int read_sys(char *buf, size_t size, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int read_sys(char *buf, size_t size, const char *fmt, ...)
+{
+	char path[PATH_MAX];
+	va_list args;
+	ssize_t len;
+	int fd;
+
+	va_start(args, fmt);
+	sys_path(path, sizeof(path), fmt, args);
+	va_end(args);
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	len = read(fd, buf, size - 1);
+	close(fd);
+	if (len < 0)
+		return -errno;
+	while (len && (isspace((unsigned char)buf[len - 1]) || !buf[len - 1]))
+		len--;
+	buf[len] = '\0';
+	return 0;
+}
+
+/* An unsigned number from sysfs; 0 if it cannot be read. */
+static u64 read_sys_u64(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+
+static u64 read_sys_u64(const char *fmt, ...)
+{
+	char path[PATH_MAX], buf[64];
+	va_list args;
+	char *end;
+	u64 v;
+
+	va_start(args, fmt);
+	vsnprintf(path, sizeof(path), fmt, args);
+	va_end(args);
+	if (read_sys(buf, sizeof(buf), "%s", path) || !isdigit(*buf))
+		return 0;
+	v = strtoull(buf, &end, 10);
+	return *end ? 0 : v;
+}
+
+/* A signed number from sysfs into @val; 0 or a negative errno. */
+static int read_sys_int(int *val, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static int read_sys_int(int *val, const char *fmt, ...)
+{
+	char path[PATH_MAX], buf[32];
+	va_list args;
+	char *end;
+	int ret;
+
+	va_start(args, fmt);
+	vsnprintf(path, sizeof(path), fmt, args);
+	va_end(args);
+	ret = read_sys(buf, sizeof(buf), "%s", path);
+	if (ret)
+		return ret;
+	*val = strtol(buf, &end, 10);
+	return end == buf || *end ? -EINVAL : 0;
+}
+
+/* Write @val, without a newline, to the sysfs file named by @fmt. */
+static int write_sys(const char *val, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static int write_sys(const char *val, const char *fmt, ...)
+{
+	char path[PATH_MAX];
+	va_list args;
+	ssize_t len;
+	int fd, ret = 0;
+
+	va_start(args, fmt);
+	sys_path(path, sizeof(path), fmt, args);
+	va_end(args);
+
+	fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	len = write(fd, val, strlen(val));
+	if (len < 0)
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+static bool sys_exists(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+
+static bool sys_exists(const char *fmt, ...)
+{
+	char path[PATH_MAX];
 	va_list args;
 
 	va_start(args, fmt);
-	log_line("INFO", fmt, args);
+	sys_path(path, sizeof(path), fmt, args);
 	va_end(args);
+	return !access(path, F_OK);
 }
+
+/*
+ * Call @fn for every entry "<stem><N>" of directory @dir (under the prefix)
+ * with its number N.  Returns the number of entries or a negative errno.
+ */
+static int for_each_numbered(const char *dir, const char *stem,
+			     void (*fn)(int n, void *arg), void *arg)
+{
+	size_t stem_len = strlen(stem);
+	char path[PATH_MAX];
+	struct dirent *e;
+	int nr = 0;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "%s%s", sysfs_prefix(), dir);
+	d = opendir(path);
+	if (!d)
+		return -errno;
+	while ((e = readdir(d))) {
+		const char *num = e->d_name + stem_len;
+		char *end;
+		long n;
+
+		if (strncmp(e->d_name, stem, stem_len) || !isdigit(*num))
+			continue;
+		n = strtol(num, &end, 10);
+		if (*end || n > INT_MAX)
+			continue;
+		fn(n, arg);
+		nr++;
+	}
+	closedir(d);
+	return nr;
+}
+
+/*
+ * Parse a CPU list such as "0-3,8" and call @fn for each CPU.  Returns 0,
+ * or -EINVAL for a malformed list or a CPU at or above @nr_cpus.
+ */
+static int parse_cpu_list(const char *str, int nr_cpus,
+			  void (*fn)(int cpu, void *arg), void *arg)
+{
+	while (*str) {
+		long first, last;
+		char *end;
+
+		if (!isdigit(*str))
+			return -EINVAL;
+		first = strtol(str, &end, 10);
+		last = first;
+		if (*end == '-') {
+			if (!isdigit(end[1]))
+				return -EINVAL;
+			last = strtol(end + 1, &end, 10);
+		}
+		if (last < first || last >= nr_cpus || (*end && *end != ','))
+			return -EINVAL;
+		for (; first <= last; first++)
+			fn(first, arg);
+		str = *end ? end + 1 : end;
+	}
+	return 0;
+}
+
+/* A set of CPUs 0..nr-1. */
+struct flash_mask {
+	int nr;
+	u64 *bits;
+};
+
+static int mask_init(struct flash_mask *m, int nr)
+{
+	m->nr = nr;
+	m->bits = calloc((nr + 63) / 64, sizeof(u64));
+	return m->bits ? 0 : -ENOMEM;
+}
+
+static void mask_free(struct flash_mask *m)
+{
+	free(m->bits);
+	m->bits = NULL;
+}
+
+static void mask_set(struct flash_mask *m, int cpu)
+{
+	m->bits[cpu / 64] |= 1ULL << (cpu % 64);
+}
+
+static bool mask_test(const struct flash_mask *m, int cpu)
+{
+	return m->bits[cpu / 64] & (1ULL << (cpu % 64));
+}
+
+static int mask_weight(const struct flash_mask *m)
+{
+	int cpu, w = 0;
+
+	for (cpu = 0; cpu < m->nr; cpu++)
+		w += mask_test(m, cpu);
+	return w;
+}
+
+/*
+ * Parse a hex CPU mask ("0x" optional, "_" ignored, "none" is empty) into
+ * @m.  A bit for a CPU the machine does not have is an error naming it.
+ */
+static int mask_parse(const char *str, struct flash_mask *m)
+{
+	const char *p, *digits = str;
+	int bit = 0, i;
+
+	if (!strcmp(str, "none"))
+		return 0;
+	if (!is_hex_mask(str))
+		return -EINVAL;
+	if (!strncasecmp(digits, "0x", 2))
+		digits += 2;
+	for (p = digits + strlen(digits) - 1; p >= digits; p--) {
+		int v;
+
+		if (*p == '_')
+			continue;
+		v = isdigit(*p) ? *p - '0' : tolower(*p) - 'a' + 10;
+		for (i = 0; i < 4; i++, bit++) {
+			if (!(v & (1 << i)))
+				continue;
+			if (bit >= m->nr) {
+				fprintf(stderr,
+					"scx_flash: invalid value '%s' for --primary-domain: CPU %d does not exist (CPUs 0-%d)\n",
+					str, bit, m->nr - 1);
+				return -ERANGE;
+			}
+			mask_set(m, bit);
+		}
+	}
+	return 0;
+}
+
+/*
+ * Format @m as the upstream loader does: 32-bit words, most significant
+ * first, separated by commas, the first one only as wide as the CPU count
+ * needs ("0xff" for 8 CPUs, "0xffffffff,ffffffff" for 64).
+ */
+static char *mask_format(const struct flash_mask *m, char *buf, size_t size)
+{
+	int nr_words = (m->nr + 31) / 32, width = ((m->nr + 3) / 4) % 8;
+	int w, len;
+
+	len = snprintf(buf, size, "0x");
+	for (w = nr_words - 1; w >= 0; w--) {
+		u32 word = m->bits[w / 2] >> (32 * (w % 2));
+
+		if (w == nr_words - 1)
+			len += snprintf(buf + len, size - len, "%0*x",
+					width ?: 8, word);
+		else
+			len += snprintf(buf + len, size - len, ",%08x", word);
+		if (len >= (int)size)
+			break;
+	}
+	return buf;
+}
+
+/* ------------------------------------------------------------------------
+ * Topology
+ */
+
+#define CPU_DIR		"/sys/devices/system/cpu"
+#define NODE_DIR	"/sys/devices/system/node"
+
+enum core_type {
+	CORE_LITTLE,
+	CORE_BIG,
+	CORE_TURBO,	/* a big core with the highest capacity */
+};
+
+enum power_mode {
+	POWER_ANY,
+	POWER_TURBO,
+	POWER_PERFORMANCE,
+	POWER_POWERSAVE,
+};
+
+struct cpu_info {
+	bool present;			/* cpuN exists in sysfs */
+	bool online;
+	int node;
+	int core;			/* machine-wide core number */
+	int sibling;			/* SMT sibling, or -1 */
+	u64 rcap;			/* raw capacity from sysfs */
+	u32 capacity;			/* scaled to 1024 */
+	enum core_type type;
+	char qos[16];			/* pm_qos_resume_latency_us at start */
+};
+
+struct topology {
+	int nr_cpu_ids;			/* highest cpuN + 1 */
+	int nr_nodes;			/* NUMA nodes with an online CPU */
+	bool smt_active;
+	struct cpu_info *cpus;
+	struct flash_mask online;
+};
+
+static void topo_free(struct topology *t)
+{
+	free(t->cpus);
+	mask_free(&t->online);
+	t->cpus = NULL;
+}
+
+static void note_max(int n, void *max)
+{
+	if (n + 1 > *(int *)max)
+		*(int *)max = n + 1;
+}
+
+static void mark_present(int cpu, void *t)
+{
+	struct topology *topo = t;
+
+	if (cpu < topo->nr_cpu_ids)
+		topo->cpus[cpu].present = true;
+}
+
+struct node_walk {
+	struct topology *topo;
+	int node;
+};
+
+static void set_node_of_cpu(int cpu, void *arg)
+{
+	struct node_walk *w = arg;
+
+	if (cpu < w->topo->nr_cpu_ids)
+		w->topo->cpus[cpu].node = w->node;
+}
+
+static void read_node(int node, void *t)
+{
+	char dir[64];
+	struct node_walk w = { t, node };
+
+	snprintf(dir, sizeof(dir), NODE_DIR "/node%d", node);
+	for_each_numbered(dir, "cpu", set_node_of_cpu, &w);
+}
+
+/* Assign each online CPU a NUMA node and count the nodes in use. */
+static void read_nodes(struct topology *t)
+{
+	int cpu, other;
+
+	if (sys_exists(NODE_DIR))
+		for_each_numbered(NODE_DIR, "node", read_node, t);
+
+	for (cpu = 0; cpu < t->nr_cpu_ids; cpu++) {
+		struct cpu_info *c = &t->cpus[cpu];
+
+		if (c->node < 0)
+			c->node = 0;
+		if (!c->online)
+			continue;
+		for (other = 0; other < cpu; other++)
+			if (t->cpus[other].online &&
+			    t->cpus[other].node == c->node)
+				break;
+		if (other == cpu)
+			t->nr_nodes++;
+	}
+}
+
+/*
+ * Number the cores (one per node, package and core id) and pair the two
+ * lowest-numbered threads of each core as SMT siblings; a third thread
+ * stays unpaired, as in the upstream loader.
+ */
+static int read_cores(struct topology *t)
+{
+	int *pkg, *core_id, nr_cores = 0, cpu, other;
+
+	pkg = calloc(t->nr_cpu_ids, sizeof(int));
+	core_id = calloc(t->nr_cpu_ids, sizeof(int));
+	if (!pkg || !core_id) {
+		free(pkg);
+		free(core_id);
+		return -ENOMEM;
+	}
+
+	for (cpu = 0; cpu < t->nr_cpu_ids; cpu++) {
+		struct cpu_info *c = &t->cpus[cpu];
+
+		if (!c->online)
+			continue;
+		if (read_sys_int(&core_id[cpu],
+				 CPU_DIR "/cpu%d/topology/core_id", cpu) ||
+		    read_sys_int(&pkg[cpu],
+				 CPU_DIR "/cpu%d/topology/physical_package_id",
+				 cpu)) {
+			fprintf(stderr,
+				"scx_flash: cannot read the topology of CPU %d under '%s" CPU_DIR "'\n",
+				cpu, sysfs_prefix());
+			free(pkg);
+			free(core_id);
+			return -ENOENT;
+		}
+
+		c->core = nr_cores;
+		for (other = 0; other < cpu; other++) {
+			struct cpu_info *o = &t->cpus[other];
+
+			if (!o->online || o->node != c->node ||
+			    pkg[other] != pkg[cpu] ||
+			    core_id[other] != core_id[cpu])
+				continue;
+			c->core = o->core;
+			if (o->sibling < 0) {
+				o->sibling = cpu;
+				c->sibling = other;
+			}
+			break;
+		}
+		if (c->core == nr_cores)
+			nr_cores++;
+	}
+	free(pkg);
+	free(core_id);
+	return 0;
+}
+
+/*
+ * Files that may tell CPUs apart by capacity, most telling first.  The
+ * first one whose value differs between CPUs is used; if none does, the
+ * last one that has a value (all CPUs are then alike).
+ */
+static const char *const capacity_files[] = {
+	"cpufreq/amd_pstate_prefcore_ranking",
+	"cpufreq/amd_pstate_highest_perf",
+	"acpi_cppc/highest_perf",
+	"cpu_capacity",
+	"cpufreq/cpuinfo_max_freq",
+};
+
+static const char *pick_capacity_file(const struct topology *t)
+{
+	const char *chosen = capacity_files[4];
+	size_t i;
+	int cpu;
+
+	for (i = 0; i < sizeof(capacity_files) / sizeof(*capacity_files);
+	     i++) {
+		u64 v0 = read_sys_u64(CPU_DIR "/cpu0/%s", capacity_files[i]);
+
+		if (!v0)
+			continue;
+		chosen = capacity_files[i];
+		for (cpu = 1; cpu < t->nr_cpu_ids; cpu++)
+			if (t->cpus[cpu].present &&
+			    read_sys_u64(CPU_DIR "/cpu%d/%s", cpu,
+					 chosen) != v0)
+				return chosen;
+	}
+	return chosen;
+}
+
+/*
+ * Classify the CPUs: turbo (the highest capacity, when not all CPUs have
+ * it), big, or little (on a big.LITTLE machine, where the largest capacity
+ * is at least 1.3 times the smallest, below the average).  Without any
+ * capacity information every CPU is big.
+ */
+static void read_capacities(struct topology *t)
+{
+	const char *file = pick_capacity_file(t);
+	u64 max = 0, min = UINT64_MAX, sum = 0;
+	int cpu, nr = 0;
+	bool biglittle;
+	u64 avg;
+
+	for (cpu = 0; cpu < t->nr_cpu_ids; cpu++) {
+		u64 v;
+
+		if (!t->cpus[cpu].present)
+			continue;
+		v = read_sys_u64(CPU_DIR "/cpu%d/%s", cpu, file);
+		t->cpus[cpu].rcap = v;
+		max = v > max ? v : max;
+		min = v < min ? v : min;
+		sum += v;
+		nr++;
+	}
+
+	if (!max) {
+		warn("CPU capacity information is not available under sysfs.");
+		for (cpu = 0; cpu < t->nr_cpu_ids; cpu++) {
+			t->cpus[cpu].capacity = FLASH_PERF_ONE;
+			t->cpus[cpu].type = CORE_BIG;
+		}
+		return;
+	}
+
+	avg = sum / nr;
+	biglittle = max * 10 >= min * 13;
+	for (cpu = 0; cpu < t->nr_cpu_ids; cpu++) {
+		struct cpu_info *c = &t->cpus[cpu];
+		u64 rcap = c->rcap ?: max;
+
+		c->capacity = rcap * FLASH_PERF_ONE / max;
+		if (avg < max && rcap == max)
+			c->type = CORE_TURBO;
+		else if (!biglittle || rcap >= avg)
+			c->type = CORE_BIG;
+		else
+			c->type = CORE_LITTLE;
+	}
+}
+
+static void mark_online(int cpu, void *t)
+{
+	struct topology *topo = t;
+
+	topo->cpus[cpu].online = true;
+	mask_set(&topo->online, cpu);
+}
+
+/*
+ * Read the machine's CPUs, nodes, cores, SMT siblings, capacities and idle
+ * resume latencies from sysfs.  Prints why and returns a negative errno if
+ * the topology cannot be read.
+ */
+static int read_topology(struct topology *t)
+{
+	char buf[4096];
+	int cpu, ret;
+
+	*t = (struct topology) {};
+	ret = for_each_numbered(CPU_DIR, "cpu", note_max, &t->nr_cpu_ids);
+	if (ret <= 0) {
+		fprintf(stderr, "scx_flash: no CPU found under '%s" CPU_DIR "'\n",
+			sysfs_prefix());
+		return -ENOENT;
+	}
+
+	t->cpus = calloc(t->nr_cpu_ids, sizeof(*t->cpus));
+	if (!t->cpus || mask_init(&t->online, t->nr_cpu_ids)) {
+		topo_free(t);
+		return -ENOMEM;
+	}
+	for (cpu = 0; cpu < t->nr_cpu_ids; cpu++)
+		t->cpus[cpu].node = t->cpus[cpu].sibling = -1;
+	for_each_numbered(CPU_DIR, "cpu", mark_present, t);
+
+	if (read_sys(buf, sizeof(buf), CPU_DIR "/online") ||
+	    parse_cpu_list(buf, t->nr_cpu_ids, mark_online, t)) {
+		fprintf(stderr, "scx_flash: cannot parse '%s" CPU_DIR "/online'\n",
+			sysfs_prefix());
+		topo_free(t);
+		return -EINVAL;
+	}
+
+	t->smt_active = read_sys_u64(CPU_DIR "/smt/active") == 1;
+	read_nodes(t);
+	ret = read_cores(t);
+	if (ret) {
+		topo_free(t);
+		return ret;
+	}
+	read_capacities(t);
+
+	for (cpu = 0; cpu < t->nr_cpu_ids; cpu++)
+		if (t->cpus[cpu].online)
+			read_sys(t->cpus[cpu].qos, sizeof(t->cpus[cpu].qos),
+				 CPU_DIR "/cpu%d/power/pm_qos_resume_latency_us",
+				 cpu);
+	return 0;
+}
+
+/* ------------------------------------------------------------------------
+ * Power profile and primary domain
+ */
+
+enum power_profile {
+	PROFILE_UNKNOWN,
+	PROFILE_POWERSAVE,
+	PROFILE_BALANCED_POWER,
+	PROFILE_BALANCED_PERFORMANCE,
+	PROFILE_PERFORMANCE,
+};
+
+static const char *const profile_names[] = {
+	[PROFILE_UNKNOWN]		= "unknown",
+	[PROFILE_POWERSAVE]		= "powersave",
+	[PROFILE_BALANCED_POWER]	= "balanced_power",
+	[PROFILE_BALANCED_PERFORMANCE]	= "balanced_performance",
+	[PROFILE_PERFORMANCE]		= "performance",
+};
+
+/* An energy performance preference or a cpufreq governor. */
+static enum power_profile profile_from_epp(const char *epp)
+{
+	if (!strcmp(epp, "power") || !strcmp(epp, "powersave"))
+		return PROFILE_POWERSAVE;
+	if (!strcmp(epp, "balance_power"))
+		return PROFILE_BALANCED_POWER;
+	if (!strcmp(epp, "balance_performance"))
+		return PROFILE_BALANCED_PERFORMANCE;
+	if (!strcmp(epp, "performance"))
+		return PROFILE_PERFORMANCE;
+	return PROFILE_UNKNOWN;
+}
+
+/* A power-profiles-daemon profile. */
+static enum power_profile profile_from_ppd(const char *ppd)
+{
+	if (!strcmp(ppd, "power-saver"))
+		return PROFILE_POWERSAVE;
+	if (!strcmp(ppd, "balanced"))
+		return PROFILE_BALANCED_PERFORMANCE;
+	if (!strcmp(ppd, "performance"))
+		return PROFILE_PERFORMANCE;
+	return PROFILE_UNKNOWN;
+}
+
+/* CPU 0's energy performance preference, or else its governor. */
+static enum power_profile sysfs_power_profile(void)
+{
+	char buf[64];
+
+	if (read_sys(buf, sizeof(buf), CPU_DIR
+		     "/cpufreq/policy0/energy_performance_preference") &&
+	    read_sys(buf, sizeof(buf), CPU_DIR
+		     "/cpufreq/policy0/scaling_governor"))
+		return PROFILE_UNKNOWN;
+	return profile_from_epp(buf);
+}
+
+/*
+ * power-profiles-daemon's ActiveProfile over the system D-Bus, through
+ * libsystemd's sd-bus when it can be loaded: the loader does not need it
+ * to build or run.  After PPD_MAX_ATTEMPTS failed connections it is no
+ * longer tried.
+ */
+struct sd_bus;
+
+static enum power_profile ppd_power_profile(void)
+{
+	static int (*open_system)(struct sd_bus **bus);
+	static int (*get_string)(struct sd_bus *bus, const char *dest,
+				 const char *path, const char *iface,
+				 const char *member, void *error, char **ret);
+	static struct sd_bus *(*unref)(struct sd_bus *bus);
+	static struct sd_bus *bus;
+	static int attempts;
+	enum power_profile profile;
+	char *active = NULL;
+	void *lib;
+
+	if (!bus && attempts >= PPD_MAX_ATTEMPTS)
+		return PROFILE_UNKNOWN;
+	if (!open_system) {
+		lib = dlopen("libsystemd.so.0", RTLD_NOW | RTLD_LOCAL);
+		if (!lib) {
+			attempts = PPD_MAX_ATTEMPTS;
+			return PROFILE_UNKNOWN;
+		}
+		open_system = dlsym(lib, "sd_bus_open_system");
+		get_string = dlsym(lib, "sd_bus_get_property_string");
+		unref = dlsym(lib, "sd_bus_unref");
+		if (!open_system || !get_string || !unref) {
+			open_system = NULL;
+			attempts = PPD_MAX_ATTEMPTS;
+			return PROFILE_UNKNOWN;
+		}
+	}
+	if (!bus) {
+		attempts++;
+		if (open_system(&bus) < 0) {
+			bus = NULL;
+			return PROFILE_UNKNOWN;
+		}
+	}
+	if (get_string(bus, "net.hadess.PowerProfiles",
+		       "/net/hadess/PowerProfiles", "net.hadess.PowerProfiles",
+		       "ActiveProfile", NULL, &active) < 0) {
+		bus = unref(bus);
+		return PROFILE_UNKNOWN;
+	}
+	profile = profile_from_ppd(active);
+	free(active);
+	return profile;
+}
+
+/* sysfs decides; power-profiles-daemon only when sysfs says nothing. */
+static enum power_profile power_profile(void)
+{
+	enum power_profile profile = sysfs_power_profile();
+
+	return profile != PROFILE_UNKNOWN ? profile : ppd_power_profile();
+}
+
+/* The CPUs of @mode: an empty selection falls back to every online CPU. */
+static void primary_cpus(const struct topology *t, enum power_mode mode,
+			 struct flash_mask *m)
+{
+	int cpu, nr = 0;
+
+	for (cpu = 0; cpu < t->nr_cpu_ids; cpu++) {
+		enum core_type type = t->cpus[cpu].type;
+		bool keep;
+
+		if (!t->cpus[cpu].online)
+			continue;
+		switch (mode) {
+		case POWER_TURBO:
+			keep = type == CORE_TURBO;
+			break;
+		case POWER_PERFORMANCE:
+			keep = type != CORE_LITTLE;
+			break;
+		case POWER_POWERSAVE:
+			keep = type == CORE_LITTLE;
+			break;
+		default:
+			keep = true;
+		}
+		if (keep) {
+			mask_set(m, cpu);
+			nr++;
+		}
+	}
+	if (!nr && mode != POWER_ANY)
+		primary_cpus(t, POWER_ANY, m);
+}
+
+/*
+ * Resolve --primary-domain into @m: a keyword names a class of CPUs, "auto"
+ * the class that suits the power profile, anything else is a CPU mask.
+ */
+static int resolve_primary_domain(const char *domain, const struct topology *t,
+				  enum power_profile profile,
+				  struct flash_mask *m)
+{
+	enum power_mode mode;
+
+	if (!strcmp(domain, "auto"))
+		mode = profile == PROFILE_POWERSAVE ||
+		       profile == PROFILE_BALANCED_POWER ?
+		       POWER_POWERSAVE : POWER_ANY;
+	else if (!strcmp(domain, "turbo"))
+		mode = POWER_TURBO;
+	else if (!strcmp(domain, "performance"))
+		mode = POWER_PERFORMANCE;
+	else if (!strcmp(domain, "powersave"))
+		mode = POWER_POWERSAVE;
+	else if (!strcmp(domain, "all"))
+		mode = POWER_ANY;
+	else
+		return mask_parse(domain, m);
+
+	primary_cpus(t, mode, m);
+	return 0;
+}
+
+/* ------------------------------------------------------------------------
+ * Idle resume latency (PM QoS)
+ */
+
+static bool idle_qos_supported(void)
+{
+	return sys_exists(CPU_DIR "/cpu0/power/pm_qos_resume_latency_us");
+}
+
+/* The topology whose QoS snapshot must be put back, if any. */
+static const struct topology *qos_changed;
+
+/* Put back every online CPU's idle resume latency as it was at start. */
+static void restore_idle_qos(void)
+{
+	const struct topology *t = qos_changed;
+	int cpu;
+
+	if (!t)
+		return;
+	qos_changed = NULL;
+	for (cpu = 0; cpu < t->nr_cpu_ids; cpu++)
+		if (t->cpus[cpu].online && t->cpus[cpu].qos[0] &&
+		    write_sys(t->cpus[cpu].qos, CPU_DIR
+			      "/cpu%d/power/pm_qos_resume_latency_us", cpu))
+			warn("cannot restore the idle QoS of CPU %d to %s",
+			     cpu, t->cpus[cpu].qos);
+}
+
+/*
+ * Limit every online CPU's idle exit latency to @us.  From here on every
+ * way out of the process (exit(), SCX_BUG(), signals through the main
+ * loop) puts the old values back.
+ */
+static int set_idle_qos(const struct topology *t, s64 us)
+{
+	char val[24];
+	int cpu, ret;
+
+	if (us < 0)
+		return 0;
+	if (!idle_qos_supported()) {
+		warn("idle resume latency not supported");
+		return 0;
+	}
+
+	info("Setting idle QoS to %" PRId64 " us", us);
+	snprintf(val, sizeof(val), "%" PRId64, us);
+	qos_changed = t;
+	for (cpu = 0; cpu < t->nr_cpu_ids; cpu++) {
+		if (!t->cpus[cpu].online)
+			continue;
+		ret = write_sys(val, CPU_DIR
+				"/cpu%d/power/pm_qos_resume_latency_us", cpu);
+		if (ret) {
+			fprintf(stderr,
+				"scx_flash: cannot set the idle QoS of CPU %d: %s\n",
+				cpu, strerror(-ret));
+			restore_idle_qos();
+			return ret;
+		}
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------------------
+ * Loading and attaching the BPF scheduler
+ */
+
+static bool verbose;
+static volatile sig_atomic_t exit_req;
 
 static int libbpf_print_fn(enum libbpf_print_level level, const char *format,
 			   va_list args)
@@ -108,203 +1374,296 @@ static int libbpf_print_fn(enum libbpf_print_level level, const char *format,
 	return vfprintf(stderr, format, args);
 }
 
-static void sigint_handler(int sig)
+static void request_exit(int sig)
 {
 	exit_req = 1;
 }
 
 /*
- * Parse an unsigned decimal number: no sign, no trailing characters, no
- * overflow.  Prints an error naming @opt and returns -EINVAL otherwise.
+ * Locked memory was what limited BPF maps before kernel 5.11; raise the
+ * limit for older kernels, and only warn if that is refused.
  */
-static int parse_u64(const char *opt, const char *str, u64 max, u64 *val)
+static void raise_memlock_limit(void)
 {
-	unsigned long long v;
-	char *end;
+	struct rlimit rl = { RLIM_INFINITY, RLIM_INFINITY };
 
-	errno = 0;
-	if (*str < '0' || *str > '9')
-		goto bad;
-	v = strtoull(str, &end, 10);
-	if (*end || errno == ERANGE || v > max)
-		goto bad;
-	*val = v;
-	return 0;
-bad:
-	fprintf(stderr, "scx_flash: invalid value '%s' for --%s\n", str, opt);
-	return -EINVAL;
+	if (!setrlimit(RLIMIT_MEMLOCK, &rl))
+		return;
+	if (getrlimit(RLIMIT_MEMLOCK, &rl))
+		warn("Cannot change or query MEMLOCK limit");
+	else
+		warn("Current MEMLOCK limit: soft=%llu, hard=%llu",
+		     (unsigned long long)rl.rlim_cur,
+		     (unsigned long long)rl.rlim_max);
 }
 
-/* Parse a positive, finite number of seconds. */
-static int parse_interval(const char *opt, const char *str, double *val)
-{
-	char *end;
-	double v;
+/* The libbpf object options from the command line, for SCX_OPS_OPEN(). */
+static struct bpf_object_open_opts open_opts = { .sz = sizeof(open_opts) };
+static char *kconfig_text;
 
-	errno = 0;
-	v = strtod(str, &end);
-	if (end == str || *end || errno || !isfinite(v) || v <= 0) {
-		fprintf(stderr, "scx_flash: invalid interval '%s' for --%s\n",
-			str, opt);
+static int set_open_opts(const struct flash_opts *o)
+{
+	size_t size;
+	FILE *f;
+
+	open_opts.relaxed_maps = o->relaxed_maps &&
+				 !strcmp(o->relaxed_maps, "true");
+	open_opts.pin_root_path = o->pin_root_path;
+	open_opts.btf_custom_path = o->btf_custom_path;
+	open_opts.bpf_token_path = o->bpf_token_path;
+	if (!o->kconfig_path)
+		return 0;
+
+	f = fopen(o->kconfig_path, "r");
+	if (!f || getdelim(&kconfig_text, &size, '\0', f) < 0) {
+		fprintf(stderr, "scx_flash: cannot read --kconfig file '%s'\n",
+			o->kconfig_path);
+		if (f)
+			fclose(f);
 		return -EINVAL;
 	}
-	*val = v;
+	fclose(f);
+	open_opts.kconfig = kconfig_text;
 	return 0;
 }
 
-enum {
-	OPT_EXIT_DUMP_LEN = 256,
-	OPT_WAKEUP_THROTTLE,
-	OPT_SLICE_LAG_SCALING,
-	OPT_DISABLE_SMT,
-	OPT_DISABLE_NUMA,
-	OPT_STATS,
-};
+/* SCX_OPS_OPEN() opens the skeleton without options: pass ours along. */
+#define scx_flash__open()	scx_flash__open_opts(&open_opts)
 
-static const struct option long_opts[] = {
-	{ "slice-us",		required_argument,	NULL, 's' },
-	{ "slice-us-lag",	required_argument,	NULL, 'l' },
-	{ "throttle-us",	required_argument,	NULL, 't' },
-	{ "tickless",		no_argument,		NULL, 'T' },
-	{ "rr-sched",		no_argument,		NULL, 'R' },
-	{ "wakeup-throttle",	no_argument,		NULL, OPT_WAKEUP_THROTTLE },
-	{ "slice-lag-scaling",	no_argument,		NULL, OPT_SLICE_LAG_SCALING },
-	{ "cpufreq",		no_argument,		NULL, 'f' },
-	{ "debug",		no_argument,		NULL, 'd' },
-	{ "disable-smt",	no_argument,		NULL, OPT_DISABLE_SMT },
-	{ "disable-numa",	no_argument,		NULL, OPT_DISABLE_NUMA },
-	{ "exit-dump-len",	required_argument,	NULL, OPT_EXIT_DUMP_LEN },
-	{ "stats",		required_argument,	NULL, OPT_STATS },
-	{ "verbose",		no_argument,		NULL, 'v' },
-	{ "version",		no_argument,		NULL, 'V' },
-	{ "help",		no_argument,		NULL, 'h' },
-	{}
-};
-
-/* The option's long name, for error messages. */
-static const char *opt_name(int opt)
+/* SCX_TIMEOUT_MS, checked before anything is changed; 0 when unset. */
+static int timeout_from_env(u32 *ms)
 {
-	const struct option *o;
+	const char *env = getenv("SCX_TIMEOUT_MS");
+	u64 v;
 
-	for (o = long_opts; o->name; o++)
-		if (o->val == opt)
-			return o->name;
-	return "?";
+	*ms = 0;
+	if (!env)
+		return 0;
+	if (parse_u64("SCX_TIMEOUT_MS", env, UINT32_MAX, &v) || !v) {
+		fprintf(stderr,
+			"scx_flash: SCX_TIMEOUT_MS has invalid value '%s'\n",
+			env);
+		return -EINVAL;
+	}
+	*ms = v;
+	return 0;
 }
 
 /*
- * Parse the command line into @o.  Returns -1 to go on, or the exit status
- * when the process must end here (help, version, bad input).
+ * Append "_<version>_<machine>" to the ops name, as the upstream loader
+ * does, with every character the kernel refuses in a name turned into '_'.
+ * The skeleton does not expose ops.name, so find it through the object's
+ * BTF in the struct_ops map's data.
  */
-static int parse_opts(int argc, char **argv, struct flash_opts *o)
+static void set_ops_name(struct scx_flash *skel)
 {
-	const char *prog = basename(argv[0]);
-	u64 v;
-	int opt;
+	const struct btf *btf = bpf_object__btf(skel->obj);
+	const struct btf_member *m;
+	const struct btf_type *t;
+	char suffix[160], *name, *p;
+	size_t size, len;
+	int id, i;
 
-	*o = (struct flash_opts) {
-		.slice_us	= FLASH_SLICE_US_DFL,
-		.slice_us_lag	= FLASH_SLICE_US_LAG_DFL,
-	};
+	id = btf__find_by_name_kind(btf, "sched_ext_ops", BTF_KIND_STRUCT);
+	t = id > 0 ? btf__type_by_id(btf, id) : NULL;
+	for (i = 0, m = t ? btf_members(t) : NULL; t && i < btf_vlen(t);
+	     i++, m++) {
+		if (strcmp(btf__name_by_offset(btf, m->name_off), "name"))
+			continue;
+		name = (char *)bpf_map__initial_value(skel->maps.flash_ops,
+						      &size) +
+		       btf_member_bit_offset(t, i) / 8;
+		size = btf__resolve_size(btf, m->type);
+		len = strnlen(name, size);
 
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, "s:l:t:TRfdvVh", long_opts,
-				  NULL)) != -1) {
-		switch (opt) {
-		case 's':
-		case 'l':
-			/* Slices are in microseconds; keep them in u64 ns. */
-			if (parse_u64(opt_name(opt), optarg,
-				      UINT64_MAX / NSEC_PER_USEC, &v))
-				return 1;
-			if (!v) {
-				fprintf(stderr,
-					"scx_flash: --%s must be greater than 0\n",
-					opt_name(opt));
-				return 1;
-			}
-			if (opt == 's')
-				o->slice_us = v;
-			else
-				o->slice_us_lag = v;
-			break;
-		case 't':
-			if (parse_u64(opt_name(opt), optarg,
-				      UINT64_MAX / NSEC_PER_USEC,
-				      &o->throttle_us))
-				return 1;
-			break;
-		case 'T':
-			o->tickless = true;
-			break;
-		case 'R':
-			o->rr_sched = true;
-			break;
-		case OPT_WAKEUP_THROTTLE:
-			o->wakeup_throttle = true;
-			break;
-		case OPT_SLICE_LAG_SCALING:
-			o->slice_lag_scaling = true;
-			break;
-		case 'f':
-			o->cpufreq = true;
-			break;
-		case 'd':
-			o->debug = true;
-			break;
-		case OPT_DISABLE_SMT:
-			o->disable_smt = true;
-			break;
-		case OPT_DISABLE_NUMA:
-			o->disable_numa = true;
-			break;
-		case OPT_EXIT_DUMP_LEN:
-			if (parse_u64(opt_name(opt), optarg, UINT32_MAX, &v))
-				return 1;
-			o->exit_dump_len = v;
-			break;
-		case OPT_STATS:
-			if (parse_interval(opt_name(opt), optarg,
-					   &o->stats_interval))
-				return 1;
-			break;
-		case 'v':
-			o->verbose = true;
-			break;
-		case 'V':
-			printf("scx_flash %s\n", SCX_FLASH_VERSION);
-			return 0;
-		case 'h':
-			printf(help_fmt, prog);
-			return 0;
-		default:
-			fprintf(stderr, "Try '%s --help' for more information.\n",
-				prog);
-			return 1;
-		}
+		snprintf(suffix, sizeof(suffix), "_%s", full_version());
+		for (p = suffix; *p; p++)
+			if (!isalnum((unsigned char)*p) && *p != '.' &&
+			    *p != '_')
+				*p = '_';
+		snprintf(name + len, size - len, "%s", suffix);
+		return;
 	}
-
-	if (optind < argc) {
-		fprintf(stderr, "scx_flash: unexpected argument '%s'\n",
-			argv[optind]);
-		return 1;
-	}
-	return -1;
 }
 
-/* Read the first line of a sysfs file, without its newline. */
-static int read_sysfs_line(const char *path, char *buf, size_t size)
+static u64 ops_flags(bool numa_disabled)
 {
-	FILE *f = fopen(path, "r");
-	int ret = 0;
+	u64 flags = SCX_OPS_ENQ_EXITING | SCX_OPS_ENQ_LAST |
+		    SCX_OPS_ENQ_MIGRATION_DISABLED |
+		    SCX_OPS_ALLOW_QUEUED_WAKEUP;
 
-	if (!f)
-		return -errno;
-	if (!fgets(buf, size, f))
-		ret = -EIO;
-	fclose(f);
-	buf[strcspn(buf, "\n")] = '\0';
-	return ret;
+	if (!numa_disabled)
+		flags |= SCX_OPS_BUILTIN_IDLE_PER_NODE;
+	return flags;
+}
+
+/* Everything the scheduler needs to know before it is loaded. */
+struct sched_setup {
+	const struct flash_opts *opts;
+	const struct topology *topo;
+	struct flash_mask primary;
+	u32 timeout_ms;
+	bool smt;
+	bool numa_disabled;
+};
+
+static struct scx_flash *open_scheduler(const struct sched_setup *s)
+{
+	const struct flash_opts *o = s->opts;
+	struct scx_flash *skel;
+	typeof(skel->struct_ops.flash_ops) ops;
+
+	skel = SCX_OPS_OPEN(flash_ops, scx_flash);
+	ops = skel->struct_ops.flash_ops;
+
+	set_ops_name(skel);
+	ops->exit_dump_len = o->exit_dump_len;
+	ops->flags = ops_flags(s->numa_disabled);
+	if (s->timeout_ms) {
+		ops->timeout_ms = s->timeout_ms;
+		info("Setting timeout_ms to %u based on environment",
+		     s->timeout_ms);
+	}
+
+	skel->rodata->slice_max = o->slice_us * NSEC_PER_USEC;
+	skel->rodata->slice_lag = o->slice_us_lag * NSEC_PER_USEC;
+	skel->rodata->throttle_ns = o->throttle_us * NSEC_PER_USEC;
+	skel->rodata->tickless_sched = o->tickless;
+	skel->rodata->rr_sched = o->rr_sched;
+	skel->rodata->wakeup_throttle = o->wakeup_throttle;
+	skel->rodata->slice_lag_scaling = o->slice_lag_scaling;
+	skel->rodata->debug = o->debug;
+	skel->rodata->smt_enabled = s->smt;
+	skel->rodata->numa_disabled = s->numa_disabled;
+	skel->rodata->primary_all =
+		mask_weight(&s->primary) == s->topo->nr_cpu_ids;
+
+	info("scheduler flags: %#llx", (unsigned long long)ops->flags);
+	return skel;
+}
+
+static int run_syscall_prog(struct bpf_program *prog, void *arg, size_t size)
+{
+	LIBBPF_OPTS(bpf_test_run_opts, attr,
+		.ctx_in = arg,
+		.ctx_size_in = size,
+	);
+	int err;
+
+	err = bpf_prog_test_run_opts(bpf_program__fd(prog), &attr);
+	return err ?: (int)attr.retval;
+}
+
+/* Empty the primary domain, then add each of its CPUs. */
+static int program_primary_domain(struct scx_flash *skel,
+				  const struct flash_mask *m)
+{
+	struct cpu_arg arg = { .cpu_id = -1 };
+	char buf[1024];
+	int err;
+
+	info("primary CPU domain = %s", mask_format(m, buf, sizeof(buf)));
+	err = run_syscall_prog(skel->progs.enable_primary_cpu, &arg,
+			       sizeof(arg));
+	if (err) {
+		fprintf(stderr, "scx_flash: failed to reset primary domain: error %d\n",
+			err);
+		return err;
+	}
+	for (arg.cpu_id = 0; arg.cpu_id < m->nr; arg.cpu_id++) {
+		if (!mask_test(m, arg.cpu_id))
+			continue;
+		err = run_syscall_prog(skel->progs.enable_primary_cpu, &arg,
+				       sizeof(arg));
+		if (err) {
+			fprintf(stderr,
+				"scx_flash: failed to add CPU %d to primary domain: error %d\n",
+				arg.cpu_id, err);
+			return err;
+		}
+	}
+	return 0;
+}
+
+/*
+ * The cpufreq target, read by the scheduler when it attaches: lowest for
+ * the powersave domain, load-driven with --cpufreq, otherwise highest.
+ */
+static void set_cpufreq_level(struct scx_flash *skel,
+			      const struct flash_opts *o)
+{
+	const char *name;
+
+	if (!strcmp(o->primary_domain, "powersave")) {
+		skel->data->cpufreq_perf_lvl = 0;
+		name = "min";
+	} else if (o->cpufreq) {
+		skel->data->cpufreq_perf_lvl = -1;
+		name = "auto";
+	} else {
+		skel->data->cpufreq_perf_lvl = FLASH_PERF_ONE;
+		name = "max";
+	}
+	info("cpufreq performance level: %s", name);
+}
+
+/* Tell the scheduler which CPU pairs share a core. */
+static int program_smt_siblings(struct scx_flash *skel,
+				const struct topology *t)
+{
+	struct domain_arg arg = { .lvl_id = 0 };
+	char list[4096];
+	int cpu, len, err;
+
+	len = snprintf(list, sizeof(list), "[");
+	for (cpu = 0; cpu < t->nr_cpu_ids && len < (int)sizeof(list); cpu++)
+		len += snprintf(list + len, sizeof(list) - len, "%s%d",
+				cpu ? ", " : "", t->cpus[cpu].sibling);
+	info("SMT sibling CPUs: %s]", list);
+
+	for (cpu = 0; cpu < t->nr_cpu_ids; cpu++) {
+		if (t->cpus[cpu].sibling < 0)
+			continue;
+		arg.cpu_id = cpu;
+		arg.sibling_cpu_id = t->cpus[cpu].sibling;
+		err = run_syscall_prog(skel->progs.enable_sibling_cpu, &arg,
+				       sizeof(arg));
+		if (err) {
+			fprintf(stderr,
+				"scx_flash: failed to set sibling %d of CPU %d: error %d\n",
+				arg.sibling_cpu_id, cpu, err);
+			return err;
+		}
+	}
+	return 0;
+}
+
+/* The sched_ext state is "enabled" while another scheduler is attached. */
+static bool other_scheduler_attached(void)
+{
+	char state[32], ops[128] = "?";
+	int fd;
+	ssize_t len;
+
+	fd = open(SCHED_EXT_SYSFS "/state", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	len = read(fd, state, sizeof(state) - 1);
+	close(fd);
+	if (len <= 0 || strncmp(state, "enabled", 7))
+		return false;
+
+	fd = open(SCHED_EXT_SYSFS "/root/ops", O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		len = read(fd, ops, sizeof(ops) - 1);
+		ops[len > 0 ? len : 0] = '\0';
+		ops[strcspn(ops, "\n")] = '\0';
+		close(fd);
+	}
+	fprintf(stderr,
+		"scx_flash: another sched_ext scheduler is already running (%s)\n",
+		ops);
+	return true;
 }
 
 /*
@@ -313,8 +1672,6 @@ static int read_sysfs_line(const char *path, char *buf, size_t size)
  */
 static int check_sched_ext(void)
 {
-	char state[32];
-
 	if (access(SCHED_EXT_SYSFS, F_OK)) {
 		fprintf(stderr,
 			"scx_flash: this kernel has no sched_ext support (%s is missing); boot a kernel with CONFIG_SCHED_CLASS_EXT=y\n",
@@ -326,186 +1683,580 @@ static int check_sched_ext(void)
 			"scx_flash: attaching a BPF scheduler needs root (CAP_SYS_ADMIN and CAP_BPF)\n");
 		return -EPERM;
 	}
-	if (!read_sysfs_line(SCHED_EXT_SYSFS "/state", state, sizeof(state)) &&
-	    strcmp(state, "disabled")) {
-		read_sysfs_line(SCHED_EXT_SYSFS "/root/ops", state,
-				sizeof(state));
-		fprintf(stderr,
-			"scx_flash: another sched_ext scheduler is already attached (%s)\n",
-			state);
+	if (other_scheduler_attached())
 		return -EBUSY;
-	}
 	return 0;
 }
 
-/*
- * Parse a CPU list such as "0-3,8" into @cpus.  Returns the number of CPUs
- * or -EINVAL.
+/* ------------------------------------------------------------------------
+ * Statistics
  */
-static int parse_cpu_list(const char *str, int *cpus, int max_cpus)
-{
-	int nr = 0;
 
-	while (*str) {
-		char *end;
-		long first, last;
+/* The statistics, in the alphabetical order of their names. */
+enum stat_id {
+	STAT_NR_CPUS,
+	STAT_NR_DIRECT_DISPATCHES,
+	STAT_NR_KTHREAD_DISPATCHES,
+	STAT_NR_RUNNING,
+	STAT_NR_SHARED_DISPATCHES,
+	NR_STATS,
+};
 
-		first = strtol(str, &end, 10);
-		last = first;
-		if (*end == '-')
-			last = strtol(end + 1, &end, 10);
-		if (end == str || first < 0 || last < first ||
-		    (*end && *end != ','))
-			return -EINVAL;
-		for (; first <= last; first++) {
-			if (nr >= max_cpus)
-				return -EINVAL;
-			cpus[nr++] = first;
-		}
-		str = *end ? end + 1 : end;
-	}
-	return nr;
-}
-
-/* The SMT siblings of @cpu (itself included), or a negative error. */
-static int cpu_siblings(int cpu, int *sibs, int max_sibs)
-{
-	char path[PATH_MAX], buf[256];
-	int ret;
-
-	snprintf(path, sizeof(path),
-		 CPU_SYSFS "/cpu%d/topology/thread_siblings_list", cpu);
-	ret = read_sysfs_line(path, buf, sizeof(buf));
-	if (ret)
-		return ret;
-	return parse_cpu_list(buf, sibs, max_sibs);
-}
-
-/* Whether any online CPU shares its core with another CPU. */
-static bool smt_active(int nr_cpus)
-{
-	int sibs[8], cpu;
-
-	for (cpu = 0; cpu < nr_cpus; cpu++)
-		if (cpu_siblings(cpu, sibs, 8) > 1)
-			return true;
-	return false;
-}
-
-static int run_syscall_prog(struct bpf_program *prog, void *arg, size_t size)
-{
-	struct bpf_test_run_opts attr = {
-		.sz = sizeof(attr),
-		.ctx_in = arg,
-		.ctx_size_in = size,
-	};
-	int err;
-
-	err = bpf_prog_test_run_opts(bpf_program__fd(prog), &attr);
-	return err ?: (int)attr.retval;
-}
-
-/* Tell the BPF side which CPUs share a core. */
-static int program_smt_siblings(struct scx_flash *skel, int nr_cpus)
-{
-	struct domain_arg arg = { .lvl_id = 0 };
-	int sibs[8], nr, cpu, i, err;
-
-	for (cpu = 0; cpu < nr_cpus; cpu++) {
-		nr = cpu_siblings(cpu, sibs, 8);
-		for (i = 0; i < nr; i++) {
-			arg.cpu_id = cpu;
-			arg.sibling_cpu_id = sibs[i];
-			err = run_syscall_prog(skel->progs.enable_sibling_cpu,
-					       &arg, sizeof(arg));
-			if (err) {
-				fprintf(stderr,
-					"scx_flash: failed to set sibling %d of CPU %d: %d\n",
-					sibs[i], cpu, err);
-				return err;
-			}
-		}
-	}
-	return 0;
-}
-
-static u64 ops_flags(const struct flash_opts *o)
-{
-	u64 flags = SCX_OPS_ENQ_EXITING | SCX_OPS_ENQ_LAST |
-		    SCX_OPS_ENQ_MIGRATION_DISABLED |
-		    SCX_OPS_ALLOW_QUEUED_WAKEUP;
-
-	if (!o->disable_numa)
-		flags |= SCX_OPS_BUILTIN_IDLE_PER_NODE;
-	return flags;
-}
-
-/* Open the skeleton and set everything that must be known before load. */
-static struct scx_flash *open_scheduler(const struct flash_opts *o,
-					bool smt)
-{
-	struct scx_flash *skel;
-
-	skel = SCX_OPS_OPEN(flash_ops, scx_flash);
-
-	skel->struct_ops.flash_ops->exit_dump_len = o->exit_dump_len;
-	skel->struct_ops.flash_ops->flags = ops_flags(o);
-
-	skel->rodata->slice_max = o->slice_us * NSEC_PER_USEC;
-	skel->rodata->slice_lag = o->slice_us_lag * NSEC_PER_USEC;
-	skel->rodata->throttle_ns = o->throttle_us * NSEC_PER_USEC;
-	skel->rodata->tickless_sched = o->tickless;
-	skel->rodata->rr_sched = o->rr_sched;
-	skel->rodata->wakeup_throttle = o->wakeup_throttle;
-	skel->rodata->slice_lag_scaling = o->slice_lag_scaling;
-	skel->rodata->debug = o->debug;
-	skel->rodata->smt_enabled = smt;
-	skel->rodata->numa_disabled = o->disable_numa;
-	skel->rodata->primary_all = true;
-
-	info("scheduler flags: %#llx",
-	     (unsigned long long)skel->struct_ops.flash_ops->flags);
-	return skel;
-}
-
-/* The cpufreq target, read by the scheduler when it attaches. */
-static void set_cpufreq_level(struct scx_flash *skel,
-			      const struct flash_opts *o)
-{
-	skel->data->cpufreq_perf_lvl = o->cpufreq ? -1 : FLASH_PERF_ONE;
-	info("cpufreq performance level: %s", o->cpufreq ? "auto" : "max");
-}
+static const struct {
+	const char *name;
+	const char *desc;
+	bool counter;		/* reported as the change since last time */
+} stat_meta[NR_STATS] = {
+	[STAT_NR_CPUS] = {
+		"nr_cpus", "Number of online CPUs" },
+	[STAT_NR_DIRECT_DISPATCHES] = {
+		"nr_direct_dispatches", "Number of task direct dispatches",
+		true },
+	[STAT_NR_KTHREAD_DISPATCHES] = {
+		"nr_kthread_dispatches", "Number of kthread direct dispatches",
+		true },
+	[STAT_NR_RUNNING] = {
+		"nr_running", "Number of running tasks" },
+	[STAT_NR_SHARED_DISPATCHES] = {
+		"nr_shared_dispatches", "Number of regular task dispatches",
+		true },
+};
 
 struct flash_stats {
-	u64 nr_running;
-	u64 nr_cpus;
-	u64 nr_kthread_dispatches;
-	u64 nr_direct_dispatches;
-	u64 nr_shared_dispatches;
+	u64 v[NR_STATS];
 };
 
 static void read_stats(const struct scx_flash *skel, struct flash_stats *s)
 {
-	s->nr_running = skel->bss->nr_running;
-	s->nr_cpus = skel->bss->nr_online_cpus;
-	s->nr_kthread_dispatches = skel->bss->nr_kthread_dispatches;
-	s->nr_direct_dispatches = skel->bss->nr_direct_dispatches;
-	s->nr_shared_dispatches = skel->bss->nr_shared_dispatches;
+	s->v[STAT_NR_CPUS] = skel->bss->nr_online_cpus;
+	s->v[STAT_NR_DIRECT_DISPATCHES] = skel->bss->nr_direct_dispatches;
+	s->v[STAT_NR_KTHREAD_DISPATCHES] = skel->bss->nr_kthread_dispatches;
+	s->v[STAT_NR_RUNNING] = skel->bss->nr_running;
+	s->v[STAT_NR_SHARED_DISPATCHES] = skel->bss->nr_shared_dispatches;
 }
 
-/* Print @cur with the dispatch counters taken since @prev. */
-static void print_stats(const struct flash_stats *cur,
-			const struct flash_stats *prev)
+/* @cur with its counters made relative to @prev, which becomes @cur. */
+static struct flash_stats stats_delta(const struct flash_stats *cur,
+				      struct flash_stats *prev)
+{
+	struct flash_stats d = *cur;
+	int i;
+
+	for (i = 0; i < NR_STATS; i++)
+		if (stat_meta[i].counter)
+			d.v[i] -= prev->v[i];
+	*prev = *cur;
+	return d;
+}
+
+static void print_stats(const struct flash_stats *s)
 {
 	printf("[scx_flash] tasks -> r: %2" PRIu64 "/%-2" PRIu64
 	       " | dispatch -> k: %-5" PRIu64 " d: %-5" PRIu64
 	       " s: %-5" PRIu64 "\n",
-	       cur->nr_running, cur->nr_cpus,
-	       cur->nr_kthread_dispatches - prev->nr_kthread_dispatches,
-	       cur->nr_direct_dispatches - prev->nr_direct_dispatches,
-	       cur->nr_shared_dispatches - prev->nr_shared_dispatches);
+	       s->v[STAT_NR_RUNNING], s->v[STAT_NR_CPUS],
+	       s->v[STAT_NR_KTHREAD_DISPATCHES],
+	       s->v[STAT_NR_DIRECT_DISPATCHES],
+	       s->v[STAT_NR_SHARED_DISPATCHES]);
 	fflush(stdout);
 }
+
+static void print_help_stats(void)
+{
+	int i;
+
+	printf("[Metrics]\n");
+	for (i = 0; i < NR_STATS; i++)
+		printf("  %-21s %-5s : %s\n", stat_meta[i].name, "(u64)",
+		       stat_meta[i].desc);
+}
+
+/*
+ * A minimal JSON reader for the scx_stats protocol: objects, strings and
+ * scalars (no arrays, which the protocol does not use).  It calls @fn with
+ * the dotted path of every string or scalar, e.g. "args.resp.nr_cpus".
+ */
+typedef void (*json_fn)(const char *path, const char *val, bool is_str,
+			void *arg);
+
+#define JSON_MAX_DEPTH	8
+#define JSON_TOKEN_MAX	256
+
+static void json_skip_ws(const char **p)
+{
+	while (isspace((unsigned char)**p))
+		(*p)++;
+}
+
+static int json_string(const char **p, char *out, size_t size)
+{
+	const char *s = *p + 1;
+	size_t len = 0;
+
+	for (; *s != '"'; s++) {
+		char c = *s;
+
+		if (!c || (unsigned char)c < 0x20)
+			return -EINVAL;
+		if (c == '\\') {
+			c = *++s;
+			switch (c) {
+			case 'n': c = '\n'; break;
+			case 't': c = '\t'; break;
+			case 'r': c = '\r'; break;
+			case 'b': c = '\b'; break;
+			case 'f': c = '\f'; break;
+			case 'u':
+				/* keep the protocol ASCII: code points become '?' */
+				if (!isxdigit((unsigned char)s[1]) ||
+				    !isxdigit((unsigned char)s[2]) ||
+				    !isxdigit((unsigned char)s[3]) ||
+				    !isxdigit((unsigned char)s[4]))
+					return -EINVAL;
+				s += 4;
+				c = '?';
+				break;
+			case '"': case '\\': case '/':
+				break;
+			default:
+				return -EINVAL;
+			}
+		}
+		if (len + 1 >= size)
+			return -E2BIG;
+		out[len++] = c;
+	}
+	out[len] = '\0';
+	*p = s + 1;
+	return 0;
+}
+
+static int json_value(const char **p, char *path, size_t plen, int depth,
+		      json_fn fn, void *arg);
+
+static int json_object(const char **p, char *path, size_t plen, int depth,
+		       json_fn fn, void *arg)
+{
+	size_t base = strlen(path);
+	char key[JSON_TOKEN_MAX];
+	int ret;
+
+	if (depth > JSON_MAX_DEPTH)
+		return -EINVAL;
+	(*p)++;
+	json_skip_ws(p);
+	if (**p == '}') {
+		(*p)++;
+		return 0;
+	}
+	for (;;) {
+		json_skip_ws(p);
+		if (**p != '"')
+			return -EINVAL;
+		ret = json_string(p, key, sizeof(key));
+		if (ret)
+			return ret;
+		json_skip_ws(p);
+		if (*(*p)++ != ':')
+			return -EINVAL;
+		if (snprintf(path + base, plen - base, "%s%s",
+			     base ? "." : "", key) >= (int)(plen - base))
+			return -E2BIG;
+		ret = json_value(p, path, plen, depth + 1, fn, arg);
+		path[base] = '\0';
+		if (ret)
+			return ret;
+		json_skip_ws(p);
+		if (**p == '}') {
+			(*p)++;
+			return 0;
+		}
+		if (*(*p)++ != ',')
+			return -EINVAL;
+	}
+}
+
+static int json_value(const char **p, char *path, size_t plen, int depth,
+		      json_fn fn, void *arg)
+{
+	char val[JSON_TOKEN_MAX];
+	size_t len = 0;
+	int ret;
+
+	json_skip_ws(p);
+	if (**p == '{')
+		return json_object(p, path, plen, depth, fn, arg);
+	if (**p == '"') {
+		ret = json_string(p, val, sizeof(val));
+		if (!ret)
+			fn(path, val, true, arg);
+		return ret;
+	}
+	/* numbers, true, false, null */
+	while (isalnum((unsigned char)**p) || strchr("+-.", **p)) {
+		if (len + 1 >= sizeof(val) || !**p)
+			return -EINVAL;
+		val[len++] = *(*p)++;
+	}
+	if (!len)
+		return -EINVAL;
+	val[len] = '\0';
+	fn(path, val, false, arg);
+	return 0;
+}
+
+/* Parse the JSON text @s, which must hold exactly one object. */
+static int json_parse(const char *s, json_fn fn, void *arg)
+{
+	char path[JSON_TOKEN_MAX] = "";
+	int ret;
+
+	json_skip_ws(&s);
+	if (*s != '{')
+		return -EINVAL;
+	ret = json_object(&s, path, sizeof(path), 0, fn, arg);
+	if (ret)
+		return ret;
+	json_skip_ws(&s);
+	return *s ? -EINVAL : 0;
+}
+
+/* Append @s to @out as a JSON string. */
+static int json_quote(char *out, size_t size, const char *s)
+{
+	size_t len = 0;
+
+	out[len++] = '"';
+	for (; *s && len + 8 < size; s++) {
+		if (*s == '"' || *s == '\\')
+			len += snprintf(out + len, size - len, "\\%c", *s);
+		else if ((unsigned char)*s < 0x20)
+			len += snprintf(out + len, size - len, "\\u%04x", *s);
+		else
+			out[len++] = *s;
+	}
+	len += snprintf(out + len, size - len, "\"");
+	return len;
+}
+
+struct stats_request {
+	char req[32];
+	char target[32];
+};
+
+static void collect_request(const char *path, const char *val, bool is_str,
+			    void *arg)
+{
+	struct stats_request *r = arg;
+
+	if (!strcmp(path, "req"))
+		snprintf(r->req, sizeof(r->req), "%s", is_str ? val : "");
+	else if (!strcmp(path, "args.target") && is_str)
+		snprintf(r->target, sizeof(r->target), "%s", val);
+}
+
+static int stats_json(char *out, size_t size, const struct flash_stats *s)
+{
+	int i, len;
+
+	len = snprintf(out, size, "{\"errno\":0,\"args\":{\"resp\":{");
+	for (i = 0; i < NR_STATS; i++)
+		len += snprintf(out + len, size - len, "%s\"%s\":%" PRIu64,
+				i ? "," : "", stat_meta[i].name, s->v[i]);
+	return len + snprintf(out + len, size - len, "}}}\n");
+}
+
+static int stats_meta_json(char *out, size_t size)
+{
+	int i, len;
+
+	len = snprintf(out, size,
+		       "{\"errno\":0,\"args\":{\"resp\":{\"Metrics\":{\"fields\":{");
+	for (i = 0; i < NR_STATS; i++)
+		len += snprintf(out + len, size - len,
+				"%s\"%s\":{\"datum\":\"u64\",\"desc\":\"%s\"}",
+				i ? "," : "", stat_meta[i].name,
+				stat_meta[i].desc);
+	return len + snprintf(out + len, size - len,
+			      "},\"name\":\"Metrics\",\"top\":\"true\"}}}}\n");
+}
+
+static int error_json(char *out, size_t size, const char *why)
+{
+	int len = snprintf(out, size, "{\"errno\":%d,\"args\":{\"resp\":",
+			   EINVAL);
+
+	len += json_quote(out + len, size - len, why);
+	return len + snprintf(out + len, size - len, "}}\n");
+}
+
+/*
+ * Answer one request line of a client whose previous counters are @prev:
+ * "stats" (target "top", the only one) or "stats_meta".
+ */
+static int answer_request(const char *line, const struct flash_stats *cur,
+			  struct flash_stats *prev, char *out, size_t size)
+{
+	struct stats_request r = { .target = "top" };
+	struct flash_stats d;
+	char why[128];
+
+	if (json_parse(line, collect_request, &r))
+		return error_json(out, size, "invalid request: not a JSON object");
+	if (!strcmp(r.req, "stats_meta"))
+		return stats_meta_json(out, size);
+	if (strcmp(r.req, "stats")) {
+		snprintf(why, sizeof(why), "unknown command \"%s\"", r.req);
+		return error_json(out, size, why);
+	}
+	if (strcmp(r.target, "top")) {
+		snprintf(why, sizeof(why), "unknown target \"%s\"", r.target);
+		return error_json(out, size, why);
+	}
+	d = stats_delta(cur, prev);
+	return stats_json(out, size, &d);
+}
+
+/* ------------------------------------------------------------------------
+ * The stats server: the scx_stats protocol on a UNIX socket, served from
+ * the main loop.
+ */
+
+struct stats_client {
+	int fd;
+	size_t len;
+	struct flash_stats prev;	/* counters at its last request */
+	char buf[STATS_REQ_MAX];
+};
+
+struct stats_server {
+	int fd;
+	int nr_clients;
+	struct stats_client clients[MAX_STATS_CLIENTS];
+};
+
+static int stats_server_start(struct stats_server *srv)
+{
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+
+	srv->fd = -1;
+	srv->nr_clients = 0;
+	if ((mkdir("/var/run/scx", 0755) && errno != EEXIST) ||
+	    (mkdir(STATS_SOCK_DIR, 0755) && errno != EEXIST)) {
+		warn("cannot create %s: %s", STATS_SOCK_DIR, strerror(errno));
+		return -errno;
+	}
+	if (unlink(STATS_SOCK_PATH) && errno != ENOENT) {
+		warn("deleting %s: %s", STATS_SOCK_PATH, strerror(errno));
+		return -errno;
+	}
+
+	snprintf(addr.sun_path, sizeof(addr.sun_path), STATS_SOCK_PATH);
+	srv->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+			 0);
+	if (srv->fd < 0 ||
+	    bind(srv->fd, (struct sockaddr *)&addr, sizeof(addr)) ||
+	    chmod(STATS_SOCK_PATH, 0600) || listen(srv->fd, 8)) {
+		warn("creating UNIX socket %s: %s", STATS_SOCK_PATH,
+		     strerror(errno));
+		if (srv->fd >= 0)
+			close(srv->fd);
+		srv->fd = -1;
+		unlink(STATS_SOCK_PATH);
+		return -errno;
+	}
+	return 0;
+}
+
+static void stats_client_close(struct stats_server *srv, int i)
+{
+	close(srv->clients[i].fd);
+	srv->clients[i] = srv->clients[--srv->nr_clients];
+}
+
+static void stats_server_stop(struct stats_server *srv)
+{
+	while (srv->nr_clients)
+		stats_client_close(srv, 0);
+	if (srv->fd < 0)
+		return;
+	close(srv->fd);
+	srv->fd = -1;
+	unlink(STATS_SOCK_PATH);
+}
+
+static void stats_server_accept(struct stats_server *srv)
+{
+	int fd = accept4(srv->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+
+	if (fd < 0)
+		return;
+	if (srv->nr_clients == MAX_STATS_CLIENTS) {
+		close(fd);
+		return;
+	}
+	/* the first "stats" reply counts from the attach */
+	srv->clients[srv->nr_clients++] = (struct stats_client) { .fd = fd };
+}
+
+/*
+ * Read what client @i sent and answer each complete line.  Returns false
+ * when the client is gone or misbehaved and must be closed.
+ */
+static bool stats_client_serve(struct stats_client *c,
+			       const struct scx_flash *skel)
+{
+	char out[2048], *nl;
+	struct flash_stats cur;
+	ssize_t n;
+	int len;
+
+	n = recv(c->fd, c->buf + c->len, sizeof(c->buf) - 1 - c->len, 0);
+	if (n <= 0)
+		return n < 0 && errno == EAGAIN;
+	c->len += n;
+	c->buf[c->len] = '\0';
+
+	while ((nl = strchr(c->buf, '\n'))) {
+		*nl = '\0';
+		read_stats(skel, &cur);
+		len = answer_request(c->buf, &cur, &c->prev, out, sizeof(out));
+		if (send(c->fd, out, len, MSG_NOSIGNAL | MSG_DONTWAIT) != len)
+			return false;
+		c->len -= nl + 1 - c->buf;
+		memmove(c->buf, nl + 1, c->len + 1);
+	}
+	if (c->len == sizeof(c->buf) - 1) {
+		len = error_json(out, sizeof(out), "request too long");
+		send(c->fd, out, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+		return false;
+	}
+	return true;
+}
+
+/* ------------------------------------------------------------------------
+ * --monitor: a client of the stats server
+ */
+
+static int stats_connect(void)
+{
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	struct timeval tv = { .tv_sec = 10 };
+	int fd, err;
+
+	snprintf(addr.sun_path, sizeof(addr.sun_path), STATS_SOCK_PATH);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	if (connect(fd, (struct sockaddr *)&addr, sizeof(addr))) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+struct stats_reply {
+	int err;
+	unsigned int seen;		/* bit i: stat i was in the reply */
+	struct flash_stats stats;
+};
+
+static void collect_reply(const char *path, const char *val, bool is_str,
+			  void *arg)
+{
+	struct stats_reply *r = arg;
+	char *end;
+	int i;
+
+	if (!strcmp(path, "errno")) {
+		r->err = is_str ? EINVAL : atoi(val);
+		return;
+	}
+	if (strncmp(path, "args.resp.", 10) || is_str)
+		return;
+	for (i = 0; i < NR_STATS; i++) {
+		if (strcmp(path + 10, stat_meta[i].name))
+			continue;
+		r->stats.v[i] = strtoull(val, &end, 10);
+		if (!*end)
+			r->seen |= 1U << i;
+	}
+}
+
+/* Ask the server on @fd for the statistics; 0, or -EIO if the link broke. */
+static int stats_request(int fd, struct flash_stats *s)
+{
+	static const char req[] = "{\"req\":\"stats\",\"args\":{}}\n";
+	struct stats_reply r = {};
+	char buf[2048];
+	size_t len = 0;
+	ssize_t n = -1;
+
+	if (send(fd, req, sizeof(req) - 1, MSG_NOSIGNAL) != sizeof(req) - 1)
+		goto io_error;
+	while (!memchr(buf, '\n', len)) {
+		n = recv(fd, buf + len, sizeof(buf) - 1 - len, 0);
+		if (n <= 0 || len + n == sizeof(buf) - 1)
+			goto io_error;
+		len += n;
+	}
+	buf[len] = '\0';
+
+	if (json_parse(buf, collect_reply, &r) || r.err ||
+	    r.seen != (1U << NR_STATS) - 1) {
+		warn("Error handling stats_server result: %s", buf);
+		return -EINVAL;
+	}
+	*s = r.stats;
+	return 0;
+io_error:
+	info("Connection to stats_server failed (%s)",
+	     n == 0 || len ? "connection closed" : strerror(errno));
+	return -EIO;
+}
+
+/*
+ * Print the running scheduler's statistics every @interval seconds until
+ * interrupted, through scheduler restarts: a lost connection is retried.
+ */
+static int monitor_stats(double interval)
+{
+	struct timespec ts = { .tv_sec = (time_t)interval,
+			       .tv_nsec = (interval - (time_t)interval) * 1e9 };
+	struct timespec retry = { .tv_sec = 1 };
+	struct flash_stats s;
+	int fd, fails = 0;
+
+	while (!exit_req) {
+		fd = stats_connect();
+		if (fd == -ENOENT || fd == -ECONNREFUSED) {
+			if (++fails == 2)
+				info("Stats server not available, retrying...");
+			nanosleep(&retry, NULL);
+			continue;
+		}
+		if (fd < 0) {
+			fprintf(stderr, "scx_flash: cannot connect to %s: %s\n",
+				STATS_SOCK_PATH, strerror(-fd));
+			return 1;
+		}
+		fails = 0;
+		while (!exit_req && !stats_request(fd, &s)) {
+			print_stats(&s);
+			nanosleep(&ts, NULL);
+		}
+		close(fd);
+		if (!exit_req)
+			nanosleep(&retry, NULL);
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------------------
+ * Running the scheduler
+ */
 
 /* Jiffies of user-mode (user + nice) and total CPU time since boot. */
 struct cpu_times {
@@ -515,20 +2266,19 @@ struct cpu_times {
 
 static int read_cpu_times(struct cpu_times *t)
 {
-	unsigned long long v[10] = {};
+	unsigned long long v[8] = {};
 	FILE *f = fopen("/proc/stat", "r");
 	int nr, i;
 
 	if (!f)
 		return -errno;
-	nr = fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu",
-		    &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7],
-		    &v[8], &v[9]);
+	nr = fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu",
+		    &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7]);
 	fclose(f);
 	if (nr < 4)
 		return -EINVAL;
 
-	/* guest and guest_nice (8, 9) are already counted in user and nice */
+	/* guest and guest_nice are already counted in user and nice */
 	t->user = v[0] + v[1];
 	t->total = 0;
 	for (i = 0; i < 8; i++)
@@ -550,15 +2300,87 @@ static void update_cpu_util(struct scx_flash *skel, struct cpu_times *prev)
 	*prev = cur;
 }
 
-/* Sleep for @secs, or less if an exit is requested. */
-static void sleep_interval(double secs)
+static double now_secs(void)
 {
-	struct timespec ts = {
-		.tv_sec = (time_t)secs,
-		.tv_nsec = (long)((secs - (time_t)secs) * 1e9),
-	};
+	struct timespec ts;
 
-	nanosleep(&ts, NULL);
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Whether the power profile changed in a way that needs a new domain. */
+static bool domain_needs_update(const struct flash_opts *o,
+				enum power_profile *profile)
+{
+	enum power_profile now;
+
+	if (*profile == PROFILE_UNKNOWN)
+		return false;
+	now = power_profile();
+	if (now == *profile)
+		return false;
+	info("power profile changed from %s to %s", profile_names[*profile],
+	     profile_names[now]);
+	*profile = now;
+	return !strcmp(o->primary_domain, "auto");
+}
+
+/*
+ * Serve the statistics, sample the CPU utilisation every second for
+ * --slice-lag-scaling and watch the power profile, until the scheduler
+ * exits or we are asked to stop.  Returns true when the scheduler must be
+ * loaded again for a new primary domain.
+ */
+static bool run_scheduler(struct scx_flash *skel, const struct flash_opts *o,
+			  struct stats_server *srv,
+			  enum power_profile *profile)
+{
+	double next_tick = now_secs() + 1, next_stats = 0, now, wake;
+	struct pollfd fds[MAX_STATS_CLIENTS + 1];
+	struct flash_stats prev = {}, cur, d;
+	struct cpu_times times;
+	int i, nr;
+
+	read_cpu_times(&times);
+	if (o->stats_interval)
+		next_stats = now_secs() + o->stats_interval;
+
+	while (!exit_req && !UEI_EXITED(skel, uei)) {
+		nr = 0;
+		if (srv->fd >= 0)
+			fds[nr++] = (struct pollfd) { srv->fd, POLLIN };
+		for (i = 0; i < srv->nr_clients; i++)
+			fds[nr++] = (struct pollfd) { srv->clients[i].fd,
+						      POLLIN };
+		wake = next_stats && next_stats < next_tick ? next_stats :
+							     next_tick;
+		now = now_secs();
+		poll(fds, nr, wake > now ? (int)((wake - now) * 1000) + 1 : 0);
+
+		/* clients first, before accept() renumbers them */
+		for (i = srv->nr_clients - 1; i >= 0; i--)
+			if (fds[nr - srv->nr_clients + i].revents &&
+			    !stats_client_serve(&srv->clients[i], skel))
+				stats_client_close(srv, i);
+		if (srv->fd >= 0 && fds[0].revents)
+			stats_server_accept(srv);
+
+		now = now_secs();
+		if (now >= next_tick) {
+			next_tick = now + 1;
+			if (o->slice_lag_scaling)
+				update_cpu_util(skel, &times);
+			if (domain_needs_update(o, profile))
+				return true;
+		}
+		if (next_stats && now >= next_stats) {
+			next_stats = now + o->stats_interval;
+			read_stats(skel, &cur);
+			d = stats_delta(&cur, &prev);
+			print_stats(&d);
+		}
+	}
+	return false;
 }
 
 /*
@@ -571,81 +2393,118 @@ static bool exit_is_error(int kind)
 					    "SCX_EXIT_UNREG_KERN");
 }
 
-/*
- * Watch the attached scheduler until it exits or we are asked to stop:
- * sample the CPU utilisation every second for --slice-lag-scaling, print
- * the statistics every --stats interval.
- */
-static void monitor(struct scx_flash *skel, const struct flash_opts *o)
+static void log_options(int argc, char **argv)
 {
-	double tick = o->stats_interval && o->stats_interval < 1.0 ?
-		      o->stats_interval : 1.0;
-	double since_stats = 0, since_util = 0;
-	struct flash_stats prev, cur;
-	struct cpu_times times;
+	char line[1024];
+	int i, len = 0;
 
-	read_stats(skel, &prev);
-	read_cpu_times(&times);
-	while (!exit_req && !UEI_EXITED(skel, uei)) {
-		sleep_interval(tick);
-		since_stats += tick;
-		since_util += tick;
+	for (i = 0; i < argc && len < (int)sizeof(line); i++)
+		len += snprintf(line + len, sizeof(line) - len, "%s%s",
+				i ? " " : "", argv[i]);
+	info("scheduler options: %s", line);
+}
 
-		if (o->slice_lag_scaling && since_util >= 1.0) {
-			update_cpu_util(skel, &times);
-			since_util = 0;
-		}
-		if (o->stats_interval && since_stats >= o->stats_interval) {
-			read_stats(skel, &cur);
-			print_stats(&cur, &prev);
-			prev = cur;
-			since_stats = 0;
-		}
-	}
+/*
+ * Load, program and attach the scheduler once, run it, and take it down.
+ * Returns the exit status; *@restart tells whether to go round again.
+ */
+static int run_once(const struct flash_opts *o, u32 timeout_ms, int argc,
+		    char **argv, bool *restart)
+{
+	struct sched_setup s = { .opts = o, .timeout_ms = timeout_ms };
+	struct stats_server srv = { .fd = -1 };
+	enum power_profile profile;
+	struct scx_flash *skel;
+	struct bpf_link *link;
+	struct topology topo;
+	bool user_restart;
+	int ret = 1;
+	u64 ecode;
+
+	*restart = false;
+	raise_memlock_limit();
+	if (read_topology(&topo))
+		return 1;
+	s.topo = &topo;
+	profile = power_profile();
+	if (mask_init(&s.primary, topo.nr_cpu_ids) ||
+	    resolve_primary_domain(o->primary_domain, &topo, profile,
+				   &s.primary))
+		goto out_topo;
+
+	s.smt = !o->disable_smt && topo.smt_active;
+	info("scx_flash %s SMT %s", full_version(), s.smt ? "on" : "off");
+	log_options(argc, argv);
+	if (set_idle_qos(&topo, o->idle_resume_us))
+		goto out_topo;
+
+	info("NUMA nodes: %d", topo.nr_nodes);
+	s.numa_disabled = o->disable_numa || topo.nr_nodes == 1;
+	if (s.numa_disabled)
+		info("Disabling NUMA optimizations");
+
+	skel = open_scheduler(&s);
+	SCX_OPS_LOAD(skel, flash_ops, scx_flash, uei);
+	if (program_primary_domain(skel, &s.primary))
+		goto out_skel;
+	set_cpufreq_level(skel, o);
+	if (s.smt && program_smt_siblings(skel, &topo))
+		goto out_skel;
+	if (other_scheduler_attached())
+		goto out_skel;
+
+	link = SCX_OPS_ATTACH(skel, flash_ops, scx_flash);
+	stats_server_start(&srv);
+	user_restart = run_scheduler(skel, o, &srv, &profile);
+	stats_server_stop(&srv);
+
+	info("Unregister scx_flash scheduler");
+	bpf_link__destroy(link);
+	ecode = UEI_REPORT(skel, uei);
+	ret = exit_is_error(skel->data->uei.kind);
+	*restart = !ret && (UEI_ECODE_RESTART(ecode) || user_restart);
+out_skel:
+	scx_flash__destroy(skel);
+out_topo:
+	restore_idle_qos();
+	mask_free(&s.primary);
+	topo_free(&topo);
+	return ret;
 }
 
 int main(int argc, char **argv)
 {
+	struct sigaction sa = { .sa_handler = request_exit };
 	struct flash_opts opts;
-	struct scx_flash *skel;
-	struct bpf_link *link;
-	int nr_cpus, ret;
-	bool smt;
-	u64 ecode;
+	bool restart;
+	u32 timeout_ms;
+	int ret;
 
 	ret = parse_opts(argc, argv, &opts);
 	if (ret >= 0)
 		return ret;
-	if (check_sched_ext())
-		return 1;
 
 	verbose = opts.verbose;
 	libbpf_set_print(libbpf_print_fn);
-	signal(SIGINT, sigint_handler);
-	signal(SIGTERM, sigint_handler);
+	/* no SA_RESTART: a signal must cut poll() and sleeps short */
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
 
-	nr_cpus = libbpf_num_possible_cpus();
-	smt = !opts.disable_smt && smt_active(nr_cpus);
-restart:
-	info("scx_flash %s SMT %s", SCX_FLASH_VERSION, smt ? "on" : "off");
-	skel = open_scheduler(&opts, smt);
-	SCX_OPS_LOAD(skel, flash_ops, scx_flash, uei);
+	if (opts.monitor_interval)
+		return monitor_stats(opts.monitor_interval);
 
-	set_cpufreq_level(skel, &opts);
-	if (smt && program_smt_siblings(skel, nr_cpus)) {
-		scx_flash__destroy(skel);
+	if (timeout_from_env(&timeout_ms) || set_open_opts(&opts) ||
+	    check_sched_ext())
 		return 1;
-	}
 
-	link = SCX_OPS_ATTACH(skel, flash_ops, scx_flash);
-	monitor(skel, &opts);
-
-	bpf_link__destroy(link);
-	ecode = UEI_REPORT(skel, uei);
-	ret = exit_is_error(skel->data->uei.kind);
-	scx_flash__destroy(skel);
-
-	if (!exit_req && UEI_ECODE_RESTART(ecode))
-		goto restart;
+	/* SCX_BUG() and other exit()s must not leave the idle QoS changed */
+	atexit(restore_idle_qos);
+	do {
+		ret = run_once(&opts, timeout_ms, argc, argv, &restart);
+		if (restart && !exit_req)
+			info("Restarting the scheduler");
+	} while (restart && !exit_req);
 	return ret;
 }

@@ -14,6 +14,7 @@
 /* Scheduler defaults, in microseconds (see the loader's --help). */
 #define FLASH_SLICE_US_DFL	700ULL
 #define FLASH_SLICE_US_LAG_DFL	20000ULL
+#define FLASH_IDLE_RESUME_US_DFL	32
 
 /*
  * Full scale of cpu_util and of fixed cpufreq levels: the kernel's

@@ -47,22 +47,49 @@ echo "TAP version 13"
 [ -x "$bin" ] || { echo "1..0 # SKIP $bin is not built"; exit 1; }
 
 expect 0 '^Usage: scx_flash' "--help prints the usage" -- --help
-for opt in --slice-us --slice-us-lag --rr-sched --disable-smt \
-	   --disable-numa --exit-dump-len --stats --verbose --version; do
-	expect 0 "$opt" "--help documents $opt" -- -h
+for opt in --slice-us --slice-us-lag --throttle-us --idle-resume-us \
+	   --tickless --rr-sched --wakeup-throttle --slice-lag-scaling \
+	   --primary-domain --disable-smt --disable-numa --cpufreq \
+	   --exit-dump-len --stats --monitor --help-stats --debug --verbose \
+	   --version --relaxed-maps --pin-root-path --kconfig \
+	   --btf-custom-path --bpf-token-path; do
+	expect 0 "$opt[= ]" "--help documents $opt" -- -h
 done
-expect 0 '^scx_flash [0-9]+\.[0-9]+\.[0-9]+' "--version prints the version" -- -V
+expect 0 '^scx_flash [0-9]+\.[0-9]+\.[0-9]+ [a-z0-9_]+-' \
+	"--version prints the version and machine" -- -V
+expect 0 '^  nr_kthread_dispatches \(u64\) : Number of kthread direct dispatches$' \
+	"--help-stats describes the metrics" -- --help-stats
 expect 1 "invalid value '12x' for --slice-us" "a bad slice names option and value" -- --slice-us 12x
 expect 1 "invalid value '-3' for --slice-us-lag" "a negative lag is refused" -- -l -3
-expect 1 "--slice-us must be greater than 0" "a zero slice is refused" -- -s 0
-expect 1 "invalid interval 'soon' for --stats" "a bad interval is refused" -- --stats soon
+expect 1 "invalid value '0' for --slice-us: must be greater than 0" \
+	"a zero slice is refused" -- -s 0
+expect 1 "invalid value 'soon' for --stats" "a bad interval is refused" -- --stats soon
+expect 1 "invalid value '0' for --monitor" "a zero monitor interval is refused" -- --monitor 0
+expect 1 "invalid value '2147483648' for --idle-resume-us: out of range" \
+	"an idle QoS beyond s32 is refused" -- -I 2147483648
+expect 1 "invalid value 'fastest' for --primary-domain" \
+	"an unknown primary domain is refused" -- -m fastest
+expect 1 "invalid value 'yes' for --relaxed-maps" \
+	"--relaxed-maps takes true or false" -- --relaxed-maps yes
+expect 1 "invalid value '/nonexistent' for --kconfig: No such file" \
+	"a missing --kconfig file is refused" -- --kconfig /nonexistent
 expect 1 "unrecognized option '--bogus'" "an unknown option is refused" -- --bogus
 expect 1 "unexpected argument 'extra'" "a stray argument is refused" -- extra
+SCX_TIMEOUT_MS=5s expect 1 "SCX_TIMEOUT_MS has invalid value '5s'" \
+	"a bad SCX_TIMEOUT_MS is refused" --
+
+# --monitor needs no scheduler: it waits for the stats server and stops
+# cleanly on SIGTERM.
+timeout --preserve-status 3 "$bin" --monitor 0.5 > "$out" 2>&1 < /dev/null
+rc=$?
+[ $rc -eq 0 ] && grep -q "Stats server not available, retrying" "$out"
+ok $? "--monitor waits for the server and exits 0 on SIGTERM (exit $rc)"
 
 if [ -d /sys/kernel/sched_ext ]; then
 	skip "refuses to run without sched_ext" "this kernel has sched_ext"
 else
 	expect 1 "no sched_ext support" "refuses to run without sched_ext" --
+	expect 1 "no sched_ext support" "-I -1 is a value, not an option" -- -I -1
 fi
 
 echo "1..$n"

@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Host unit tests of the statistics: the scx_stats protocol the stats
+ * server answers (requests, replies, errors, per-client deltas), the JSON
+ * reader behind it and --monitor, and the stats line.
+ */
+#include "loader.h"
+
+static const struct flash_stats sample = { .v = {
+	[STAT_NR_CPUS] = 16,
+	[STAT_NR_DIRECT_DISPATCHES] = 12,
+	[STAT_NR_KTHREAD_DISPATCHES] = 3,
+	[STAT_NR_RUNNING] = 2,
+	[STAT_NR_SHARED_DISPATCHES] = 40,
+} };
+
+/* The server's reply to @req for a client whose last counters are @prev. */
+static const char *reply(const char *req, const struct flash_stats *cur,
+			 struct flash_stats *prev)
+{
+	static char out[2048];
+
+	answer_request(req, cur, prev, out, sizeof(out));
+	return out;
+}
+
+static void test_requests(void)
+{
+	struct flash_stats prev = {}, later = sample;
+
+	tap_ok(!strcmp(reply("{\"req\":\"stats\",\"args\":{}}", &sample,
+			     &prev),
+		       "{\"errno\":0,\"args\":{\"resp\":{\"nr_cpus\":16,\"nr_direct_dispatches\":12,\"nr_kthread_dispatches\":3,\"nr_running\":2,\"nr_shared_dispatches\":40}}}\n"),
+	       "stats: sorted keys, counters since the attach");
+
+	later.v[STAT_NR_DIRECT_DISPATCHES] += 5;
+	later.v[STAT_NR_RUNNING] = 7;
+	tap_ok(!strcmp(reply(" { \"req\" : \"stats\" , \"args\" : { \"target\" : \"top\" } } ",
+			     &later, &prev),
+		       "{\"errno\":0,\"args\":{\"resp\":{\"nr_cpus\":16,\"nr_direct_dispatches\":5,\"nr_kthread_dispatches\":0,\"nr_running\":7,\"nr_shared_dispatches\":0}}}\n"),
+	       "stats again: counters since the last request, gauges absolute");
+
+	tap_ok(!strcmp(reply("{\"req\":\"stats\"}", &later, &prev),
+		       "{\"errno\":0,\"args\":{\"resp\":{\"nr_cpus\":16,\"nr_direct_dispatches\":0,\"nr_kthread_dispatches\":0,\"nr_running\":7,\"nr_shared_dispatches\":0}}}\n"),
+	       "args is optional");
+
+	tap_ok(!strcmp(reply("{\"req\":\"stats_meta\",\"args\":{}}", &later,
+			     &prev),
+		       "{\"errno\":0,\"args\":{\"resp\":{\"Metrics\":{\"fields\":{"
+		       "\"nr_cpus\":{\"datum\":\"u64\",\"desc\":\"Number of online CPUs\"},"
+		       "\"nr_direct_dispatches\":{\"datum\":\"u64\",\"desc\":\"Number of task direct dispatches\"},"
+		       "\"nr_kthread_dispatches\":{\"datum\":\"u64\",\"desc\":\"Number of kthread direct dispatches\"},"
+		       "\"nr_running\":{\"datum\":\"u64\",\"desc\":\"Number of running tasks\"},"
+		       "\"nr_shared_dispatches\":{\"datum\":\"u64\",\"desc\":\"Number of regular task dispatches\"}},"
+		       "\"name\":\"Metrics\",\"top\":\"true\"}}}}\n"),
+	       "stats_meta describes the five metrics");
+}
+
+static void test_errors(void)
+{
+	struct flash_stats prev = {};
+
+	tap_ok(!strcmp(reply("{\"req\":\"foo\"}", &sample, &prev),
+		       "{\"errno\":22,\"args\":{\"resp\":\"unknown command \\\"foo\\\"\"}}\n"),
+	       "unknown command: errno 22 and the reason");
+	tap_ok(!strcmp(reply("{\"req\":\"stats\",\"args\":{\"target\":\"x\"}}",
+			     &sample, &prev),
+		       "{\"errno\":22,\"args\":{\"resp\":\"unknown target \\\"x\\\"\"}}\n"),
+	       "unknown target: errno 22");
+	tap_ok(!strncmp(reply("{\"req\":\"stats\"", &sample, &prev),
+			"{\"errno\":22,", 12) &&
+	       !strncmp(reply("not json", &sample, &prev), "{\"errno\":22,",
+			12) &&
+	       !strncmp(reply("{\"req\":[1]}", &sample, &prev),
+			"{\"errno\":22,", 12) &&
+	       !strncmp(reply("{\"req\":\"stats\"} trailing", &sample, &prev),
+			"{\"errno\":22,", 12) &&
+	       !strncmp(reply("", &sample, &prev), "{\"errno\":22,", 12),
+	       "malformed JSON: errno 22");
+	tap_ok(!strncmp(reply("{\"req\":\"stats\",\"args\":{\"a\":\"\\u00e9\\n\"}}",
+			      &sample, &prev), "{\"errno\":0,", 11),
+	       "escapes in strings are understood");
+	tap_ok(!strncmp(reply("{\"a\":{\"b\":{\"c\":{\"d\":{\"e\":{\"f\":{\"g\":{\"h\":{\"i\":{\"j\":1}}}}}}}}}}",
+			      &sample, &prev), "{\"errno\":22,", 12),
+	       "deep nesting is refused");
+}
+
+static void collect_field(const char *path, const char *val, bool is_str,
+			  void *arg)
+{
+	char *out = arg;
+
+	sprintf(out + strlen(out), "%s=%s%s;", path, val, is_str ? "'" : "");
+}
+
+static void test_json_reader(void)
+{
+	char out[512] = "";
+	struct stats_reply r = {};
+	char quoted[64];
+
+	tap_ok(!json_parse("{\"a\":1,\"b\":{\"c\":\"x\\\"y\",\"d\":true}}",
+			   collect_field, out) &&
+	       !strcmp(out, "a=1;b.c=x\"y';b.d=true;"),
+	       "dotted paths of every scalar: %s", out);
+
+	tap_ok(!json_parse("{\"errno\":0,\"args\":{\"resp\":{\"nr_cpus\":16,\"nr_direct_dispatches\":12,\"nr_kthread_dispatches\":3,\"nr_running\":2,\"nr_shared_dispatches\":40}}}",
+			   collect_reply, &r) && !r.err &&
+	       r.seen == (1U << NR_STATS) - 1 &&
+	       !memcmp(&r.stats, &sample, sizeof(sample)),
+	       "--monitor reads a stats reply back");
+
+	memset(&r, 0, sizeof(r));
+	tap_ok(!json_parse("{\"errno\":0,\"args\":{\"resp\":{\"nr_cpus\":16}}}",
+			   collect_reply, &r) &&
+	       r.seen != (1U << NR_STATS) - 1,
+	       "--monitor notices missing fields");
+
+	json_quote(quoted, sizeof(quoted), "a\"b\\c\n");
+	tap_ok(!strcmp(quoted, "\"a\\\"b\\\\c\\u000a\""),
+	       "strings are quoted: %s", quoted);
+}
+
+static void test_stats_line(void)
+{
+	char line[256] = "";
+	FILE *f = fmemopen(line, sizeof(line), "w");
+	FILE *saved = stdout;
+
+	stdout = f;
+	print_stats(&sample);
+	stdout = saved;
+	fclose(f);
+	tap_ok(!strcmp(line,
+		       "[scx_flash] tasks -> r:  2/16 | dispatch -> k: 3     d: 12    s: 40   \n"),
+	       "the stats line is upstream's");
+}
+
+int main(void)
+{
+	tap_start();
+	test_requests();
+	test_errors();
+	test_json_reader();
+	test_stats_line();
+	return tap_done();
+}
