@@ -2,8 +2,9 @@
 /*
  * What a sched_ext BPF scheduler includes: vmlinux.h and libbpf's helpers,
  * the sched_ext and generic kfuncs it may call, message and exit macros,
- * verifier-friendly accessors and small helpers, then the kernel-version
- * shims of compat.bpf.h and the relocatable enums of enums.bpf.h.
+ * verifier-friendly accessors and small helpers, BPF arenas
+ * (bpf_arena_common.bpf.h), then the kernel-version shims of compat.bpf.h,
+ * the relocatable enums of enums.bpf.h and the cmask helpers of cid.bpf.h.
  *
  * Kernel versions below are those of mainline: sched_ext itself appeared in
  * v6.12, and the releases after v6.19 are v7.0, v7.1 and so on.  They are
@@ -35,6 +36,7 @@
 #include <asm-generic/errno.h>
 #include "user_exit_info.bpf.h"
 #include "enum_defs.autogen.h"
+#include "bpf_arena_common.bpf.h"
 
 /* Bits of task_struct::flags; vmlinux.h only has types, not macros. */
 #define PF_IDLE			0x00000002	/* an idle thread */
@@ -63,6 +65,16 @@ extern int LINUX_KERNEL_VERSION __kconfig;
 extern const char CONFIG_CC_VERSION_TEXT[64] __kconfig __weak;
 extern const char CONFIG_LOCALVERSION[64] __kconfig __weak;
 extern bool CONFIG_PREEMPT_RCU __kconfig __weak;
+
+/*
+ * __scx_kernel_version - LINUX_KERNEL_VERSION, the running kernel's version
+ * as KERNEL_VERSION(major, minor, patch) encodes it, for comparisons that
+ * keep the constant on the right.
+ */
+static __always_inline int __scx_kernel_version(void)
+{
+	return LINUX_KERNEL_VERSION;
+}
 
 /*
  * Old clang and pahole versions drop the upper 32 bits of 64-bit enums
@@ -374,6 +386,44 @@ s32 scx_bpf_sub_kill_bstr(u64 cgroup_id, char *fmt, unsigned long long *data,
 			  u32 data__sz) __ksym __weak;
 
 /*
+ * Sub-schedulers, v7.1: grant the child scheduler of cgroup @cgroup_id
+ * capabilities @caps on the cids of @cmask__arena (those that cannot be
+ * granted go to @denied_out__arena__nullable, if not NULL), take them back,
+ * or read the cids on which a scheduler (@cgroup_id 0: this one) holds
+ * @caps into @out__arena.
+ */
+s32 scx_bpf_sub_grant(u64 cgroup_id, u64 caps,
+		      const struct scx_cmask __arena *cmask__arena,
+		      struct scx_cmask __arena *denied_out__arena__nullable) __ksym __weak;
+void scx_bpf_sub_revoke(u64 cgroup_id, u64 caps,
+			const struct scx_cmask __arena *cmask__arena) __ksym __weak;
+s32 scx_bpf_sub_caps(u64 cgroup_id, u64 caps,
+		     struct scx_cmask __arena *out__arena) __ksym __weak;
+
+/*
+ * cids, v7.3: compact CPU ids, numbered so that CPUs close in the topology
+ * have close cids, and the cid forms of the CPU kfuncs, for cid-form
+ * schedulers (SCX_OPS_CID_DEFINE()).  Translation both ways, the topology
+ * of a cid, the counts of possible and online cids and the online cids as
+ * an arena cmask, the current task of a cid, a task's and this CPU's cid,
+ * kicking a cid and its performance level.
+ */
+s32 scx_bpf_cpu_to_cid(s32 cpu) __ksym __weak;
+s32 scx_bpf_cid_to_cpu(s32 cid) __ksym __weak;
+void scx_bpf_cid_topo(s32 cid, struct scx_cid_topo *out,
+		      size_t out__sz) __ksym __weak;
+u32 scx_bpf_nr_cids(void) __ksym __weak;
+u32 scx_bpf_nr_online_cids(void) __ksym __weak;
+const void __arena *scx_bpf_online_cmask(void) __ksym __weak;
+struct task_struct *scx_bpf_cid_curr(s32 cid) __ksym __weak;
+s32 scx_bpf_task_cid(const struct task_struct *p) __ksym __weak;
+s32 scx_bpf_this_cid(void) __ksym __weak;
+void scx_bpf_kick_cid(s32 cid, u64 flags) __ksym __weak;
+u32 scx_bpf_cidperf_cap(s32 cid) __ksym __weak;
+u32 scx_bpf_cidperf_cur(s32 cid) __ksym __weak;
+s32 scx_bpf_cidperf_set(s32 cid, u32 perf) __ksym __weak;
+
+/*
  * Generic kfuncs
  */
 
@@ -553,7 +603,7 @@ static inline bool is_migration_disabled(const struct task_struct *p)
 
 	if (CONFIG_PREEMPT_RCU)
 		prolog_disables = true;
-	else if (LINUX_KERNEL_VERSION >= KERNEL_VERSION(6, 18, 0))
+	else if (__scx_kernel_version() >= KERNEL_VERSION(6, 18, 0))
 		prolog_disables = false;
 	else
 		prolog_disables = __scx_prolog_disables_migration;
@@ -648,6 +698,42 @@ static inline u32 log2_u64(u64 v)
 	return hi ? log2_u32(hi) + 33 : log2_u32(v) + 1;
 }
 
+/*
+ * ctzll - the number of trailing zero bits of @v, i.e. the index of its
+ * lowest set bit; undefined for 0.  clang's BPF backend handles the builtin
+ * from clang 19 on; older ones get a branchy binary search.
+ */
+static __always_inline int ctzll(u64 v)
+{
+#if defined(__clang_major__) && __clang_major__ >= 19
+	return __builtin_ctzll(v);
+#else
+	int n = 0;
+
+	if (!(v & 0xffffffffULL)) {
+		v >>= 32;
+		n += 32;
+	}
+	if (!(v & 0xffffULL)) {
+		v >>= 16;
+		n += 16;
+	}
+	if (!(v & 0xffULL)) {
+		v >>= 8;
+		n += 8;
+	}
+	if (!(v & 0xfULL)) {
+		v >>= 4;
+		n += 4;
+	}
+	if (!(v & 0x3ULL)) {
+		v >>= 2;
+		n += 2;
+	}
+	return n + !(v & 1);
+#endif
+}
+
 /* scale_by_task_weight - @value * weight / 100: 100 is nice 0's weight. */
 static inline u64 scale_by_task_weight(const struct task_struct *p, u64 value)
 {
@@ -671,5 +757,6 @@ static inline u64 scale_by_task_weight_inverse(const struct task_struct *p,
 
 #include "compat.bpf.h"
 #include "enums.bpf.h"
+#include "cid.bpf.h"
 
 #endif /* __SCX_COMMON_BPF_H */

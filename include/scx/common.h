@@ -2,8 +2,9 @@
 /*
  * What the userspace loader of a sched_ext scheduler includes: kernel-style
  * integer types, fatal-error macros, RESIZE_ARRAY(), then the exit record
- * (user_exit_info.h), the kernel-version helpers (compat.h) and the
- * relocatable enums (enums.h).
+ * (user_exit_info.h), the kernel-version helpers (compat.h), the
+ * relocatable enums (enums.h) and the userspace side of BPF arenas
+ * (bpf_arena_common.h).
  *
  * Copyright (c) 2026 The scx_flash authors
  */
@@ -87,5 +88,6 @@ __scx_bug(const char *file, int line, const char *fmt, ...)
 #include "user_exit_info.h"
 #include "compat.h"
 #include "enums.h"
+#include "bpf_arena_common.h"
 
 #endif /* __SCX_COMMON_H */

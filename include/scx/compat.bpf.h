@@ -152,7 +152,7 @@ static inline struct task_struct *__COMPAT_scx_bpf_dsq_peek(u64 dsq_id)
 	struct task_struct *p = NULL;
 
 	if (bpf_ksym_exists(scx_bpf_dsq_peek) &&
-	    LINUX_KERNEL_VERSION >= KERNEL_VERSION(7, 1, 0))
+	    __scx_kernel_version() >= KERNEL_VERSION(7, 1, 0))
 		return scx_bpf_dsq_peek(dsq_id);
 
 	/* The iterator must be destroyed even when creating it failed. */
@@ -174,6 +174,29 @@ static inline bool scx_bpf_sub_dispatch(u64 cgroup_id)
 	if (!bpf_ksym_exists(scx_bpf_sub_dispatch___compat))
 		return false;
 	return scx_bpf_sub_dispatch___compat(cgroup_id);
+}
+
+/*
+ * scx_bpf_cid_override - from ops.init_cids(), replace the kernel's
+ * CPU-to-cid map with @cpu_to_cid (@cpu_to_cid_cnt entries, indexed by CPU)
+ * and its shards with those starting at the cids of @shard_start
+ * (@shard_start_cnt entries), both arrays in the arena.  The kernel checks
+ * the layout and fails the scheduler if it is invalid.  Does nothing before
+ * v7.3, where cids keep the kernel's layout.
+ */
+void scx_bpf_cid_override___compat(const s32 __arena *cpu_to_cid__arena,
+				   u32 cpu_to_cid_cnt,
+				   const s32 __arena *shard_start__arena,
+				   u32 shard_start_cnt) __ksym __weak;
+
+static inline void scx_bpf_cid_override(const s32 __arena *cpu_to_cid,
+					u32 cpu_to_cid_cnt,
+					const s32 __arena *shard_start,
+					u32 shard_start_cnt)
+{
+	if (bpf_ksym_exists(scx_bpf_cid_override___compat))
+		scx_bpf_cid_override___compat(cpu_to_cid, cpu_to_cid_cnt,
+					      shard_start, shard_start_cnt);
 }
 
 /*
@@ -503,6 +526,19 @@ static inline void scx_bpf_dsq_reenq(u64 dsq_id, u64 reenq_flags)
 #define SCX_OPS_DEFINE(__name, ...)						\
 	SEC(".struct_ops.link")							\
 	struct sched_ext_ops __name = {						\
+		__VA_ARGS__,							\
+	}
+
+/*
+ * SCX_OPS_CID_DEFINE - the same for a cid-form scheduler (v7.3): its
+ * struct sched_ext_ops_cid takes and gives cids where sched_ext_ops has
+ * CPU numbers (ops.select_cid(), ops.dispatch(), ...), and its programs may
+ * call only the cid forms of the kfuncs.  The loader opens it with
+ * SCX_OPS_CID_OPEN().
+ */
+#define SCX_OPS_CID_DEFINE(__name, ...)						\
+	SEC(".struct_ops.link")							\
+	struct sched_ext_ops_cid __name = {					\
 		__VA_ARGS__,							\
 	}
 

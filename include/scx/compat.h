@@ -228,13 +228,34 @@ static inline long scx_hotplug_seq(void)
 	} while (0)
 
 /*
- * SCX_OPS_OPEN - open skeleton @__scx_name whose sched_ext_ops is @__ops_name
+ * __SCX_OPS_OPEN - open skeleton @__scx_name whose ops, of kernel type
+ * struct @__ops_type (a string), are @__ops_name
  *
- * Dies unless the kernel has sched_ext with ops.dump() (its oldest
+ * Dies unless the running kernel has that type with ops.dump() (the oldest
  * supported form), then opens the skeleton, passes the hotplug sequence
- * number and fills the relocatable enums (SCX_ENUM_INIT()).  Last, it
- * clears, with a warning, whatever optional ops member the scheduler sets
- * but the running kernel does not know:
+ * number and fills the relocatable enums (SCX_ENUM_INIT()).  Evaluates to
+ * the skeleton.
+ */
+#define __SCX_OPS_OPEN(__ops_name, __scx_name, __ops_type)			\
+({										\
+	struct __scx_name *__skel;						\
+										\
+	SCX_BUG_ON(!__COMPAT_struct_has_field(__ops_type, "dump"),		\
+		   __ops_type ".dump() missing, kernel too old?");		\
+										\
+	__skel = __scx_name##__open();						\
+	SCX_BUG_ON(!__skel, "Could not open " #__scx_name);			\
+	__skel->struct_ops.__ops_name->hotplug_seq = scx_hotplug_seq();	\
+	SCX_ENUM_INIT(__skel);							\
+	__skel;									\
+})
+
+/*
+ * SCX_OPS_OPEN - open skeleton @__scx_name whose sched_ext_ops is
+ * @__ops_name, as __SCX_OPS_OPEN() does
+ *
+ * Then clears, with a warning, whatever optional ops member the scheduler
+ * sets but the running kernel does not know:
  *
  *   v6.17: ops.cgroup_set_bandwidth()
  *   v6.19: ops.cgroup_set_idle()
@@ -248,15 +269,8 @@ static inline long scx_hotplug_seq(void)
 	struct __scx_name *__skel;						\
 	typeof(__skel->struct_ops.__ops_name) __ops;				\
 										\
-	SCX_BUG_ON(!__COMPAT_struct_has_field("sched_ext_ops", "dump"),		\
-		   "sched_ext_ops.dump() missing, kernel too old?");		\
-										\
-	__skel = __scx_name##__open();						\
-	SCX_BUG_ON(!__skel, "Could not open " #__scx_name);			\
+	__skel = __SCX_OPS_OPEN(__ops_name, __scx_name, "sched_ext_ops");	\
 	__ops = __skel->struct_ops.__ops_name;					\
-	__ops->hotplug_seq = scx_hotplug_seq();					\
-	SCX_ENUM_INIT(__skel);							\
-										\
 	__SCX_OPS_CLEAR_MISSING(__ops, cgroup_set_bandwidth);			\
 	__SCX_OPS_CLEAR_MISSING(__ops, cgroup_set_idle);			\
 	__SCX_OPS_CLEAR_MISSING(__ops, sub_attach);				\
@@ -266,6 +280,14 @@ static inline long scx_hotplug_seq(void)
 	__SCX_OPS_CLEAR_MISSING(__ops, rescue_quantum_us);			\
 	__skel;									\
 })
+
+/*
+ * SCX_OPS_CID_OPEN - the same for a cid-form scheduler, whose ops are a
+ * struct sched_ext_ops_cid (SCX_OPS_CID_DEFINE(), v7.3).  Every kernel with
+ * that type has all of its members, so nothing needs clearing.
+ */
+#define SCX_OPS_CID_OPEN(__ops_name, __scx_name)				\
+	__SCX_OPS_OPEN(__ops_name, __scx_name, "sched_ext_ops_cid")
 
 /*
  * __scx_ops_assoc_prog - tie non-struct_ops program @prog to the scheduler's
