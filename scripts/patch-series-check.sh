@@ -1,0 +1,177 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Check the upstream patch series the way a maintainer would take it:
+# generate it (scripts/patch-series.sh), run checkpatch.pl on every patch,
+# apply it with 'git am' to a fresh scratch copy of the kernel tree in
+# KSRC, and after every patch build 'make -C tools/sched_ext scx_flash'
+# (and the selftests, once they exist) with the tree's own headers.
+# Prints TAP.
+#
+# checkpatch runs as 'make check' does: CHECKs (--strict) are reported,
+# errors and warnings fail, but for VOLATILE (BPF rodata is 'const
+# volatile' by design) and the classes scripts/checkpatch.exempt accepts.
+#
+# Usage: scripts/patch-series-check.sh [-r REV]   (REV as patch-series.sh)
+# Environment: KSRC, OUTPUT_DIR, CLANG, VMLINUX_BTF, CHECKPATCH.
+
+set -u
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+export KSRC=${KSRC:-$top/.cache/linux}
+export OUTPUT_DIR=${OUTPUT_DIR:-$top/build}
+CLANG=${CLANG:-clang-19}
+CHECKPATCH=${CHECKPATCH:-$KSRC/scripts/checkpatch.pl}
+work=$OUTPUT_DIR/patch-series-check
+patches=$work/patches
+tree=$work/linux
+n=0
+failed=0
+
+if [ -z "${VMLINUX_BTF:-}" ]; then
+	VMLINUX_BTF=$(ls -1 "$OUTPUT_DIR"/obj/vmlinux-* 2>/dev/null | head -n 1)
+fi
+
+echo "TAP version 13"
+
+result() {	# result RC DESCRIPTION
+	n=$((n + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $n $2"
+	else
+		echo "not ok $n $2"
+		failed=$((failed + 1))
+	fi
+}
+
+finish() {
+	echo "1..$n"
+	[ $failed -eq 0 ]
+	exit
+}
+
+# show LOG: the end of a failed step's log, as TAP comments.
+show() {
+	tail -n 25 "$1" | sed 's/^/# /'
+}
+
+# project_path PATH: the project file that PATH of the tree comes from.
+project_path() {
+	case $1 in
+	tools/sched_ext/scx_flash*) echo "${1#tools/sched_ext/}" ;;
+	tools/testing/selftests/scx_flash/*)
+		echo "selftests/${1#tools/testing/selftests/scx_flash/}" ;;
+	*) echo "$1" ;;
+	esac
+}
+
+# findings PATCH: checkpatch's findings in PATCH, one per line, as
+# "FILE:LINE: LEVEL:TYPE: message" with FILE the project's path.
+findings() {
+	"$CHECKPATCH" --no-tree --strict --show-types --ignore VOLATILE \
+		--typedefsfile "$top/scripts/checkpatch.typedefs" "$1" 2>&1 |
+	awk '
+		/^(ERROR|WARNING|CHECK):/ { msg = $0; next }
+		msg != "" && /^#[0-9]+: FILE: / {
+			sub(/^#[0-9]+: FILE: /, "")
+			print $0 " " msg
+			msg = ""
+			next
+		}
+		msg != "" && /^$/ { print "-: " msg; msg = "" }
+	' |
+	while IFS= read -r line; do
+		file=${line%%:*}
+		echo "$(project_path "$file")${line#"$file"}"
+	done
+}
+
+# exempt: drop the findings that scripts/checkpatch.exempt accepts.
+exempt() {
+	local line file glob type
+	while IFS= read -r line; do
+		file=${line%%:*}
+		while read -r glob type _; do
+			case "$glob" in ''|'#'*) continue ;; esac
+			# shellcheck disable=SC2254
+			case "$file" in $glob) ;; *) continue ;; esac
+			case "$line" in *":$type:"*) continue 2 ;; esac
+		done < "$top/scripts/checkpatch.exempt"
+		echo "$line"
+	done
+}
+
+if [ ! -f "${VMLINUX_BTF:-}" ] || [ ! -d "$KSRC/tools/sched_ext" ]; then
+	result 1 "patch series # no kernel tree or VM kernel BTF: run 'make deps' and 'make'"
+	finish
+fi
+
+rm -rf "$work"
+mkdir -p "$work"
+"$top/scripts/patch-series.sh" -o "$patches" "$@" > "$work/generate.log" 2>&1
+rc=$?
+[ $rc -ne 0 ] && show "$work/generate.log"
+result $rc "patch series: generate"
+[ $rc -eq 0 ] || finish
+
+for p in "$patches"/0*.patch; do
+	name=${p##*/}
+	[ "$name" = 0000-cover-letter.patch ] && continue
+	all=$(findings "$p")
+	out=$(echo "$all" | grep -v ' CHECK:' | grep -v '^$' | exempt)
+	strict=$(echo "$all" | grep -c ' CHECK:')
+	[ -n "$out" ] && echo "$out" | sed 's/^/# /'
+	[ "$strict" -gt 0 ] && echo "# $name: $strict --strict check(s)"
+	result "$([ -z "$out" ]; echo $?)" "checkpatch $name"
+done
+
+grep -q '^Subject: \[PATCH 0/' "$patches/0000-cover-letter.patch" &&
+	! grep -q '\*\*\* .* HERE \*\*\*' "$patches/0000-cover-letter.patch"
+result $? "cover letter has a subject and a blurb"
+
+bad=$(grep -h '^Subject: ' "$patches"/0*.patch | grep -v '^Subject: \[PATCH 0/' |
+	grep -v '^Subject: \[PATCH [0-9]*/[0-9]*\] tools/sched_ext: ')
+[ -n "$bad" ] && echo "$bad" | sed 's/^/# /'
+result "$([ -z "$bad" ]; echo $?)" "every subject starts with tools/sched_ext:"
+
+"$top/scripts/patch-series.sh" --base-tree "$tree" > "$work/base.log" 2>&1
+rc=$?
+[ $rc -ne 0 ] && show "$work/base.log"
+result $rc "scratch kernel tree from KSRC"
+[ $rc -eq 0 ] || finish
+
+make_args=(-j"$(nproc)" CLANG="$CLANG" VMLINUX_BTF="$VMLINUX_BTF")
+for p in "$patches"/0*.patch; do
+	name=${p##*/}
+	[ "$name" = 0000-cover-letter.patch ] && continue
+	log=$work/${name%.patch}.log
+
+	git -C "$tree" am -q "$p" > "$log" 2>&1
+	rc=$?
+	[ $rc -ne 0 ] && show "$log"
+	result $rc "git am $name"
+	if [ $rc -ne 0 ]; then
+		git -C "$tree" am --abort > /dev/null 2>&1
+		break
+	fi
+
+	make -C "$tree/tools/sched_ext" "${make_args[@]}" scx_flash \
+		>> "$log" 2>&1 &&
+		[ -x "$tree/tools/sched_ext/build/bin/scx_flash" ]
+	rc=$?
+	[ $rc -ne 0 ] && show "$log"
+	result $rc "make -C tools/sched_ext scx_flash after $name"
+
+	if [ -d "$tree/tools/testing/selftests/scx_flash" ]; then
+		make -C "$tree/tools/testing/selftests" "${make_args[@]}" \
+			TARGETS=scx_flash >> "$log" 2>&1 &&
+			[ -x "$tree/tools/testing/selftests/scx_flash/runner" ] &&
+			[ -x "$tree/tools/testing/selftests/scx_flash/scx_flash" ] &&
+			[ -x "$tree/tools/testing/selftests/scx_flash/scx_flash_test" ]
+		rc=$?
+		[ $rc -ne 0 ] && show "$log"
+		result $rc "make -C tools/testing/selftests TARGETS=scx_flash after $name"
+	fi
+done
+
+finish

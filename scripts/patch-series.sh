@@ -1,0 +1,401 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# 'make patches': the upstream submission of scx_flash as a git
+# format-patch series with a cover letter, made against the kernel tree in
+# KSRC from the project's current files:
+#
+#   1. tools/sched_ext: Add scx_flash         scheduler, c-sched-targets,
+#                                             MAINTAINERS entry
+#   2. tools/sched_ext: Document scx_flash    README.md, sched-ext.rst
+#   3. tools/sched_ext: Add scx_flash selftests
+#                                             tools/testing/selftests/scx_flash
+#
+# Each patch that adds files also updates MAINTAINERS, as checkpatch asks.
+# The scheduler uses the tree's own include/scx headers, never ours.
+#
+# KSRC is not a git repository: the series is made in a scratch tree whose
+# few edited paths are real files in a git repository, and every other path
+# a symbolic link into KSRC (nothing in KSRC changes).
+#
+# Usage: scripts/patch-series.sh [-o DIR] [-r REV]
+#          -o DIR  write the series to DIR (default: $OUTPUT_DIR/patches)
+#          -r REV  take the project's files from git revision REV instead
+#                  of the working tree
+#        scripts/patch-series.sh --base-tree DIR
+#          only make a scratch tree with its base commit in DIR (for
+#          scripts/patch-series-check.sh)
+#
+# Environment: KSRC, OUTPUT_DIR.
+
+set -eu
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+KSRC=${KSRC:-$top/.cache/linux}
+OUTPUT_DIR=${OUTPUT_DIR:-$top/build}
+out=$OUTPUT_DIR/patches
+rev=
+
+die() { echo "patch-series: $*" >&2; exit 1; }
+
+# link_tree SRC DST EXCEPT...: link every entry of SRC into DST but EXCEPT.
+link_tree() {
+	local src=$1 dst=$2 e name x
+	shift 2
+	mkdir -p "$dst"
+	for e in "$src"/* "$src"/.[!.]*; do
+		[ -e "$e" ] || continue
+		name=${e##*/}
+		for x in "$@"; do
+			[ "$name" = "$x" ] && continue 2
+		done
+		# git does not follow a symbolic .gitattributes or .mailmap.
+		case $name in
+		.*) cp -r "$e" "$dst/$name" ;;
+		*) ln -sfn "$e" "$dst/$name" ;;
+		esac
+	done
+}
+
+# The paths that the series edits, relative to the tree's top.
+edited="MAINTAINERS Documentation/scheduler tools/sched_ext"
+
+# base_tree DIR: a scratch kernel tree in DIR, a git repository whose base
+# commit holds the edited paths as copied from KSRC.
+base_tree() {
+	local d=$1
+
+	if [ ! -f "$KSRC/MAINTAINERS" ] || [ ! -d "$KSRC/tools/sched_ext" ]; then
+		die "no kernel tree at KSRC=$KSRC"
+	fi
+	rm -rf "$d"
+	link_tree "$KSRC" "$d" Documentation tools MAINTAINERS
+	link_tree "$KSRC/Documentation" "$d/Documentation" scheduler
+	link_tree "$KSRC/tools" "$d/tools" sched_ext testing
+	link_tree "$KSRC/tools/testing" "$d/tools/testing" selftests
+	link_tree "$KSRC/tools/testing/selftests" "$d/tools/testing/selftests"
+	cp "$KSRC/MAINTAINERS" "$d/"
+	cp -r "$KSRC/Documentation/scheduler" "$d/Documentation/"
+	cp -r "$KSRC/tools/sched_ext" "$d/tools/"
+	rm -rf "$d/tools/sched_ext/build"
+
+	git -C "$d" init -q
+	git -C "$d" config user.name "$author_name"
+	git -C "$d" config user.email "$author_email"
+	# shellcheck disable=SC2086
+	git -C "$d" add -f $edited
+	git -C "$d" commit -q -m "Linux $(make -s -C "$KSRC" kernelversion 2>/dev/null || echo tree)"
+	# The symbolic links stay out of the repository and out of the way.
+	git -C "$d" ls-files --others --directory | sed 's|^|/|' \
+		> "$d/.git/info/exclude"
+}
+
+# src FILE: the project's FILE, from the working tree or from $rev.
+src() {
+	if [ -n "$rev" ]; then
+		git -C "$top" show "$rev:$1"
+	else
+		cat "$top/$1"
+	fi
+}
+
+# src_files DIR: the project's files in DIR.
+src_files() {
+	if [ -n "$rev" ]; then
+		git -C "$top" ls-tree --name-only -r "$rev" -- "$1"
+	else
+		git -C "$top" ls-files --cached --others --exclude-standard -- "$1"
+	fi | sort -u
+}
+
+# commit MSGFILE PATH...: commit PATH... with the message in MSGFILE.
+commit() {
+	local msg=$1
+	shift
+	git -C "$tree" add -f "$@"
+	git -C "$tree" commit -q -s -F "$msg"
+}
+
+# The M:, R:, L:, S:, W:, T: lines of the project's MAINTAINERS entry,
+# followed by the kernel tree's F: lines given as arguments.
+maintainers_entry() {
+	local f
+	echo "SCHEDULER - SCHED_EXT SCX_FLASH"
+	src MAINTAINERS | sed -n '/^SCX_FLASH/,/^$/{/^[MRLSWT]:\t/p}'
+	for f in "$@"; do
+		printf 'F:\t%s\n' "$f"
+	done
+}
+
+# set_maintainers F...: put our entry, with the F: lines F..., right after
+# the sched_ext entry of MAINTAINERS (replacing it if present).
+set_maintainers() {
+	local entry=$tree/.git/flash-entry
+	maintainers_entry "$@" > "$entry"
+	awk -v entry="$entry" '
+		/^SCHEDULER - SCHED_EXT SCX_FLASH$/ { skip = 1; next }
+		skip && /^$/ { skip = 0; next }
+		skip { next }
+		{ print }
+		/^SCHEDULER - SCHED_EXT$/ { in_scx = 1 }
+		in_scx && /^$/ {
+			while ((getline l < entry) > 0)
+				print l
+			print ""
+			in_scx = 0
+		}' "$tree/MAINTAINERS" > "$tree/MAINTAINERS.new"
+	mv "$tree/MAINTAINERS.new" "$tree/MAINTAINERS"
+	grep -q '^SCHEDULER - SCHED_EXT SCX_FLASH$' "$tree/MAINTAINERS" ||
+		die "no sched_ext entry in MAINTAINERS"
+}
+
+patch_scheduler() {
+	local f mk=$tree/tools/sched_ext/Makefile
+
+	for f in scx_flash.bpf.c scx_flash.c scx_flash.h; do
+		src "$f" > "$tree/tools/sched_ext/$f"
+	done
+	sed -i '/^c-sched-targets = /{/ scx_flash\b/!s/$/ scx_flash/}' "$mk"
+	grep -q '^c-sched-targets = .* scx_flash' "$mk" ||
+		die "no c-sched-targets line in tools/sched_ext/Makefile"
+	set_maintainers "tools/sched_ext/scx_flash*"
+
+	cat > "$tree/.git/msg" <<-'EOF'
+	tools/sched_ext: Add scx_flash, a deadline scheduler for interactive work
+
+	scx_flash is an earliest-deadline-first scheduler for latency-sensitive
+	and interactive workloads.  Tasks wait in one DSQ per NUMA node ordered
+	by their vruntime plus the CPU time they used since they last slept, so
+	that tasks which run briefly and sleep go first while CPU hogs keep
+	their weighted share.  A sleeping task earns a bounded credit that
+	grows with its wakeup rate.  Waking tasks go straight to an idle CPU
+	when there is one, first within a "primary domain" of preferred CPUs,
+	whole idle SMT cores first.  Nice levels and cgroup cpu.weight set the
+	weight.  Optional modes: round robin, tickless slices preempted by a
+	timer, idle injection, wakeup throttling and cpufreq control.
+
+	It is a C port of the scheduler of the same name in sched-ext/scx, whose
+	user space half is written in Rust.  As an example it shows parts of
+	the sched_ext API that none of the existing ones use:
+
+	- per-node DSQs with SCX_OPS_BUILTIN_IDLE_PER_NODE and the per-node
+	  idle cpumask and node kfuncs;
+	- scx_bpf_select_cpu_and() limited to a BPF cpumask that user space
+	  fills through SEC("syscall") programs run with
+	  bpf_prog_test_run_opts(), together with the SMT sibling masks;
+	- scx_bpf_dsq_peek() to let the previous task keep its CPU only while
+	  its deadline is earlier than that of the first waiting task;
+	- wakeup preemption that compares against scx_bpf_cpu_curr() and kicks
+	  with SCX_KICK_PREEMPT;
+	- scx_bpf_task_set_slice(), scx_bpf_cpuperf_set(),
+	  SCX_OPS_ALLOW_QUEUED_WAKEUP and SCX_OPS_ENQ_MIGRATION_DISABLED;
+	- BPF timers that preempt long-running tasks (tickless mode) or keep
+	  every CPU idle for a while (idle injection);
+	- a fallback for every kfunc newer than v6.12, so that one object loads
+	  on every sched_ext kernel.
+
+	The loader parses and checks its options before opening the skeleton,
+	reads the CPU topology from sysfs, restarts the scheduler when the
+	kernel asks to (CPU hotplug) and serves its counters on a UNIX socket
+	in the JSON protocol of the scx tools.
+	EOF
+	commit "$tree/.git/msg" tools/sched_ext MAINTAINERS
+}
+
+patch_docs() {
+	local readme=$tree/tools/sched_ext/README.md
+	local rst=$tree/Documentation/scheduler/sched-ext.rst
+
+	# README.md: a section after the last example, before Troubleshooting.
+	awk '
+		/^# Troubleshooting/ && !done {
+			print "## scx_flash"
+			print ""
+			print "An earliest-deadline-first scheduler for interactive and latency-sensitive"
+			print "work. Tasks wait in one queue per NUMA node ordered by a deadline: their"
+			print "virtual runtime plus the CPU time they used since they last slept, so that"
+			print "tasks which run briefly and sleep go first while CPU hogs keep their fair,"
+			print "weighted share. Waking tasks go straight to an idle CPU when there is one,"
+			print "first within a configurable set of preferred CPUs (the primary domain),"
+			print "whole idle SMT cores first. Nice levels and cgroup cpu.weight are honoured."
+			print ""
+			print "It suits desktops and workstations: audio, games and builds beside"
+			print "interactive programs. Round-robin, tickless, idle-injection and cpufreq"
+			print "modes are available; `scx_flash --help` lists the options. It is a C port"
+			print "of the scheduler of the same name in https://github.com/sched-ext/scx,"
+			print "where it is used on desktops; here it also serves as an example of the"
+			print "NUMA, idle-selection, preemption and cpufreq parts of the sched_ext API."
+			print ""
+			print ""
+			done = 1
+		}
+		{ print }' "$readme" > "$readme.new"
+	mv "$readme.new" "$readme"
+	grep -q '^## scx_flash$' "$readme" || die "no Troubleshooting in $readme"
+
+	# sched-ext.rst: an entry at the end of the examples of "Where to Look".
+	awk '
+		/^Where to Look$/ { in_list = 1 }
+		in_list && /^  \* ``scx_/ { seen = 1 }
+		in_list && seen && /^[^ ]/ && !/^Where to Look$/ && !/^=/ {
+			print "  * ``scx_flash[.bpf].c``: An earliest-deadline-first scheduler for"
+			print "    interactive work with per-NUMA-node deadline-ordered DSQs, idle CPU"
+			print "    selection within a preferred CPU subset, wakeup preemption, tickless,"
+			print "    idle-injection and cpufreq modes, and fallbacks for kfuncs newer"
+			print "    than v6.12."
+			print ""
+			in_list = 0
+		}
+		{ print }' "$rst" > "$rst.new"
+	mv "$rst.new" "$rst"
+	grep -q 'scx_flash\[.bpf\].c' "$rst" || die "no Where to Look list in $rst"
+
+	cat > "$tree/.git/msg" <<-'EOF'
+	tools/sched_ext: Document scx_flash
+
+	Describe scx_flash next to the other example schedulers: a section in
+	tools/sched_ext/README.md and an entry in the "Where to Look" list of
+	Documentation/scheduler/sched-ext.rst, so that readers find what it
+	shows of the sched_ext API.
+	EOF
+	commit "$tree/.git/msg" tools/sched_ext/README.md \
+		Documentation/scheduler/sched-ext.rst
+}
+
+patch_selftests() {
+	local d=$tree/tools/testing/selftests/scx_flash f
+
+	mkdir -p "$d"
+	for f in $(src_files selftests); do
+		src "$f" > "$d/${f#selftests/}"
+	done
+	# A project Makefile written for kselftest is used as is; otherwise
+	# the one that builds through tools/sched_ext.
+	if ! grep -qs 'lib\.mk' "$d/Makefile"; then
+		cp "$top/scripts/patches/selftests.mk" "$d/Makefile"
+	fi
+	[ -f "$d/settings" ] || printf 'timeout=900\n' > "$d/settings"
+	printf '%s\n' '*' '!*.c' '!*.h' '!*.sh' '!Makefile' '!.gitignore' \
+		'!config' '!settings' > "$d/.gitignore"
+
+	set_maintainers "tools/sched_ext/scx_flash*" \
+		"tools/testing/selftests/scx_flash/"
+
+	cat > "$tree/.git/msg" <<-'EOF'
+	tools/sched_ext: Add scx_flash selftests
+
+	Test scx_flash the way tools/testing/selftests/sched_ext tests the
+	kernel: one file per case, registered into a runner that prints TAP.
+	The cases run the real scx_flash binary and check what the kernel and
+	the scheduler report: attach and detach, the exit information, the
+	dispatch paths seen through the scheduler's counters, CPU shares by
+	nice level and cgroup weight measured in CPU time, wakeup latency
+	beside CPU hogs, every mode, and robustness loads (fork and wakeup
+	storms, a SCHED_FIFO hog, affinity churn) with the kernel log checked
+	for stalls.
+
+	The scheduler, its skeleton and libbpf are built by tools/sched_ext's
+	Makefile. Like sched_ext, which is in SKIP_TARGETS, the directory is
+	not added to the default TARGETS because it needs clang and a kernel
+	with BTF; it is built and run with:
+
+	  make -C tools/testing/selftests TARGETS=scx_flash run_tests
+	EOF
+	commit "$tree/.git/msg" tools/testing/selftests/scx_flash MAINTAINERS
+}
+
+# cover_letter FILE: fill in the subject and blurb of the cover letter.
+cover_letter() {
+	local blurb=$tree/.git/blurb
+	cat > "$blurb" <<-'EOF'
+	This series adds scx_flash to the example schedulers in tools/sched_ext.
+
+	scx_flash is an earliest-deadline-first scheduler for interactive and
+	latency-sensitive work.  A task's deadline is its vruntime plus the CPU
+	time it used since it last slept; tasks that run briefly and sleep go
+	first, CPU hogs keep their weighted share.  It is a C port of the
+	scheduler of the same name in sched-ext/scx, whose user space half is
+	Rust, with the same options, statistics and monitor protocol.
+
+	Why another example: it shows parts of the sched_ext API that none of
+	the existing examples use, in a scheduler people run on their desktops:
+
+	- NUMA: one DSQ per node created on that node,
+	  SCX_OPS_BUILTIN_IDLE_PER_NODE, and the per-node idle cpumask and node
+	  kfuncs (scx_bpf_get_idle_cpumask_node(), scx_bpf_cpu_node(),
+	  scx_bpf_nr_node_ids());
+	- idle CPU selection with scx_bpf_select_cpu_and() limited to a BPF
+	  cpumask (the "primary domain") that user space fills through
+	  SEC("syscall") programs run with bpf_prog_test_run_opts(), and SMT
+	  sibling masks filled the same way;
+	- scx_bpf_dsq_peek(): the previous task keeps its CPU only while its
+	  deadline is earlier than that of the first waiting task;
+	- wakeup preemption: the waking task's deadline is compared with that
+	  of scx_bpf_cpu_curr() and the CPU kicked with SCX_KICK_PREEMPT;
+	- scx_bpf_task_set_slice() to refill a running task's slice,
+	  scx_bpf_cpuperf_set() to drive cpufreq from per-CPU load,
+	  SCX_OPS_ALLOW_QUEUED_WAKEUP and SCX_OPS_ENQ_MIGRATION_DISABLED;
+	- BPF timers that preempt tasks with infinite slices only when others
+	  wait (tickless) or keep every CPU idle for a while (idle injection,
+	  SCX_KICK_IDLE and SCX_KICK_PREEMPT on every CPU);
+	- a fallback for every kfunc newer than v6.12 through the compat
+	  helpers, so that one object loads on every sched_ext kernel.
+
+	Its loader checks its options before SCX_OPS_OPEN() (so that --help
+	works on any kernel), reads the topology from sysfs, restarts on CPU
+	hotplug and serves its counters over a UNIX socket.
+
+	Patch 1 adds the scheduler and a MAINTAINERS entry, patch 2 documents
+	it in README.md and sched-ext.rst, patch 3 adds its selftests as the
+	kselftest directory tools/testing/selftests/scx_flash, built and run
+	with 'make -C tools/testing/selftests TARGETS=scx_flash run_tests'.
+
+	Every patch applies to this tree with git am, builds with
+	'make -C tools/sched_ext scx_flash' and passes checkpatch.pl, but for
+	the VOLATILE warnings on 'const volatile' BPF rodata that every
+	example has.  The selftests pass in a VM on 7.3 and on 7.2.
+	EOF
+	awk -v blurb="$blurb" '
+		/\*\*\* SUBJECT HERE \*\*\*/ {
+			sub(/\*\*\* SUBJECT HERE \*\*\*/,
+			    "tools/sched_ext: Add scx_flash, a deadline scheduler")
+		}
+		/^\*\*\* BLURB HERE \*\*\*$/ {
+			while ((getline l < blurb) > 0)
+				print l
+			next
+		}
+		{ print }' "$1" > "$1.new"
+	mv "$1.new" "$1"
+}
+
+if [ "${1:-}" = --base-tree ]; then
+	[ $# -eq 2 ] || die "usage: $0 --base-tree DIR"
+	author_name=$(git -C "$top" config user.name || echo scx_flash)
+	author_email=$(git -C "$top" config user.email || echo scx_flash@localhost)
+	base_tree "$2"
+	exit 0
+fi
+
+while getopts "o:r:" opt; do
+	case $opt in
+	o) out=$OPTARG ;;
+	r) rev=$OPTARG ;;
+	*) die "usage: $0 [-o DIR] [-r REV] | --base-tree DIR" ;;
+	esac
+done
+
+author_name=$(git -C "$top" config user.name || echo scx_flash)
+author_email=$(git -C "$top" config user.email || echo scx_flash@localhost)
+tree=$OUTPUT_DIR/patches-tree
+base_tree "$tree"
+patch_scheduler
+patch_docs
+patch_selftests
+
+rm -rf "$out"
+mkdir -p "$out"
+git -C "$tree" format-patch -q --cover-letter --thread=shallow \
+	--subject-prefix=PATCH -o "$out" HEAD~3
+cover_letter "$out"/0000-cover-letter.patch
+ls "$out"/*.patch
