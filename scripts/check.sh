@@ -8,6 +8,8 @@
 # annotations such as __kptr are declared in scripts/checkpatch.typedefs)
 # and on any
 # sparse finding in our own code.  --strict checks are reported, not fatal.
+# Also renders Documentation/*.rst with docutils (any warning fails) and
+# checks that MAINTAINERS has an F: pattern for every file.
 #
 # Environment: KSRC, OUTPUT_DIR, CHECKPATCH, SPARSE.
 
@@ -34,7 +36,8 @@ checkpatch_flags="--no-tree -f --terse --show-types --no-summary --quiet
 n=0
 failed=0
 echo "TAP version 13"
-echo "1..$(( $(echo "$c_files" | wc -w) + $(echo "$user_files" | wc -w) ))"
+rst_files=$(git ls-files --cached --others --exclude-standard 'Documentation/*.rst' 2>/dev/null)
+echo "1..$(( $(echo "$c_files" | wc -w) + $(echo "$user_files" | wc -w) + $(echo "$rst_files" | wc -w) + 1 ))"
 
 result() {
 	n=$((n + 1))
@@ -82,5 +85,27 @@ for f in $user_files; do
 	[ -n "$out" ] && echo "$out" | sed 's/^/# /'
 	result "$([ -z "$out" ]; echo $?)" "sparse $f"
 done
+
+# The documentation must render without a single docutils warning.
+for f in $rst_files; do
+	out=$(rst2html --strict --no-generator --no-datestamp "$f" 2>&1 >/dev/null)
+	[ -n "$out" ] && echo "$out" | sed 's/^/# /'
+	result "$([ -z "$out" ]; echo $?)" "rst2html --strict $f"
+done
+
+# Every file of the project has a MAINTAINERS F: pattern.
+patterns=$(sed -n 's/^F:\t//p' MAINTAINERS 2>/dev/null)
+unlisted=$(git ls-files --cached --others --exclude-standard | while read -r f; do
+	for p in $patterns; do
+		case $p in
+		*/) case $f in "$p"*) continue 2 ;; esac ;;
+		# shellcheck disable=SC2254
+		*) case $f in $p) continue 2 ;; esac ;;
+		esac
+	done
+	echo "$f"
+done)
+[ -n "$unlisted" ] && echo "$unlisted" | sed 's/^/# not in MAINTAINERS: /'
+result "$([ -z "$unlisted" ]; echo $?)" "MAINTAINERS lists every file"
 
 [ $failed -eq 0 ]

@@ -64,7 +64,7 @@ tools_ready() {
 	local t
 	for t in clang-19 llvm-strip-19 vng qemu-system-x86_64 \
 		 /usr/lib/systemd/systemd-udevd hackbench cyclictest \
-		 stress-ng sparse pkg-config busybox; do
+		 stress-ng sparse pkg-config busybox rst2html; do
 		command -v "$t" >/dev/null 2>&1 || [ -x "$t" ] || return 1
 	done
 	pkg-config --exists libelf zlib
