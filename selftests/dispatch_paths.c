@@ -80,6 +80,7 @@ static enum scx_test_status run_idle(void *ctx)
 static struct scx_test dispatch_idle = {
 	.name = "dispatch_direct_idle",
 	.description = "On an idle machine wakeups go straight to idle CPUs",
+	.setup = flash_need_sched_ext,
 	.run = run_idle,
 };
 REGISTER_SCX_TEST(&dispatch_idle)
@@ -101,6 +102,7 @@ static enum scx_test_status run_overload(void *ctx)
 static struct scx_test dispatch_overload = {
 	.name = "dispatch_shared_overload",
 	.description = "With every CPU busy tasks wait in the node queue",
+	.setup = flash_need_sched_ext,
 	.run = run_overload,
 };
 REGISTER_SCX_TEST(&dispatch_overload)
@@ -121,6 +123,7 @@ static enum scx_test_status run_kthread(void *ctx)
 static struct scx_test dispatch_kthread = {
 	.name = "dispatch_kthread_throttled",
 	.description = "With idle injection per-CPU kthreads go straight to their CPU",
+	.setup = flash_need_sched_ext,
 	.run = run_kthread,
 };
 REGISTER_SCX_TEST(&dispatch_kthread)

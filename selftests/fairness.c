@@ -64,6 +64,7 @@ static enum scx_test_status run_equal(void *ctx)
 static struct scx_test fairness_equal = {
 	.name = "fairness_equal",
 	.description = "Two equal CPU hogs on one CPU get equal shares (+-10%)",
+	.setup = flash_need_sched_ext,
 	.run = run_equal,
 };
 REGISTER_SCX_TEST(&fairness_equal)
@@ -81,6 +82,7 @@ static enum scx_test_status run_nice(void *ctx)
 static struct scx_test fairness_nice = {
 	.name = "fairness_nice",
 	.description = "Nice 0 gets about 3.05x the CPU of nice 5 (+-15%)",
+	.setup = flash_need_sched_ext,
 	.run = run_nice,
 };
 REGISTER_SCX_TEST(&fairness_nice)
@@ -106,6 +108,7 @@ static enum scx_test_status run_cgroup(void *ctx)
 static struct scx_test fairness_cgroup = {
 	.name = "fairness_cgroup",
 	.description = "cpu.weight 200 gets about 2x the CPU of 100 (+-15%)",
+	.setup = flash_need_sched_ext,
 	.run = run_cgroup,
 };
 REGISTER_SCX_TEST(&fairness_cgroup)

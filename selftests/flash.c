@@ -9,36 +9,39 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <unistd.h>
 #include <sys/klog.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <scx/common.h>
 #include "scx_flash.bpf.skel.h"
 #include "flash.h"
+#include "scx_test.h"
 
 #define LOADER_START_TIMEOUT_MS	15000
 #define LOADER_EXIT_TIMEOUT_MS	10000
 #define POLL_MS			50
 
 /*
- * Start the loader with @args (NULL-terminated, may be NULL) and wait until
- * its scheduler is enabled.  Returns 0, or a negative error with the loader
- * stopped and its output printed.
+ * Start the loader at @path with @args (NULL-terminated, may be NULL) and
+ * wait until its scheduler is enabled.  Returns 0, or a negative error with
+ * the loader stopped and its output printed.
  */
-int flash_start(struct scx_child *child, const char *const args[])
+static int start_loader(struct scx_child *child, int path_ret,
+			const char *path, const char *const args[])
 {
 	unsigned long long deadline;
-	char path[PATH_MAX];
-	int ret;
+	int ret = path_ret;
 
 	if (!scx_state_wait("disabled", LOADER_START_TIMEOUT_MS)) {
 		fprintf(stderr, "another sched_ext scheduler is attached\n");
 		return -EBUSY;
 	}
 
-	ret = scx_loader_path(path, sizeof(path));
 	if (!ret)
 		ret = scx_child_start(child, path, args);
 	if (ret) {
@@ -59,6 +62,27 @@ int flash_start(struct scx_child *child, const char *const args[])
 	flash_dump_output(child);
 	scx_child_release(child);
 	return -ETIMEDOUT;
+}
+
+/* Start the shipped loader, scx_flash; see start_loader(). */
+int flash_start(struct scx_child *child, const char *const args[])
+{
+	char path[PATH_MAX];
+	int ret = scx_loader_path(path, sizeof(path));
+
+	return start_loader(child, ret, path, args);
+}
+
+/*
+ * Start the test build of the loader, scx_flash_test, whose scheduler
+ * takes faults through flash_fault(); see start_loader().
+ */
+int flash_start_test(struct scx_child *child, const char *const args[])
+{
+	char path[PATH_MAX];
+	int ret = scx_test_loader_path(path, sizeof(path));
+
+	return start_loader(child, ret, path, args);
 }
 
 /*
@@ -122,67 +146,349 @@ void flash_dump_output(const struct scx_child *child)
 	free(out);
 }
 
-/* Largest .bss value read; the skeleton's struct is a prefix of it. */
-#define BSS_MAX_SIZE	4096
+/* Largest .bss mapped; scx_flash's is far smaller. */
+#define BSS_MAX_SIZE	65536
 
 /*
  * Whether @info describes the .bss map of an scx_flash object: libbpf names
- * it after the first characters of the object name.  The map also holds
- * the static variables, which the skeleton's struct leaves out.
+ * it after the first characters of the object name.
  */
 static bool is_flash_bss(const struct bpf_map_info *info)
 {
 	size_t len = strlen(info->name);
 
 	return !strncmp(info->name, "scx_fla", 7) && len > 4 &&
-	       !strcmp(info->name + len - 4, ".bss") &&
-	       info->value_size >= sizeof(struct scx_flash__bss) &&
-	       info->value_size <= BSS_MAX_SIZE;
+	       !strcmp(info->name + len - 4, ".bss") && info->btf_id &&
+	       info->value_size && info->value_size <= BSS_MAX_SIZE;
 }
 
 /*
- * Read the counters of the attached scx_flash: the newest scx_flash .bss
- * map in the kernel, whoever loaded it.
+ * The .bss of the newest scx_flash scheduler in the kernel, whoever loaded
+ * it: the map, its BTF, which names each variable, and its value mapped
+ * into this process.
  */
-int flash_counters_read(struct flash_counters *c)
+struct flash_bss {
+	int fd;
+	struct btf *btf;
+	__u32 datasec_id;
+	size_t size;
+	void *mem;
+};
+
+static void flash_bss_close(struct flash_bss *b)
 {
-	union {
-		struct scx_flash__bss bss;
-		char raw[BSS_MAX_SIZE];
-	} val;
-	struct scx_flash__bss *bss = &val.bss;
-	__u32 id = 0, best = 0;
-	int fd, key = 0, ret;
+	if (b->mem && b->mem != MAP_FAILED)
+		munmap(b->mem, b->size);
+	btf__free(b->btf);
+	if (b->fd >= 0)
+		close(b->fd);
+}
+
+static int flash_bss_open(struct flash_bss *b)
+{
+	struct bpf_map_info info = {}, best_info = {};
+	__u32 id = 0, best = 0, len;
+	long page = sysconf(_SC_PAGESIZE);
+	int fd, ret;
+
+	memset(b, 0, sizeof(*b));
+	b->fd = -1;
 
 	while (!bpf_map_get_next_id(id, &id)) {
-		struct bpf_map_info info = {};
-		__u32 len = sizeof(info);
-
 		fd = bpf_map_get_fd_by_id(id);
 		if (fd < 0)
 			continue;
+		memset(&info, 0, sizeof(info));
+		len = sizeof(info);
 		if (!bpf_map_get_info_by_fd(fd, &info, &len) &&
-		    is_flash_bss(&info))
+		    is_flash_bss(&info)) {
 			best = id;
+			best_info = info;
+		}
 		close(fd);
 	}
 	if (!best)
 		return -ENOENT;
+	if (!(best_info.map_flags & BPF_F_MMAPABLE))
+		return -EOPNOTSUPP;
 
-	fd = bpf_map_get_fd_by_id(best);
-	if (fd < 0)
+	b->fd = bpf_map_get_fd_by_id(best);
+	if (b->fd < 0)
 		return -errno;
-	ret = bpf_map_lookup_elem(fd, &key, &val) ? -errno : 0;
-	close(fd);
+	b->btf = btf__load_from_kernel_by_id(best_info.btf_id);
+	if (!b->btf) {
+		ret = -errno;
+		goto err;
+	}
+	b->datasec_id = best_info.btf_value_type_id;
+	b->size = (best_info.value_size + page - 1) / page * page;
+	b->mem = mmap(NULL, b->size, PROT_READ | PROT_WRITE, MAP_SHARED,
+		      b->fd, 0);
+	if (b->mem == MAP_FAILED) {
+		ret = -errno;
+		goto err;
+	}
+	return 0;
+err:
+	flash_bss_close(b);
+	return ret;
+}
+
+/* Where variable @name lives in the mapped .bss; NULL if it does not. */
+static void *flash_bss_var(const struct flash_bss *b, const char *name,
+			   __u32 *size)
+{
+	const struct btf_type *sec = btf__type_by_id(b->btf, b->datasec_id);
+	const struct btf_var_secinfo *vsi;
+	const struct btf_type *var;
+	int i;
+
+	if (!sec || !btf_is_datasec(sec))
+		return NULL;
+
+	vsi = btf_var_secinfos(sec);
+	for (i = 0; i < btf_vlen(sec); i++, vsi++) {
+		var = btf__type_by_id(b->btf, vsi->type);
+		if (!var || strcmp(btf__name_by_offset(b->btf, var->name_off),
+				   name))
+			continue;
+		if (vsi->offset + vsi->size > b->size)
+			return NULL;
+		*size = vsi->size;
+		return (char *)b->mem + vsi->offset;
+	}
+	return NULL;
+}
+
+static unsigned long long load_var(const void *p, __u32 size)
+{
+	switch (size) {
+	case 1:
+		return __atomic_load_n((const __u8 *)p, __ATOMIC_RELAXED);
+	case 4:
+		return __atomic_load_n((const __u32 *)p, __ATOMIC_RELAXED);
+	default:
+		return __atomic_load_n((const __u64 *)p, __ATOMIC_RELAXED);
+	}
+}
+
+/*
+ * Read the integer variables @names[0..@nr) of the attached scx_flash's
+ * .bss into @vals.  Returns 0, or -ENOENT if there is no such scheduler or
+ * variable.
+ */
+int flash_bss_read(const char *const names[], unsigned long long vals[],
+		   int nr)
+{
+	struct flash_bss b;
+	__u32 size;
+	void *p;
+	int i, ret = flash_bss_open(&b);
+
 	if (ret)
 		return ret;
+	for (i = 0; i < nr && !ret; i++) {
+		p = flash_bss_var(&b, names[i], &size);
+		if (!p || (size != 1 && size != 4 && size != 8))
+			ret = -ENOENT;
+		else
+			vals[i] = load_var(p, size);
+	}
+	flash_bss_close(&b);
+	return ret;
+}
 
-	c->nr_running = bss->nr_running;
-	c->nr_online_cpus = bss->nr_online_cpus;
-	c->nr_kthread_dispatches = bss->nr_kthread_dispatches;
-	c->nr_direct_dispatches = bss->nr_direct_dispatches;
-	c->nr_shared_dispatches = bss->nr_shared_dispatches;
+/*
+ * Ask the attached scheduler, which must be the test build (see
+ * flash_start_test()), to fail in the way @fault says.
+ */
+int flash_fault(enum flash_test_fault fault)
+{
+	struct flash_bss b;
+	__u32 size;
+	void *p;
+	int ret = flash_bss_open(&b);
+
+	if (ret)
+		return ret;
+	p = flash_bss_var(&b, "test_fault", &size);
+	if (p && size == sizeof(__u32))
+		__atomic_store_n((__u32 *)p, fault, __ATOMIC_SEQ_CST);
+	else
+		ret = -ENOENT;
+	flash_bss_close(&b);
+	if (ret == -ENOENT)
+		fprintf(stderr, "the attached scx_flash has no test_fault: not the test build?\n");
+	return ret;
+}
+
+/* Read the counters of the attached scx_flash, whoever loaded it. */
+int flash_counters_read(struct flash_counters *c)
+{
+	static const char *const names[] = {
+		"nr_running", "nr_online_cpus", "nr_kthread_dispatches",
+		"nr_direct_dispatches", "nr_shared_dispatches",
+	};
+	unsigned long long v[5];
+	int ret = flash_bss_read(names, v, 5);
+
+	if (ret)
+		return ret;
+	c->nr_running = v[0];
+	c->nr_online_cpus = v[1];
+	c->nr_kthread_dispatches = v[2];
+	c->nr_direct_dispatches = v[3];
+	c->nr_shared_dispatches = v[4];
 	return 0;
+}
+
+/* Read the enqueue counters of the attached test build. */
+int flash_test_counters_read(struct flash_test_counters *c)
+{
+	static const char *const names[] = {
+		"test_nr_enqueues", "test_nr_wakeups", "test_nr_reenq",
+		"test_nr_last", "test_nr_exiting", "test_nr_pcpu",
+		"test_nr_migration_disabled",
+	};
+	unsigned long long v[7];
+	int ret = flash_bss_read(names, v, 7);
+
+	if (ret)
+		return ret;
+	c->enqueues = v[0];
+	c->wakeups = v[1];
+	c->reenq = v[2];
+	c->last = v[3];
+	c->exiting = v[4];
+	c->pcpu = v[5];
+	c->migration_disabled = v[6];
+	return 0;
+}
+
+/* Number of open file descriptors of process @pid. */
+int proc_nr_fds(pid_t pid)
+{
+	char path[64];
+	struct dirent *de;
+	DIR *dir;
+	int nr = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/fd", pid);
+	dir = opendir(path);
+	if (!dir)
+		return -errno;
+	while ((de = readdir(dir)))
+		if (de->d_name[0] != '.')
+			nr++;
+	closedir(dir);
+	return nr;
+}
+
+/* Value of "@key: N kB" in /proc/@pid/status, in kB. */
+long long proc_status_kb(pid_t pid, const char *key)
+{
+	char path[64], line[256];
+	size_t len = strlen(key);
+	long long val = -ENOENT;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		if (!strncmp(line, key, len) && line[len] == ':') {
+			val = strtoll(line + len + 1, NULL, 10);
+			break;
+		}
+	}
+	fclose(f);
+	return val;
+}
+
+/*
+ * Value of field @key in /proc/@pid/sched ("key   :   value" lines).
+ * Returns 0, or -ENOENT when the kernel does not print @key.
+ */
+int proc_pid_sched_field(pid_t pid, const char *key, long long *val)
+{
+	char path[64], line[256], *colon, *end;
+	size_t key_len = strlen(key);
+	int ret = -ENOENT;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/sched", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return -errno;
+
+	while (fgets(line, sizeof(line), f)) {
+		colon = strchr(line, ':');
+		if (!colon || strncmp(line, key, key_len))
+			continue;
+		for (end = line + key_len; end < colon && *end == ' '; end++)
+			;
+		if (end != colon)
+			continue;
+		*val = strtoll(colon + 1, NULL, 10);
+		ret = 0;
+		break;
+	}
+
+	fclose(f);
+	return ret;
+}
+
+/* Whether the loader's captured output so far contains @str. */
+bool flash_output_has(const struct scx_child *child, const char *str)
+{
+	char *out = scx_child_output(child);
+	bool found = out && strstr(out, str);
+
+	free(out);
+	return found;
+}
+
+/* Print the loader's lines that contain @str, as TAP comments. */
+void flash_print_lines(const struct scx_child *child, const char *str)
+{
+	char *out = scx_child_output(child), *line, *save;
+
+	for (line = out ? strtok_r(out, "\n", &save) : NULL; line;
+	     line = strtok_r(NULL, "\n", &save))
+		if (strstr(line, str))
+			printf("# loader: %s\n", line);
+	free(out);
+}
+
+/* Number of times @str occurs in the loader's captured output so far. */
+int flash_output_count(const struct scx_child *child, const char *str)
+{
+	char *out = scx_child_output(child), *p;
+	int nr = 0;
+
+	for (p = out ? strstr(out, str) : NULL; p; p = strstr(p + 1, str))
+		nr++;
+	free(out);
+	return nr;
+}
+
+/* sched_ext's enable_seq: how many times a BPF scheduler was enabled. */
+long long scx_enable_seq(void)
+{
+	char buf[32];
+	int ret = sysfs_read_str("/sys/kernel/sched_ext/enable_seq", buf,
+				 sizeof(buf));
+
+	return ret < 0 ? ret : strtoll(buf, NULL, 10);
+}
+
+/* Setup of the cases that need nothing else: skip without sched_ext. */
+enum scx_test_status flash_need_sched_ext(void **ctx)
+{
+	if (!scx_available())
+		SCX_SKIP("sched_ext is not available (no %s)", SCX_SYSFS_STATE);
+	return SCX_TEST_PASS;
 }
 
 /* Write @marker into the kernel log, to find what follows it later. */

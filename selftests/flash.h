@@ -7,6 +7,7 @@
 #define __SCX_FLASH_SELFTEST_FLASH_H
 
 #include <stdbool.h>
+#include "scx_test.h"
 #include "util.h"
 
 struct scx_flash;
@@ -20,12 +21,44 @@ struct flash_counters {
 	unsigned long long nr_shared_dispatches;
 };
 
+/* Faults of the test build; see test_fault in scx_flash.bpf.c. */
+enum flash_test_fault {
+	FLASH_TEST_NONE,
+	FLASH_TEST_ERROR,	/* scx_bpf_error() */
+	FLASH_TEST_STALL,	/* dispatch nothing: the watchdog must fire */
+	FLASH_TEST_RESTART,	/* scx_bpf_exit() asking for a restart */
+};
+
+/* The enqueue counters of the test build. */
+struct flash_test_counters {
+	unsigned long long enqueues;
+	unsigned long long wakeups;
+	unsigned long long reenq;
+	unsigned long long last;
+	unsigned long long exiting;
+	unsigned long long pcpu;
+	unsigned long long migration_disabled;
+};
+
 int flash_start(struct scx_child *child, const char *const args[]);
+int flash_start_test(struct scx_child *child, const char *const args[]);
 int flash_signal(struct scx_child *child, int sig);
 int flash_stop(struct scx_child *child);
 struct scx_flash *flash_skel_load(void);
 void flash_dump_output(const struct scx_child *child);
 int flash_counters_read(struct flash_counters *c);
+int flash_bss_read(const char *const names[], unsigned long long vals[],
+		   int nr);
+int flash_fault(enum flash_test_fault fault);
+int flash_test_counters_read(struct flash_test_counters *c);
+bool flash_output_has(const struct scx_child *child, const char *str);
+void flash_print_lines(const struct scx_child *child, const char *str);
+int flash_output_count(const struct scx_child *child, const char *str);
+int proc_nr_fds(pid_t pid);
+long long proc_status_kb(pid_t pid, const char *key);
+int proc_pid_sched_field(pid_t pid, const char *key, long long *val);
+long long scx_enable_seq(void);
+enum scx_test_status flash_need_sched_ext(void **ctx);
 int kmsg_mark(const char *marker);
 int kmsg_problems_since(const char *marker);
 

@@ -44,6 +44,7 @@ static enum scx_test_status run(void *ctx)
 static struct scx_test latency = {
 	.name = "latency_sleeper",
 	.description = "A 1 ms sleeper beside two hogs wakes within a slice on average",
+	.setup = flash_need_sched_ext,
 	.run = run,
 };
 REGISTER_SCX_TEST(&latency)

@@ -78,6 +78,7 @@ static enum scx_test_status run_rr(void *ctx)
 static struct scx_test mode_rr = {
 	.name = "mode_round_robin",
 	.description = "-R: hogs on one CPU take equal turns, a sleeper still runs",
+	.setup = flash_need_sched_ext,
 	.run = run_rr,
 };
 REGISTER_SCX_TEST(&mode_rr)
@@ -100,6 +101,7 @@ static enum scx_test_status run_tickless(void *ctx)
 static struct scx_test mode_tickless = {
 	.name = "mode_tickless",
 	.description = "-T: a hog with an infinite slice is preempted once another waits",
+	.setup = flash_need_sched_ext,
 	.run = run_tickless,
 };
 REGISTER_SCX_TEST(&mode_tickless)
@@ -129,6 +131,7 @@ static enum scx_test_status run_idle_inject(void *ctx)
 static struct scx_test mode_idle_inject = {
 	.name = "mode_idle_injection",
 	.description = "-t: injecting idle time equal to the slice halves a hog's CPU time",
+	.setup = flash_need_sched_ext,
 	.run = run_idle_inject,
 };
 REGISTER_SCX_TEST(&mode_idle_inject)
@@ -196,6 +199,7 @@ static enum scx_test_status run_wakeup_throttle(void *ctx)
 static struct scx_test mode_wakeup_throttle = {
 	.name = "mode_wakeup_throttle",
 	.description = "--wakeup-throttle pushes back a task waking every few us",
+	.setup = flash_need_sched_ext,
 	.run = run_wakeup_throttle,
 };
 REGISTER_SCX_TEST(&mode_wakeup_throttle)

@@ -82,6 +82,7 @@ static enum scx_test_status run_messaging(void *ctx)
 static struct scx_test robust_messaging = {
 	.name = "robust_message_passing",
 	.description = "hackbench with processes/sockets and threads/pipes",
+	.setup = flash_need_sched_ext,
 	.run = run_messaging,
 };
 REGISTER_SCX_TEST(&robust_messaging)
@@ -112,6 +113,7 @@ static enum scx_test_status run_storm(void *ctx)
 static struct scx_test robust_storm = {
 	.name = "robust_wakeup_storm",
 	.description = "32 tasks sleeping 50 us at a time for 2 s",
+	.setup = flash_need_sched_ext,
 	.run = run_storm,
 };
 REGISTER_SCX_TEST(&robust_storm)
@@ -158,6 +160,7 @@ static enum scx_test_status run_rt(void *ctx)
 static struct scx_test robust_rt = {
 	.name = "robust_rt_sharing",
 	.description = "A normal task keeps >= 4% of a CPU a SCHED_FIFO hog spins on",
+	.setup = flash_need_sched_ext,
 	.run = run_rt,
 };
 REGISTER_SCX_TEST(&robust_rt)
@@ -206,6 +209,7 @@ static enum scx_test_status run_affinity(void *ctx)
 static struct scx_test robust_affinity = {
 	.name = "robust_affinity_churn",
 	.description = "Hogs whose CPU affinity changes every 5 ms",
+	.setup = flash_need_sched_ext,
 	.run = run_affinity,
 };
 REGISTER_SCX_TEST(&robust_affinity)
@@ -243,6 +247,7 @@ static enum scx_test_status run_forks(void *ctx)
 static struct scx_test robust_forks = {
 	.name = "robust_fork_storm",
 	.description = "1000 short-lived children, 50 at a time",
+	.setup = flash_need_sched_ext,
 	.run = run_forks,
 };
 REGISTER_SCX_TEST(&robust_forks)

@@ -182,10 +182,11 @@ int pid_wait_timeout(pid_t pid, int *status, unsigned int timeout_ms)
 	}
 }
 
-/* $SCX_FLASH_BIN, else scx_flash in the directory of this executable. */
-int scx_loader_path(char *buf, size_t size)
+/* $@env, else @name in the directory of this executable. */
+static int bin_path(char *buf, size_t size, const char *env_name,
+		    const char *name)
 {
-	const char *env = getenv(SCX_FLASH_BIN_ENV);
+	const char *env = getenv(env_name);
 	char exe[PATH_MAX];
 	ssize_t len;
 	int ret;
@@ -197,13 +198,25 @@ int scx_loader_path(char *buf, size_t size)
 		if (len < 0)
 			return -errno;
 		exe[len] = '\0';
-		ret = snprintf(buf, size, "%s/%s", dirname(exe),
-			       SCX_FLASH_BIN_NAME);
+		ret = snprintf(buf, size, "%s/%s", dirname(exe), name);
 	}
 
 	if (ret < 0 || (size_t)ret >= size)
 		return -ENAMETOOLONG;
 	return 0;
+}
+
+/* $SCX_FLASH_BIN, else scx_flash in the directory of this executable. */
+int scx_loader_path(char *buf, size_t size)
+{
+	return bin_path(buf, size, SCX_FLASH_BIN_ENV, SCX_FLASH_BIN_NAME);
+}
+
+/* $SCX_FLASH_TEST_BIN, else scx_flash_test beside this executable. */
+int scx_test_loader_path(char *buf, size_t size)
+{
+	return bin_path(buf, size, SCX_FLASH_TEST_BIN_ENV,
+			SCX_FLASH_TEST_BIN_NAME);
 }
 
 static int open_capture_file(void)

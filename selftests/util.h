@@ -17,6 +17,10 @@
 #define SCX_FLASH_BIN_NAME	"scx_flash"
 #define SCX_FLASH_BIN_ENV	"SCX_FLASH_BIN"
 
+/* The test build of the loader (see the Makefile), and its variable. */
+#define SCX_FLASH_TEST_BIN_NAME	"scx_flash_test"
+#define SCX_FLASH_TEST_BIN_ENV	"SCX_FLASH_TEST_BIN"
+
 /* A child process whose stdout and stderr go to an unlinked temp file. */
 struct scx_child {
 	pid_t pid;		/* 0 once reaped or never started */
@@ -40,6 +44,7 @@ bool scx_available(void);
 int pid_wait_timeout(pid_t pid, int *status, unsigned int timeout_ms);
 
 int scx_loader_path(char *buf, size_t size);
+int scx_test_loader_path(char *buf, size_t size);
 int scx_child_start(struct scx_child *child, const char *path,
 		    const char *const extra_args[]);
 bool scx_child_running(struct scx_child *child);
