@@ -162,10 +162,17 @@ all_targets: $(addprefix $(BINDIR)/,$(c-sched-targets))
 # ---------------------------------------------------------------------------
 # Tests: host unit tests and the kselftest-style runner for the VM
 
+# The runner reports through the kselftest helpers of the kernel tree when
+# it has them, as it does once installed in tools/testing/selftests.
+KSFT_DIR	:= $(KSRC)/tools/testing/selftests
+ifneq ($(wildcard $(KSFT_DIR)/kselftest.h),)
+SELFTEST_CFLAGS	:= -DSCX_KSELFTEST -idirafter $(KSFT_DIR)
+endif
+
 $(TESTOBJ_DIR)/%.o: selftests/%.c $(wildcard selftests/*.h)			\
 		    $(INCLUDE_DIR)/scx_flash.bpf.skel.h | $(TESTOBJ_DIR)
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) -I$(CURDIR)/selftests -c $< -o $@
+	$(Q)$(CC) $(CFLAGS) $(SELFTEST_CFLAGS) -I$(CURDIR)/selftests -c $< -o $@
 
 $(BINDIR)/runner: $(patsubst selftests/%.c,$(TESTOBJ_DIR)/%.o,$(SELFTEST_SRCS))	\
 		  $(BPFOBJ) | $(BINDIR)

@@ -7,6 +7,10 @@
  * only one sched_ext scheduler can be loaded on a host, and reports them in
  * TAP version 13: a plan, one result line per case, everything else as
  * "# " comment lines, and a totals line at the end.
+ *
+ * Built with SCX_KSELFTEST (the Makefiles define it when a kernel tree's
+ * kselftest.h is at hand), the plan, the results and the totals go through
+ * the kselftest helpers, as in the rest of tools/testing/selftests.
  */
 #include <libgen.h>
 #include <signal.h>
@@ -18,6 +22,9 @@
 #include <unistd.h>
 #include <bpf/libbpf.h>
 #include "scx_test.h"
+#ifdef SCX_KSELFTEST
+#include "kselftest.h"
+#endif
 
 static const char help_fmt[] =
 "Run the scx_flash selftests and report them in TAP version 13.\n"
@@ -119,11 +126,48 @@ static void print_preamble(const struct scx_test *test)
 	flush_output();
 }
 
-static void print_result(const struct scx_test *test, unsigned int nr,
-			 enum scx_test_status status)
+#ifdef SCX_KSELFTEST
+static void tap_header(unsigned int plan)
 {
-	flush_output();
+	ksft_print_header();
+	ksft_set_plan(plan);
+}
 
+/* kselftest numbers the results itself, in the same order. */
+static void tap_result(const struct scx_test *test, unsigned int nr,
+		       enum scx_test_status status)
+{
+	switch (status) {
+	case SCX_TEST_PASS:
+		ksft_test_result_pass("%s\n", test->name);
+		break;
+	case SCX_TEST_SKIP:
+		ksft_test_result_skip("%s%s%s\n", test->name,
+				      scx_test_skip_reason[0] ? ": " : "",
+				      scx_test_skip_reason);
+		break;
+	default:
+		ksft_test_result_fail("%s\n", test->name);
+		break;
+	}
+}
+
+static int tap_finish(const struct run_totals *totals, bool completed)
+{
+	if (!completed)
+		ksft_exit_fail_msg("Interrupted by a signal\n");
+	ksft_finished();
+}
+#else
+static void tap_header(unsigned int plan)
+{
+	printf("TAP version 13\n");
+	printf("1..%u\n", plan);
+}
+
+static void tap_result(const struct scx_test *test, unsigned int nr,
+		       enum scx_test_status status)
+{
 	switch (status) {
 	case SCX_TEST_PASS:
 		printf("ok %u %s\n", nr, test->name);
@@ -139,6 +183,23 @@ static void print_result(const struct scx_test *test, unsigned int nr,
 		printf("not ok %u %s\n", nr, test->name);
 		break;
 	}
+}
+
+static int tap_finish(const struct run_totals *totals, bool completed)
+{
+	if (!completed)
+		printf("Bail out! Interrupted by a signal\n");
+	printf("# Totals: pass:%u fail:%u skip:%u\n",
+	       totals->pass, totals->fail, totals->skip);
+	return (totals->fail || !completed) ? 1 : 0;
+}
+#endif
+
+static void print_result(const struct scx_test *test, unsigned int nr,
+			 enum scx_test_status status)
+{
+	flush_output();
+	tap_result(test, nr, status);
 	printf("# =====  END  =====\n");
 	flush_output();
 }
@@ -295,17 +356,10 @@ int main(int argc, char **argv)
 	libbpf_set_print(libbpf_print_fn);
 
 	nr_planned = report_filtered ? nr_scx_tests : nr_selected_tests();
-	printf("TAP version 13\n");
-	printf("1..%u\n", nr_planned);
+	tap_header(nr_planned);
 
 	completed = run_all(&totals);
-	if (!completed)
-		printf("Bail out! Interrupted by a signal\n");
-
-	printf("# Totals: pass:%u fail:%u skip:%u\n",
-	       totals.pass, totals.fail, totals.skip);
-
-	return (totals.fail || !completed) ? 1 : 0;
+	return tap_finish(&totals, completed);
 }
 
 static bool test_valid(const struct scx_test *test)
