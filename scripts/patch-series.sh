@@ -262,6 +262,28 @@ patch_docs() {
 		Documentation/scheduler/sched-ext.rst
 }
 
+# strip_project_branch MAKEFILE: keep only the kernel tree's side of
+#   ifeq ($(wildcard ../lib.mk),) <project> else <tree> endif
+# where that endif is the file's last conditional line.
+strip_project_branch() {
+	awk '
+		/^ifeq \(\$\(wildcard \.\.\/lib\.mk\),\)$/ && !state {
+			state = 1; next
+		}
+		state == 1 { if ($0 == "else") state = 2; next }
+		{ lines[++n] = $0 }
+		END {
+			last = 0
+			if (state == 2)
+				for (i = n; i > 0; i--)
+					if (lines[i] == "endif") { last = i; break }
+			for (i = 1; i <= n; i++)
+				if (i != last)
+					print lines[i]
+		}' "$1" > "$1.new"
+	mv "$1.new" "$1"
+}
+
 patch_selftests() {
 	local d=$tree/tools/testing/selftests/scx_flash f
 
@@ -269,9 +291,12 @@ patch_selftests() {
 	for f in $(src_files selftests); do
 		src "$f" > "$d/${f#selftests/}"
 	done
-	# A project Makefile written for kselftest is used as is; otherwise
-	# the one that builds through tools/sched_ext.
-	if ! grep -qs 'lib\.mk' "$d/Makefile"; then
+	# The project's Makefile when it is written for kselftest too, less
+	# its project-only branch; otherwise one that builds through
+	# tools/sched_ext.
+	if grep -qs 'lib\.mk' "$d/Makefile"; then
+		strip_project_branch "$d/Makefile"
+	else
 		cp "$top/scripts/patches/selftests.mk" "$d/Makefile"
 	fi
 	[ -f "$d/settings" ] || printf 'timeout=900\n' > "$d/settings"
@@ -350,10 +375,13 @@ cover_letter() {
 	kselftest directory tools/testing/selftests/scx_flash, built and run
 	with 'make -C tools/testing/selftests TARGETS=scx_flash run_tests'.
 
-	Every patch applies to this tree with git am, builds with
+	Every patch applies with git am, builds with
 	'make -C tools/sched_ext scx_flash' and passes checkpatch.pl, but for
 	the VOLATILE warnings on 'const volatile' BPF rodata that every
-	example has.  The selftests pass in a VM on 7.3 and on 7.2.
+	example has.  The scheduler needs nothing beyond the tree's
+	include/scx headers, and loads on every kernel with sched_ext since
+	v6.12.  It was tested with the selftests of patch 3 in a virtme-ng VM
+	on 7.3 and 7.2 kernels.
 	EOF
 	awk -v blurb="$blurb" '
 		/\*\*\* SUBJECT HERE \*\*\*/ {
