@@ -1,0 +1,270 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * faults: how the loader and the kernel handle a scheduler that fails.
+ *
+ * The test build of the loader (scx_flash_test) takes faults through the
+ * test_fault variable of its scheduler: an scx_bpf_error() call, a stop of
+ * all dispatching that the kernel's watchdog must catch, and an exit that
+ * asks user space to restart the scheduler.  The shipped loader is killed
+ * with SIGKILL under load.  After each, the machine must keep working.
+ */
+#include <limits.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/wait.h>
+#include "flash.h"
+#include "load.h"
+#include "scx_test.h"
+#include "util.h"
+
+/* The watchdog fires after timeout_ms (5 s); TCG makes everything slow. */
+#define FAULT_EXIT_TIMEOUT_MS	60000
+#define REATTACH_TIMEOUT_MS	30000
+#define STATE_TIMEOUT_MS	10000
+#define MARKER			"scx_flash selftest: fault injected"
+
+static enum scx_test_status setup(void **ctx)
+{
+	char path[PATH_MAX];
+
+	if (scx_test_loader_path(path, sizeof(path)) || access(path, X_OK))
+		SCX_FAIL("No executable test loader at %s; build it or set %s",
+			 path, SCX_FLASH_TEST_BIN_ENV);
+	if (!scx_available())
+		SCX_SKIP("sched_ext is not available (no %s)", SCX_SYSFS_STATE);
+	return SCX_TEST_PASS;
+}
+
+/* Fork and reap a child: the machine still schedules new tasks. */
+static bool machine_works(void)
+{
+	struct load_opts any = { .cpu = -1 };
+	pid_t pid = hog_start(&any, 100);
+
+	return pid > 0 && child_cpu_us(pid, 30000) >= 0;
+}
+
+/*
+ * Inject @fault into a test loader and check that it exits with a non-zero
+ * status, reports the kernel's @reason and, if not NULL, the message @msg,
+ * and that sched_ext is left disabled.
+ */
+static enum scx_test_status fault_exit(enum flash_test_fault fault,
+				       const char *reason, const char *msg)
+{
+	unsigned long long t0;
+	struct scx_child loader;
+	bool has_reason, has_msg;
+	int ret;
+
+	SCX_FAIL_IF(flash_start_test(&loader, NULL),
+		    "scx_flash_test did not start");
+	kmsg_mark(MARKER);
+	t0 = monotonic_ms();
+	ret = flash_fault(fault);
+	if (ret) {
+		scx_child_release(&loader);
+		SCX_FAIL("cannot inject fault %d (%d)", fault, ret);
+	}
+
+	ret = scx_child_wait(&loader, FAULT_EXIT_TIMEOUT_MS);
+	has_reason = flash_output_has(&loader, reason);
+	has_msg = !msg || flash_output_has(&loader, msg);
+	if (ret || !has_reason || !has_msg)
+		flash_dump_output(&loader);
+	else
+		flash_print_lines(&loader, "EXIT");
+	scx_child_release(&loader);
+
+	SCX_FAIL_IF(ret, "the loader still runs %d ms after fault %d",
+		    FAULT_EXIT_TIMEOUT_MS, fault);
+	printf("# loader exited %llu ms after the fault, status %#x\n",
+	       monotonic_ms() - t0, loader.status);
+	SCX_FAIL_IF(!WIFEXITED(loader.status), "the loader died of a signal");
+	SCX_FAIL_IF(!WEXITSTATUS(loader.status),
+		    "the loader exited with 0 after fault %d", fault);
+	SCX_FAIL_IF(!has_reason, "no \"%s\" in the loader output", reason);
+	SCX_FAIL_IF(!has_msg, "no \"%s\" in the loader output", msg);
+	SCX_FAIL_IF(!scx_state_wait("disabled", STATE_TIMEOUT_MS),
+		    "sched_ext not disabled after the loader exited");
+	SCX_FAIL_IF(!machine_works(), "a task did not run after the fault");
+	return SCX_TEST_PASS;
+}
+
+static enum scx_test_status run_error(void *ctx)
+{
+	/* The kernel's reason for SCX_EXIT_ERROR_BPF, then the BPF message. */
+	return fault_exit(FLASH_TEST_ERROR, "scx_bpf_error",
+			  "error requested by the selftest");
+}
+
+static struct scx_test error_exit = {
+	.name = "fault_error_exit",
+	.description = "scx_bpf_error(): the loader exits non-zero with the reason and message",
+	.setup = setup,
+	.run = run_error,
+};
+
+REGISTER_SCX_TEST(&error_exit)
+
+static enum scx_test_status run_stall(void *ctx)
+{
+	/* The kernel's reason for SCX_EXIT_ERROR_STALL. */
+	return fault_exit(FLASH_TEST_STALL, "runnable task stall", NULL);
+}
+
+static struct scx_test stall_exit = {
+	.name = "fault_stall_watchdog",
+	.description = "A scheduler that stops dispatching is caught by the watchdog and reported",
+	.setup = setup,
+	.run = run_stall,
+};
+
+REGISTER_SCX_TEST(&stall_exit)
+
+/* Restarts asked of one loader process; the first one is a warm-up. */
+#define NR_RESTARTS		10
+#define RESTART_MSG		"restart requested by the selftest"
+/* Allowed growth of the loader's resident memory over the restarts. */
+#define RSS_SLACK_KB		512
+
+/*
+ * Wait until @loader re-attached after restart number @nr: sched_ext was
+ * enabled again (enable_seq reached @seq) and the new scheduler runs.
+ */
+static bool wait_reattached(struct scx_child *loader, int nr, long long seq)
+{
+	unsigned long long deadline = monotonic_ms() + REATTACH_TIMEOUT_MS;
+	struct flash_counters c;
+
+	while (monotonic_ms() < deadline) {
+		if (!scx_child_running(loader))
+			return false;
+		/* A new scheduler: fresh .bss, with test_fault back at 0. */
+		if (flash_output_count(loader, RESTART_MSG) >= nr &&
+		    scx_enable_seq() >= seq && scx_state_wait("enabled", 0) &&
+		    scx_root_ops_has_prefix("flash") &&
+		    !flash_counters_read(&c))
+			return true;
+		sleep_ms(100);
+	}
+	return false;
+}
+
+static enum scx_test_status run_restart(void *ctx)
+{
+	long long rss0 = 0, rss, seq0, seq;
+	struct scx_child loader;
+	int i, fds0 = 0, fds;
+	unsigned long long t0;
+	pid_t pid;
+
+	/* Read while nothing is attached: enable_seq moves after "enabled". */
+	seq0 = scx_enable_seq();
+	SCX_FAIL_IF(flash_start_test(&loader, NULL),
+		    "scx_flash_test did not start");
+	pid = loader.pid;
+
+	for (i = 1; i <= NR_RESTARTS; i++) {
+		t0 = monotonic_ms();
+		if (flash_fault(FLASH_TEST_RESTART) ||
+		    !wait_reattached(&loader, i, seq0 + 1 + i)) {
+			flash_dump_output(&loader);
+			scx_child_release(&loader);
+			SCX_FAIL("the loader did not re-attach after restart %d",
+				 i);
+		}
+		fds = proc_nr_fds(pid);
+		rss = proc_status_kb(pid, "VmRSS");
+		printf("# restart %d: re-attached in %llu ms, %d fds, VmRSS %lld kB\n",
+		       i, monotonic_ms() - t0, fds, rss);
+		if (i == 1) {
+			fds0 = fds;
+			rss0 = rss;
+		}
+	}
+	seq = scx_enable_seq();
+	flash_print_lines(&loader, RESTART_MSG);
+
+	SCX_FAIL_IF(flash_stop(&loader), "the loader did not exit cleanly");
+	SCX_FAIL_IF(fds0 <= 0 || rss0 <= 0, "cannot read the loader's fds or VmRSS");
+	SCX_EQ(fds, fds0);
+	SCX_LE(rss, rss0 + RSS_SLACK_KB);
+	SCX_EQ(seq - seq0, NR_RESTARTS + 1);
+	return SCX_TEST_PASS;
+}
+
+static struct scx_test restart = {
+	.name = "fault_restart_reattach",
+	.description = "A requested restart makes the loader re-attach, leaking no fds or memory",
+	.setup = setup,
+	.run = run_restart,
+};
+
+REGISTER_SCX_TEST(&restart)
+
+#define NR_WORKERS		4
+#define WORK_MS			4000
+#define KILL_AFTER_MS		1000
+
+/*
+ * SIGKILL the shipped loader while a load runs: the kernel must unload
+ * the scheduler, hand every task back to the fair class, and the load
+ * started before must run to its end.
+ */
+static enum scx_test_status run_sigkill(void *ctx)
+{
+	struct load_opts any = { .cpu = -1 };
+	long long enabled, cpu_us;
+	struct scx_child loader;
+	struct latency_stats st;
+	pid_t pids[NR_WORKERS], sleeper;
+	int i, fd, failed = 0, on_ext = 0;
+
+	SCX_FAIL_IF(flash_start(&loader, NULL), "scx_flash did not start");
+
+	for (i = 0; i < NR_WORKERS; i++)
+		pids[i] = hog_start(&any, WORK_MS);
+	sleeper = sleeper_start(&any, 1000, WORK_MS, &fd);
+
+	sleep_ms(KILL_AFTER_MS);
+	SCX_FAIL_IF(!scx_root_ops_has_prefix("flash"),
+		    "scx_flash is not attached under the load");
+	scx_child_signal_wait(&loader, SIGKILL, STATE_TIMEOUT_MS);
+	scx_child_release(&loader);
+	SCX_FAIL_IF(!scx_state_wait("disabled", STATE_TIMEOUT_MS),
+		    "sched_ext still enabled after the loader was killed");
+
+	for (i = 0; i < NR_WORKERS; i++) {
+		if (pids[i] > 0 &&
+		    !proc_pid_sched_field(pids[i], "ext.enabled", &enabled) &&
+		    enabled)
+			on_ext++;
+	}
+	for (i = 0; i < NR_WORKERS; i++) {
+		cpu_us = pids[i] > 0 ? child_cpu_us(pids[i], 60000) : -1;
+		if (cpu_us <= 0)
+			failed++;
+	}
+	if (sleeper <= 0 || sleeper_result(sleeper, fd, &st))
+		failed++;
+	else
+		printf("# sleeper: %llu wakeups, average latency %llu us\n",
+		       st.nr, st.avg_us);
+
+	SCX_FAIL_IF(on_ext, "%d task(s) still in the ext class", on_ext);
+	SCX_FAIL_IF(failed, "%d task(s) of the load failed", failed);
+	SCX_FAIL_IF(!machine_works(), "a new task did not run");
+	return SCX_TEST_PASS;
+}
+
+static struct scx_test sigkill = {
+	.name = "fault_sigkill_loader",
+	.description = "SIGKILL of the loader returns all tasks to the fair class; load finishes",
+	.setup = setup,
+	.run = run_sigkill,
+};
+
+REGISTER_SCX_TEST(&sigkill)
