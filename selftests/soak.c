@@ -1,0 +1,217 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * soak: scx_flash under a mixed load for a long stretch, with zero
+ * ejections: CPU hogs whose affinity keeps changing, a fork loop,
+ * message passing over pipes and short sleepers, all at once.  The
+ * scheduler must stay attached (sched_ext's enable_seq does not move),
+ * every task must finish and the kernel must log no problem.
+ *
+ * SCX_SOAK_SECS sets the length (30 s by default).
+ */
+#define _GNU_SOURCE
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include "flash.h"
+#include "load.h"
+#include "scx_test.h"
+#include "util.h"
+
+#define SOAK_SECS_DFL	30
+#define NR_SLEEPERS	4
+#define NR_PINGPONG	2
+#define MAX_HOGS	8
+#define CHURN_MS	10
+#define MARKER		"scx_flash selftest: soak starts"
+
+static unsigned int soak_secs(void)
+{
+	const char *env = getenv("SCX_SOAK_SECS");
+	int secs = env ? atoi(env) : 0;
+
+	return secs > 0 ? secs : SOAK_SECS_DFL;
+}
+
+/* Fork a child that dies with the runner and runs @fn(@ms). */
+static pid_t spawn(int (*fn)(unsigned int ms), unsigned int ms)
+{
+	pid_t pid;
+
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	if (pid)
+		return pid;
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL))
+		_exit(2);
+	_exit(fn(ms));
+}
+
+/* Fork short-lived children, 4 at a time, until @ms have passed. */
+static int fork_loop(unsigned int ms)
+{
+	unsigned long long end = monotonic_ms() + ms, nr = 0;
+	pid_t pids[4];
+	int i, status;
+
+	while (monotonic_ms() < end) {
+		for (i = 0; i < 4; i++) {
+			pids[i] = fork();
+			if (!pids[i])
+				_exit(0);
+		}
+		for (i = 0; i < 4; i++) {
+			if (pids[i] < 0 || waitpid(pids[i], &status, 0) < 0 ||
+			    !WIFEXITED(status) || WEXITSTATUS(status))
+				return 1;
+			nr++;
+		}
+	}
+	printf("# fork loop: %llu children\n", nr);
+	return nr ? 0 : 1;
+}
+
+/* Bounce a byte between two processes over pipes for @ms. */
+static int ping_pong(unsigned int ms)
+{
+	unsigned long long end = monotonic_ms() + ms, nr = 0;
+	int to[2], from[2];
+	char c = 0;
+	pid_t pid;
+
+	if (pipe(to) || pipe(from))
+		return 1;
+	pid = fork();
+	if (!pid) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		while (read(to[0], &c, 1) == 1 && c)
+			if (write(from[1], &c, 1) != 1)
+				_exit(1);
+		_exit(0);
+	}
+	if (pid < 0)
+		return 1;
+
+	c = 1;
+	while (monotonic_ms() < end) {
+		if (write(to[1], &c, 1) != 1 || read(from[0], &c, 1) != 1)
+			break;
+		nr++;
+	}
+	c = 0;
+	if (write(to[1], &c, 1) != 1)
+		kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	printf("# ping-pong: %llu round trips\n", nr);
+	return nr ? 0 : 1;
+}
+
+static int reap_ok(pid_t pid, unsigned int timeout_ms)
+{
+	int status;
+
+	if (pid <= 0 || pid_wait_timeout(pid, &status, timeout_ms)) {
+		if (pid > 0)
+			kill(pid, SIGKILL);
+		return 0;
+	}
+	return WIFEXITED(status) && !WEXITSTATUS(status);
+}
+
+static enum scx_test_status run(void *ctx)
+{
+	unsigned int secs = soak_secs(), ms = secs * 1000;
+	long nr_cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	int nr_hogs = nr_cpus > MAX_HOGS ? MAX_HOGS : nr_cpus;
+	struct load_opts any = { .cpu = -1 };
+	pid_t hogs[MAX_HOGS], sleepers[NR_SLEEPERS], pp[NR_PINGPONG], forker;
+	int fds[NR_SLEEPERS], i, failed = 0, problems, round = 0;
+	unsigned long long end, next_check;
+	struct latency_stats st;
+	struct scx_child loader;
+	bool detached = false;
+	long long seq0, seq;
+	cpu_set_t set;
+
+	printf("# soak for %u s (SCX_SOAK_SECS)\n", secs);
+	/* Read while nothing is attached: enable_seq moves after "enabled". */
+	seq0 = scx_enable_seq() + 1;
+	SCX_FAIL_IF(flash_start(&loader, NULL), "scx_flash did not start");
+	kmsg_mark(MARKER);
+
+	for (i = 0; i < nr_hogs; i++)
+		hogs[i] = hog_start(&any, ms);
+	for (i = 0; i < NR_SLEEPERS; i++)
+		sleepers[i] = sleeper_start(&any, 500, ms, &fds[i]);
+	for (i = 0; i < NR_PINGPONG; i++)
+		pp[i] = spawn(ping_pong, ms);
+	forker = spawn(fork_loop, ms);
+
+	/* Churn the hogs' affinity; check the scheduler once a second. */
+	end = monotonic_ms() + ms;
+	next_check = monotonic_ms() + 1000;
+	while (monotonic_ms() < end && !detached) {
+		CPU_ZERO(&set);
+		if (round % 3 == 2)
+			for (i = 0; i < nr_cpus; i++)
+				CPU_SET(i, &set);
+		else
+			CPU_SET(round % nr_cpus, &set);
+		for (i = 0; i < nr_hogs; i++)
+			if (hogs[i] > 0)
+				sched_setaffinity(hogs[i], sizeof(set), &set);
+		round++;
+		sleep_ms(CHURN_MS);
+		if (monotonic_ms() >= next_check) {
+			detached = !scx_child_running(&loader) ||
+				   !scx_root_ops_has_prefix("flash");
+			next_check += 1000;
+		}
+	}
+
+	for (i = 0; i < nr_hogs; i++)
+		if (hogs[i] <= 0 || child_cpu_us(hogs[i], 60000) <= 0)
+			failed++;
+	for (i = 0; i < NR_SLEEPERS; i++)
+		if (sleepers[i] <= 0 || sleeper_result(sleepers[i], fds[i], &st))
+			failed++;
+	for (i = 0; i < NR_PINGPONG; i++)
+		failed += !reap_ok(pp[i], 60000);
+	failed += !reap_ok(forker, 60000);
+
+	seq = scx_enable_seq();
+	problems = kmsg_problems_since(MARKER);
+	printf("# %d affinity changes; enable_seq %lld -> %lld\n", round,
+	       seq0, seq);
+	detached |= !scx_child_running(&loader);
+	if (detached)
+		flash_dump_output(&loader);
+	SCX_FAIL_IF(flash_stop(&loader) && !detached,
+		    "scx_flash did not exit cleanly");
+	SCX_FAIL_IF(detached, "scx_flash was ejected or exited during the soak");
+	SCX_FAIL_IF(seq != seq0, "the scheduler was re-enabled %lld time(s)",
+		    seq - seq0);
+	SCX_FAIL_IF(failed, "%d task(s) of the load failed", failed);
+	SCX_FAIL_IF(problems, "the kernel reported %d problem(s)", problems);
+	return SCX_TEST_PASS;
+}
+
+static enum scx_test_status setup(void **ctx)
+{
+	if (!scx_available())
+		SCX_SKIP("sched_ext is not available (no %s)", SCX_SYSFS_STATE);
+	return SCX_TEST_PASS;
+}
+
+static struct scx_test soak = {
+	.name = "soak_mixed_load",
+	.description = "Hogs, affinity churn, forks, pipes, sleepers for SCX_SOAK_SECS; no ejection",
+	.setup = setup,
+	.run = run,
+};
+
+REGISTER_SCX_TEST(&soak)
