@@ -29,7 +29,9 @@ n=0
 failed=0
 
 if [ -z "${VMLINUX_BTF:-}" ]; then
-	VMLINUX_BTF=$(ls -1 "$OUTPUT_DIR"/obj/vmlinux-* 2>/dev/null | head -n 1)
+	# The newest kernel's: the tree's headers need a 7.3-era vmlinux.h.
+	VMLINUX_BTF=$(ls -1 "$OUTPUT_DIR"/obj/vmlinux-* 2>/dev/null | sort -V |
+		tail -n 1)
 fi
 
 echo "TAP version 13"
