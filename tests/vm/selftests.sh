@@ -5,6 +5,9 @@
 # said in the kernel log (stalls, errors) as TAP comments and save the
 # whole log to the results directory.
 #
+# Without FILTER it also runs loader.sh, the loader's tests, after the
+# runner.
+#
 # Usage: selftests.sh RUNNER [FILTER]
 
 set -u
@@ -18,6 +21,12 @@ else
 	"$runner"
 fi
 rc=$?
+
+# The loader's own behaviour (options, idle QoS, stats socket, monitor,
+# hotplug), with the scx_flash built beside the runner.
+if [ -z "$filter" ]; then
+	"$(dirname "$0")/loader.sh" "$(dirname "$runner")/scx_flash" || rc=1
+fi
 
 dmesg > "${SCX_RESULTS:-/tmp}/dmesg.txt" 2>&1
 dmesg | grep -iE 'sched_ext|scx' | sed 's/^/# kernel: /'
