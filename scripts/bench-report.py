@@ -1,34 +1,80 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
 #
-# Summarise the benchmark's raw results ("round scheduler metric value"
-# lines, see tests/vm/bench.sh) as a markdown table of medians, each with
-# its ratio to the kernel's default scheduler from the same run.
+# Summarise a 'make bench' run (DIR/raw.txt: "round scheduler metric value"
+# lines, see tests/vm/bench.sh; DIR/hist/: cyclictest histograms) as
+# DIR/results.md: medians with their ratios to the kernel's default
+# scheduler, the spread between rounds, the targets of scx_flash and the
+# BPF cost per callback; and, with gnuplot, DIR/latency-*.png (latency
+# histograms) and DIR/ratios.png (ratios to the default scheduler).
 #
-# Usage: scripts/bench-report.py RAW [OUT.md]
+# Usage: scripts/bench-report.py DIR
 
+import glob
+import os
+import shutil
 import statistics
+import subprocess
 import sys
 
-# metric: (label, better, ideal); better is "lower", "higher" or "ideal".
+# metric: (label, short label for plots, better, ideal);
+# better is "lower", "higher" or "ideal".
 METRICS = {
-    "hackbench_s": ("hackbench, processes/sockets (s)", "lower", None),
-    "hackbench_threads_pipes_s": ("hackbench, threads/pipes (s)", "lower", None),
-    "sleeper_avg_us": ("1 ms sleeper beside hogs, average (us)", "lower", None),
-    "sleeper_p99_us": ("1 ms sleeper beside hogs, p99 (us)", "lower", None),
-    "sleeper_max_us": ("1 ms sleeper beside hogs, max (us)", "lower", None),
-    "nice_ratio": ("CPU share nice 0 / nice 5 (ideal 3.05)", "ideal", 3.05),
-    "cgroup_ratio": ("CPU share cpu.weight 200 / 100 (ideal 2.0)", "ideal", 2.0),
-    "throughput_ops_s": ("CPU-bound throughput at 2x overcommit (ops/s)", "higher", None),
+    "hackbench_s": ("hackbench, processes/sockets (s)",
+                    "hackbench\\nsockets", "lower", None),
+    "hackbench_threads_pipes_s": ("hackbench, threads/pipes (s)",
+                                  "hackbench\\npipes", "lower", None),
+    "sleeper_sat_avg_us": ("1 ms sleeper, hog on every CPU: average (us)",
+                           "sleeper\\navg", "lower", None),
+    "sleeper_sat_p99_us": ("1 ms sleeper, hog on every CPU: p99 (us)",
+                           "sleeper\\np99", "lower", None),
+    "sleeper_sat_max_us": ("1 ms sleeper, hog on every CPU: max (us)",
+                           "sleeper\\nmax", "lower", None),
+    "sleeper_pin_avg_us": ("1 ms sleeper, beside a hog on CPU 0: average (us)",
+                           "pinned\\navg", "lower", None),
+    "sleeper_pin_p99_us": ("1 ms sleeper, beside a hog on CPU 0: p99 (us)",
+                           "pinned\\np99", "lower", None),
+    "sleeper_pin_max_us": ("1 ms sleeper, beside a hog on CPU 0: max (us)",
+                           "pinned\\nmax", "lower", None),
+    "nice_ratio": ("CPU share nice 0 / nice 5 (ideal 3.05)",
+                   "nice\\nshare", "ideal", 1024 / 335),
+    "cgroup_ratio": ("CPU share cpu.weight 200 / 100 (ideal 2.0)",
+                     "cgroup\\nshare", "ideal", 2.0),
+    "throughput_mops": ("CPU-bound throughput at 2x overcommit (Mops/s)",
+                        "through-\\nput", "higher", None),
+    "throughput_rel": ("the same, relative to one hog per CPU",
+                       "through-\\nput rel.", "higher", None),
+    "enable_ms": ("time from start to enabled (ms)", None, "lower", None),
+    "bpf_cpu_pct": ("CPU time in BPF callbacks (%)", None, "lower", None),
 }
+
+# metric, comparison, bound: the targets of issue 7, as ratios to the
+# default scheduler of the same run (shares: distance from the ideal).
+TARGETS = [
+    ("hackbench_s", "<=", 0.85),
+    ("hackbench_threads_pipes_s", "<=", 0.65),
+    ("sleeper_sat_avg_us", "<=", 1.0),
+    ("sleeper_sat_p99_us", "<=", 1.0),
+    ("sleeper_sat_max_us", "<=", 0.2),
+    ("sleeper_pin_avg_us", "<=", 1.0),
+    ("sleeper_pin_p99_us", "<=", 1.0),
+    ("sleeper_pin_max_us", "<=", 0.2),
+    ("nice_ratio", "within", 0.05),
+    ("throughput_mops", ">=", 1.13),
+    ("throughput_rel", ">=", 1.13),
+]
 
 
 def load(path):
-    data, scheds, rounds = {}, [], set()
+    """{(sched, metric): {round: value}}, schedulers in order, header."""
+    data, scheds, header = {}, [], []
     with open(path) as f:
         for line in f:
+            if line.startswith("#"):
+                header.append(line[1:].strip())
+                continue
             parts = line.split()
-            if len(parts) != 4 or line.startswith("#"):
+            if len(parts) != 4:
                 continue
             rnd, sched, metric, value = parts
             try:
@@ -39,47 +85,288 @@ def load(path):
                 continue
             if sched not in scheds:
                 scheds.append(sched)
-            rounds.add(rnd)
-            data.setdefault((sched, metric), []).append(v)
-    return data, scheds, len(rounds)
+            data.setdefault((sched, metric), {})[rnd] = v
+    if "default" in scheds:
+        scheds.remove("default")
+        scheds.insert(0, "default")
+    return data, scheds, header
 
 
-def cell(data, sched, metric, base):
+def median(data, sched, metric):
     vals = data.get((sched, metric))
-    if not vals:
+    return statistics.median(vals.values()) if vals else None
+
+
+def ratio(data, sched, metric):
+    """Median over rounds of the ratio to the default scheduler of the
+    same round: drifts between rounds cancel out."""
+    vals = data.get((sched, metric), {})
+    base = data.get(("default", metric), {})
+    rs = [v / base[r] for r, v in vals.items() if base.get(r)]
+    return statistics.median(rs) if rs else None
+
+
+def deviation(data, sched, metric):
+    med = median(data, sched, metric)
+    return None if med is None else med / METRICS[metric][3] - 1
+
+
+def spread(data, sched, metric):
+    """(max - min) / median between rounds, in percent."""
+    vals = list(data.get((sched, metric), {}).values())
+    med = median(data, sched, metric)
+    if len(vals) < 2 or not med:
+        return None
+    return (max(vals) - min(vals)) / med * 100
+
+
+def fmt(v):
+    if v is None:
         return "-"
-    med = statistics.median(vals)
-    text = f"{med:.3g}" if med < 1000 else f"{med:.0f}"
-    _, better, ideal = METRICS[metric]
+    if abs(v) >= 1000:
+        return f"{v:.0f}"
+    return f"{v:.3g}"
+
+
+def cell(data, sched, metric):
+    med = median(data, sched, metric)
+    if med is None:
+        return "-"
+    better, ideal = METRICS[metric][2:]
     if better == "ideal":
-        return f"{text} ({(med / ideal - 1) * 100:+.0f}%)"
-    if base and sched != "default":
-        return f"{text} ({med / base:.2f}x)"
-    return text
+        return f"{fmt(med)} ({(med / ideal - 1) * 100:+.0f}%)"
+    r = ratio(data, sched, metric)
+    if sched == "default" or r is None:
+        return fmt(med)
+    return f"{fmt(med)} ({r:.2f}x)"
+
+
+def table(header, rows):
+    lines = ["| " + " | ".join(header) + " |",
+             "|" + " --- |" * len(header)]
+    lines += ["| " + " | ".join(r) + " |" for r in rows]
+    return lines
+
+
+def target_met(data, sched, metric, cmp, bound):
+    if cmp == "within":
+        d = deviation(data, sched, metric)
+        return None if d is None else abs(d) <= bound, d
+    r = ratio(data, sched, metric)
+    if r is None:
+        return None, None
+    return (r <= bound if cmp == "<=" else r >= bound), r
+
+
+def report(data, scheds, header, nr_rounds, plots):
+    out = [f"Medians of {nr_rounds} round(s); in parentheses the median of "
+           "the per-round ratios to the default scheduler (for shares: the "
+           "distance from the ideal). Lower is better except for "
+           "throughput.", ""]
+    rows = []
+    for metric, (label, _, _, _) in METRICS.items():
+        if any((s, metric) in data for s in scheds):
+            rows.append([label] + [cell(data, s, metric) for s in scheds])
+    out += table(["metric"] + scheds, rows)
+
+    out += ["", "Spread between rounds, (max - min) / median:", ""]
+    rows = []
+    for metric, (label, _, _, _) in METRICS.items():
+        if any((s, metric) in data for s in scheds):
+            rows.append([label] + [
+                "-" if spread(data, s, metric) is None
+                else f"{spread(data, s, metric):.0f}%" for s in scheds])
+    out += table(["metric"] + scheds, rows)
+
+    flashes = [s for s in scheds if s.startswith("flash")]
+    if flashes:
+        out += ["", "Targets (ratio to the default scheduler; nice share "
+                "within 5% of 3.05):", ""]
+        rows = []
+        for metric, cmp, bound in TARGETS:
+            if not any((s, metric) in data for s in flashes):
+                continue
+            goal = (f"{cmp} {bound}x" if cmp != "within"
+                    else f"3.05 +- {bound * 100:.0f}%")
+            row = [METRICS[metric][0], goal]
+            for s in flashes:
+                ok, v = target_met(data, s, metric, cmp, bound)
+                if ok is None:
+                    row.append("-")
+                elif cmp == "within":
+                    row.append(f"{'met' if ok else 'missed'} "
+                               f"({v * 100:+.0f}%)")
+                else:
+                    row.append(f"{'met' if ok else 'missed'} ({v:.2f}x)")
+            rows.append(row)
+        out += table(["target", "goal"] + flashes, rows)
+
+    cbs = sorted({m.split(".", 1)[1] for (_, m) in data
+                  if m.startswith("bpf_ns.")})
+    bpf_scheds = [s for s in scheds if any((s, "bpf_ns." + c) in data
+                                           for c in cbs)]
+    if cbs:
+        out += ["", "BPF cost per callback: median ns per call "
+                "(kernel.bpf_stats_enabled; emulated time), and calls per "
+                "round:", ""]
+        rows = []
+        for cb in cbs:
+            row = [cb]
+            for s in bpf_scheds:
+                ns = median(data, s, "bpf_ns." + cb)
+                calls = median(data, s, "bpf_calls." + cb)
+                row.append("-" if ns is None
+                           else f"{ns:.0f} ({calls:.0f})")
+            rows.append(row)
+        out += table(["callback"] + bpf_scheds, rows)
+
+    if plots:
+        out += [""] + [f"![{p}]({p})" for p in plots]
+    if header:
+        out += ["", "Run: " + "; ".join(header[:1])]
+    return "\n".join(out) + "\n"
+
+
+def read_hist(path):
+    counts = {}
+    with open(path) as f:
+        for line in f:
+            parts = line.split()
+            if len(parts) == 2 and parts[0].isdigit():
+                if int(parts[1]):
+                    counts[int(parts[0])] = int(parts[1])
+    return counts
+
+
+def gnuplot(script, cwd):
+    try:
+        subprocess.run(["gnuplot"], input=script, text=True, cwd=cwd,
+                       check=True, capture_output=True)
+        return True
+    except (OSError, subprocess.CalledProcessError) as e:
+        print(f"bench-report: gnuplot failed: {e}", file=sys.stderr)
+        return False
+
+
+def plot_hist(resdir, kind, title, scheds):
+    """Histogram of wakeup latencies, all rounds together, as the share
+    of wakeups per bucket; returns the PNG name or None."""
+    hists = {}
+    for s in scheds:
+        total = {}
+        for path in glob.glob(os.path.join(resdir, "hist",
+                                           f"lat-{kind}.{s}.*")):
+            for us, n in read_hist(path).items():
+                total[us] = total.get(us, 0) + n
+        if total:
+            hists[s] = total
+    if not hists:
+        return None
+    # Buckets of equal width on a log scale, 10 per decade, from 10 us
+    # (everything below counts in the first) to the largest latency.
+    top = max(max(h) for h in hists.values())
+    edges = [0]
+    while edges[-1] <= top:
+        edges.append(int(10 ** (1 + len(edges) / 10)))
+    names = list(hists)
+    dat = f"latency-{kind}.dat"
+    with open(os.path.join(resdir, dat), "w") as f:
+        f.write("us " + " ".join(names) + "\n")
+        for lo, hi in zip(edges, edges[1:]):
+            row = [str(max(lo, 10))]
+            for s in names:
+                h = hists[s]
+                c = sum(v for us, v in h.items() if lo <= us < hi)
+                row.append(f"{c / sum(h.values()) * 100:.4g}" if c
+                           else "NaN")
+            f.write(" ".join(row) + "\n")
+    png = f"latency-{kind}.png"
+    ok = gnuplot(f"""
+set terminal pngcairo size 900,500 font ",10"
+set output "{png}"
+set title "{title}"
+set termoption noenhanced
+set xlabel "wakeup latency (us), 10 buckets per decade"
+set ylabel "wakeups (%)"
+set logscale xy
+set xrange [10:*]
+set key top right
+set grid
+plot for [i=2:{len(names) + 1}] "{dat}" using 1:i with steps lw 2 \\
+	title columnheader(i)
+""", resdir)
+    return png if ok else None
+
+
+def plot_ratios(resdir, data, scheds):
+    others = [s for s in scheds if s != "default"]
+    metrics = [m for m in METRICS if METRICS[m][1] and
+               any((s, m) in data for s in others)]
+    if not others or not metrics:
+        return None
+    dat = "ratios.dat"
+    with open(os.path.join(resdir, dat), "w") as f:
+        f.write("metric " + " ".join(others) + "\n")
+        for m in metrics:
+            row = [f'"{METRICS[m][1]}"']
+            for s in others:
+                if METRICS[m][2] == "ideal":
+                    d = deviation(data, s, m)
+                    v = None if d is None else d + 1
+                else:
+                    v = ratio(data, s, m)
+                row.append("NaN" if v is None else f"{v:.4g}")
+            f.write(" ".join(row) + "\n")
+    png = "ratios.png"
+    ok = gnuplot(f"""
+set terminal pngcairo size 1100,500 font ",10"
+set output "{png}"
+set title "Ratio to the default scheduler (shares: to the ideal); \\
+throughput: higher is better, the rest lower"
+set termoption noenhanced
+set bmargin 4
+set style data histograms
+set style histogram clustered gap 1
+set style fill solid 0.8 border -1
+set boxwidth 0.9
+set ylabel "ratio"
+set logscale y
+set yrange [0.1:10]
+set grid ytics
+set key top left horizontal
+set arrow from graph 0, first 1 to graph 1, first 1 nohead dt 2 lw 2
+plot for [i=2:{len(others) + 1}] "{dat}" using i:xtic(1) \\
+	title columnheader(i)
+""", resdir)
+    return png if ok else None
 
 
 def main():
-    raw = sys.argv[1]
-    data, scheds, nr_rounds = load(raw)
-    lines = [
-        f"Medians of {nr_rounds} round(s); in parentheses the ratio to the "
-        "default scheduler of the same run (or, for shares, the distance "
-        "from the ideal).",
-        "",
-        "| metric | " + " | ".join(scheds) + " |",
-        "| --- |" + " --- |" * len(scheds),
-    ]
-    for metric, (label, better, _) in METRICS.items():
-        if not any((s, metric) in data for s in scheds):
-            continue
-        base_vals = data.get(("default", metric))
-        base = statistics.median(base_vals) if base_vals else None
-        row = [cell(data, s, metric, base) for s in scheds]
-        lines.append(f"| {label} | " + " | ".join(row) + " |")
-    text = "\n".join(lines) + "\n"
-    if len(sys.argv) > 2:
-        with open(sys.argv[2], "w") as f:
-            f.write(text)
+    if len(sys.argv) != 2:
+        sys.exit("usage: bench-report.py DIR")
+    resdir = sys.argv[1]
+    data, scheds, header = load(os.path.join(resdir, "raw.txt"))
+    rounds = {r for vals in data.values() for r in vals}
+    if not data:
+        sys.exit("bench-report: no results in " + resdir)
+
+    plots = []
+    if shutil.which("gnuplot"):
+        for kind, title in (
+                ("sat", "1 ms sleeper, a CPU hog on every CPU"),
+                ("pin", "1 ms sleeper beside a CPU hog, both on CPU 0")):
+            p = plot_hist(resdir, kind, title, scheds)
+            if p:
+                plots.append(p)
+        p = plot_ratios(resdir, data, scheds)
+        if p:
+            plots.append(p)
+    else:
+        print("bench-report: no gnuplot, no plots", file=sys.stderr)
+
+    text = report(data, scheds, header, len(rounds), plots)
+    with open(os.path.join(resdir, "results.md"), "w") as f:
+        f.write(text)
     sys.stdout.write(text)
 
 

@@ -4,11 +4,15 @@
 # 'make bench': one VM boot that runs the kernel's default scheduler,
 # scx_flash in a few configurations and the kernel tree's scx_simple side
 # by side, in interleaved rounds (tests/vm/bench.sh), then summarises the
-# medians and their ratios to the default scheduler in a markdown table.
+# medians and their ratios to the default scheduler in a markdown table
+# and plots them (scripts/bench-report.py, gnuplot).
 #
 # Usage: scripts/bench.sh
-# Environment: ROUNDS (default 3), QUICK=1 (one round of short loads),
-# OUTPUT_DIR, KSRC, CLANG.  Results go to $OUTPUT_DIR/bench/.
+# Environment: ROUNDS (default 4), QUICK=1 (one round of short loads),
+# SCHEDS (names of the schedulers to run, default all), EXTRA_SCHEDS
+# (more, as "NAME|=PATH ARGS;..."), BENCHES (which loads, see
+# tests/vm/bench.sh), OUTPUT_DIR, KSRC, CLANG, CC.  Results go to $OUTPUT_DIR/bench/: raw.txt, results.md,
+# hist/ (latency histograms) and *.png.
 
 set -u
 
@@ -16,11 +20,26 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 OUTPUT_DIR=${OUTPUT_DIR:-$top/build}
 KSRC=${KSRC:-$top/.cache/linux}
 results=$OUTPUT_DIR/bench
-rounds=${ROUNDS:-3}
-secs=5
+rounds=${ROUNDS:-4}
+secs=3
+loops=100
 if [ "${QUICK:-0}" = 1 ]; then
 	rounds=1
 	secs=2
+	loops=50
+fi
+
+die() { echo "bench: $*" >&2; exit 2; }
+
+[ -x "$OUTPUT_DIR/bin/scx_flash" ] || die "no $OUTPUT_DIR/bin/scx_flash: run make"
+bpftool=$OUTPUT_DIR/sbin/bpftool
+[ -x "$bpftool" ] || die "no $bpftool: run make"
+
+# The load generator, a plain C program.
+load=$OUTPUT_DIR/bin/bench-load
+if [ ! -x "$load" ] || [ "$top/tests/bench/bench-load.c" -nt "$load" ]; then
+	"${CC:-gcc}" -O2 -Wall -Werror -o "$load" \
+		"$top/tests/bench/bench-load.c" || die "bench-load did not build"
 fi
 
 # scx_simple, the tree's reference example, from the in-tree scratch copy.
@@ -40,10 +59,12 @@ mkdir -p "$results"
 : > "$results/raw.txt"
 
 "$top/scripts/vm-run.sh" -r "$results" -- env ROUNDS="$rounds" \
-	BENCH_SECS="$secs" "$top/tests/vm/bench.sh" \
-	"$OUTPUT_DIR/bin/scx_flash" "$results/raw.txt" $simple
+	BENCH_SECS="$secs" HACKBENCH_LOOPS="$loops" SCHEDS="${SCHEDS:-}" \
+	EXTRA_SCHEDS="${EXTRA_SCHEDS:-}" BENCHES="${BENCHES:-}" \
+	"$top/tests/vm/bench.sh" "$OUTPUT_DIR/bin/scx_flash" "$load" \
+	"$bpftool" "$results" $simple
 rc=$?
 
-"$top/scripts/bench-report.py" "$results/raw.txt" "$results/results.md"
-echo "bench: results in $results (raw.txt, results.md)"
+"$top/scripts/bench-report.py" "$results" || rc=1
+echo "bench: results in $results (results.md, raw.txt, *.png)"
 exit $rc

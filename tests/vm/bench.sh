@@ -1,170 +1,241 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Inside the VM: benchmark the kernel's default scheduler and scx_flash
-# configurations side by side, in interleaved rounds, and append one
-# "round scheduler metric value" line per measurement to RESULTS.
+# Inside the VM: benchmark the kernel's default scheduler, scx_flash
+# configurations and scx_simple side by side, in interleaved rounds (each
+# round starts one scheduler later, so none always runs first), and append
+# one "round scheduler metric value" line per measurement to DIR/raw.txt.
+# Latency histograms go to DIR/hist/.
 #
-# Usage: bench.sh SCX_FLASH RESULTS [SCX_SIMPLE]
-# Environment: ROUNDS (default 3), BENCH_SECS (default 5).
+# Usage: bench.sh SCX_FLASH BENCH_LOAD BPFTOOL DIR [SCX_SIMPLE]
+# Environment: ROUNDS (default 3), BENCH_SECS (default 5),
+# HACKBENCH_LOOPS (default 200), SCHEDS (names to run, default all),
+# BENCHES (default "hackbench sat pin fairness throughput"),
+# EXTRA_SCHEDS ("NAME|=PATH ARGS" entries separated by ';', for example a
+# modified scx_flash to compare with the committed one).
 
 set -u
 
 flash=$(realpath "$1")
-out=$(realpath "$2")
+load=$(realpath "$2")
+bpftool=$(realpath "$3")
+dir=$(realpath "$4")
+simple=${5:+$(realpath "$5")}
+out=$dir/raw.txt
 rounds=${ROUNDS:-3}
 secs=${BENCH_SECS:-5}
+loops=${HACKBENCH_LOOPS:-200}
+benches=${BENCHES:-hackbench sat pin fairness throughput}
 ncpu=$(nproc)
 cg=/sys/fs/cgroup
-
-simple=${3:+$(realpath "$3")}
+state=/sys/kernel/sched_ext/state
 
 cd /tmp || exit 1
+mkdir -p "$dir/hist"
 
-# name|loader arguments ("-" = the kernel's default scheduler)
+# name|loader arguments ("-" = the kernel's default scheduler, "=PATH"
+# another sched_ext scheduler)
 schedulers=(
 	"default|-"
 	"flash|"
 	"flash-lag-scaling|--slice-lag-scaling"
-	"flash-tickless|--tickless"
-	"flash-rr|--rr-sched"
+	"flash-tickless|-T"
+	"flash-rr|-R"
 )
 [ -n "$simple" ] && schedulers+=("scx_simple|=$simple")
+if [ -n "${SCHEDS:-}" ]; then
+	sel=()
+	for entry in "${schedulers[@]}"; do
+		case " $SCHEDS " in *" ${entry%%|*} "*) sel+=("$entry") ;; esac
+	done
+	schedulers=("${sel[@]}")
+fi
+IFS=';' read -r -a extra <<< "${EXTRA_SCHEDS:-}"
+for entry in "${extra[@]}"; do
+	[ -n "$entry" ] && schedulers+=("$entry")
+done
 
 record() {	# record ROUND SCHED METRIC VALUE
 	echo "$1 $2 $3 $4" | tee -a "$out"
 }
 
-# start_sched ARGS: start scx_flash with ARGS; "-" is the default
-# scheduler, "=PATH" another sched_ext scheduler.
+# A sleep without forking (fork and exec are slow under emulation): read
+# with a timeout from a FIFO nobody writes to.
+rm -f /tmp/bench.fifo && mkfifo /tmp/bench.fifo
+exec 7<> /tmp/bench.fifo
+nap() { read -r -t "$1" -u 7 _; }
+
+now_us() { echo "${EPOCHREALTIME/./}"; }
+
+# start_sched ROUND NAME ARGS: start the scheduler and record how long it
+# took from its start to sched_ext's "enabled".
 start_sched() {
-	[ "$1" = - ] && return 0
-	case "$1" in
-	=*)	"${1#=}" > /tmp/flash.log 2>&1 & ;;
+	local t0 st
+
+	sched_pid=
+	[ "$3" = - ] && return 0
+	t0=$(now_us)
+	# The arguments are split into words on purpose.
 	# shellcheck disable=SC2086
-	*)	"$flash" $1 > /tmp/flash.log 2>&1 & ;;
+	case "$3" in
+	=*)	${3#=} > /tmp/sched.log 2>&1 & ;;
+	*)	"$flash" $3 > /tmp/sched.log 2>&1 & ;;
 	esac
-	flash_pid=$!
-	for _ in $(seq 100); do
-		[ "$(cat /sys/kernel/sched_ext/state)" = enabled ] && return 0
-		sleep 0.1
+	sched_pid=$!
+	for _ in $(seq 2000); do
+		read -r st < "$state"
+		if [ "$st" = enabled ]; then
+			record "$1" "$2" enable_ms \
+				"$(( ($(now_us) - t0) / 1000 ))"
+			return 0
+		fi
+		kill -0 "$sched_pid" 2>/dev/null || break
+		nap 0.005
 	done
-	echo "# scx_flash $1 did not attach:"; sed 's/^/# /' /tmp/flash.log
+	echo "# $2 did not attach:"
+	sed 's/^/# /' /tmp/sched.log
 	return 1
 }
 
 stop_sched() {
-	[ -n "${flash_pid:-}" ] || return 0
-	kill -INT "$flash_pid" 2>/dev/null
-	wait "$flash_pid" || echo "# scx_flash exited with $?"
-	flash_pid=
+	[ -n "$sched_pid" ] || return 0
+	kill -INT "$sched_pid" 2>/dev/null
+	wait "$sched_pid" || echo "# $name exited with $?"
+	sched_pid=
 }
 
 # hackbench: seconds for a fixed amount of message passing.
 bench_hackbench() {
 	local t
-	t=$(hackbench -g 4 -l 200 2>&1 | awk '/^Time:/ { print $2 }')
+
+	t=$(hackbench -g 4 -l "$loops" 2>&1 | awk '/^Time:/ { print $2 }')
 	record "$1" "$2" hackbench_s "${t:-nan}"
-	t=$(hackbench -T -P -g 4 -l 200 2>&1 | awk '/^Time:/ { print $2 }')
+	t=$(hackbench -T -P -g 4 -l "$loops" 2>&1 | awk '/^Time:/ { print $2 }')
 	record "$1" "$2" hackbench_threads_pipes_s "${t:-nan}"
 }
 
-# Wakeup latency of a 1 ms sleeper (no RT priority) while every CPU runs
-# a hog: average, 99th percentile and maximum, in us.
-bench_latency() {
-	local hist=/tmp/cyclic.$2.$1
-	local load
+# bench_sleeper ROUND SCHED KIND: wakeup latency of a task that sleeps
+# 1 ms at a time (cyclictest, no RT priority) beside CPU hogs: average,
+# 99th percentile and maximum in us, and the histogram.
+#   sat:  a hog on every CPU, nothing pinned (the issue's set-up); under
+#         single-threaded emulation a vCPU's timer also waits for the
+#         other busy vCPU's turn, which no scheduler can change;
+#   pin:  the sleeper and one hog pinned to CPU 0, the other CPUs idle:
+#         the emulator runs CPU 0 alone, so the latency is the
+#         scheduler's (wakeup preemption, slice length).
+bench_sleeper() {
+	local hist=$dir/hist/lat-$3.$2.$1
+	local pid metric=sleeper_$3 affinity=
 
-	stress-ng --cpu "$ncpu" --timeout "$((secs + 1))s" --temp-path /tmp \
-		--quiet &
-	load=$!
-	sleep 0.5
-	cyclictest -q -D "$secs" -i 1000 --policy=other -p 0 -t 1 -h 20000 \
-		> "$hist" 2>/dev/null
-	wait "$load"
-	awk -v r="$1" -v s="$2" '
+	if [ "$3" = sat ]; then
+		"$load" spin "$((secs + 1))" "$ncpu" > /dev/null &
+	else
+		taskset -c 0 "$load" spin "$((secs + 1))" 1 > /dev/null &
+		affinity="-a 0"
+	fi
+	pid=$!
+	nap 0.5
+	# shellcheck disable=SC2086
+	cyclictest -q -D "$secs" -i 1000 --policy=other -p 0 -t 1 \
+		-h 20000 $affinity > "$hist" 2>/dev/null
+	wait "$pid"
+	awk -v r="$1" -v s="$2" -v m="$metric" '
 		/^[0-9]/ { n += $2; cnt[$1 + 0] = $2 }
 		/^# Avg Latencies:/ { avg = $4 + 0 }
 		/^# Max Latencies:/ { max = $4 + 0 }
 		END {
 			for (us = 0; us <= 20000 && seen < n * 0.99; us++)
 				seen += cnt[us]
-			printf "%s %s sleeper_avg_us %d\n", r, s, avg
-			printf "%s %s sleeper_p99_us %d\n", r, s, us - 1
-			printf "%s %s sleeper_max_us %d\n", r, s, max
+			if (!n)
+				avg = max = us = "nan"
+			printf "%s %s %s_avg_us %s\n", r, s, m, avg
+			printf "%s %s %s_p99_us %s\n", r, s, m, n ? us - 1 : us
+			printf "%s %s %s_max_us %s\n", r, s, m, max
 		}' "$hist" | tee -a "$out"
-	cp "$hist" "$(dirname "$out")/" 2>/dev/null
 }
 
-# CPU share of two hogs on CPU 0, from the CPU time stress-ng reports for
-# each: nice 0 against nice 5 (ideal 3.05), cpu.weight 200 against 100
-# (ideal 2.0).  CPU time, not bogo-ops: under emulation a task that is
-# switched out more often also gets less done per second of CPU.
-hog_ops() {	# hog_ops [PREFIX...]: CPU seconds of one CPU hog on CPU 0
-	"$@" stress-ng --cpu 1 --taskset 0 --timeout "${secs}s" \
-		--temp-path /tmp --metrics-brief 2>&1 |
-		awk '$4 == "cpu" { print $7 + $8 }'
-}
-
-in_cgroup() {	# in_cgroup NAME CMD...: run CMD in cgroup NAME
-	local name=$1
-	shift
-	sh -c 'echo $$ > "$0/cgroup.procs" && exec "$@"' "$cg/$name" "$@"
-}
-
+# CPU share of two hogs on CPU 0, from their CPU time (wait4()):
+# nice 0 against nice 5 (ideal 3.05), cpu.weight 200 against 100 (2.0).
 bench_fairness() {
-	local a b pa pb
-	a=$(mktemp) b=$(mktemp)
-	hog_ops > "$a" &
-	pa=$!
-	hog_ops nice -n 5 > "$b" &
-	pb=$!
-	wait "$pa" "$pb"
-	record "$1" "$2" nice_ratio "$(awk -v a="$(cat "$a")" -v b="$(cat "$b")" \
-		'BEGIN { printf "%.3f", (b > 0 ? a / b : 0) }')"
+	local r
 
-	if [ -w "$cg/flash_a/cpu.weight" ]; then
-		hog_ops in_cgroup flash_a > "$a" &
-		pa=$!
-		hog_ops in_cgroup flash_b > "$b" &
-		pb=$!
-		wait "$pa" "$pb"
-		record "$1" "$2" cgroup_ratio "$(awk -v a="$(cat "$a")" \
-			-v b="$(cat "$b")" \
-			'BEGIN { printf "%.3f", (b > 0 ? a / b : 0) }')"
+	r=$("$load" share "$secs" 0 0 5 | awk '{ print $3 }')
+	record "$1" "$2" nice_ratio "${r:-nan}"
+	if [ -w "$cg/bench_a/cpu.weight" ]; then
+		r=$("$load" share "$secs" 0 "$cg/bench_a" "$cg/bench_b" |
+			awk '{ print $3 }')
+		record "$1" "$2" cgroup_ratio "${r:-nan}"
 	fi
-	rm -f "$a" "$b"
 }
 
-# CPU-bound throughput at 2x overcommit: bogo-ops per second of all hogs.
+# CPU-bound throughput at 2x overcommit: millions of loop iterations per
+# second done by twice as many hogs as CPUs.  The work one hog per CPU
+# gets done right after is the yardstick: under emulation how much of the
+# host the VM gets moves between runs, and their ratio cancels that out.
 bench_throughput() {
-	local ops
-	ops=$(stress-ng --cpu "$((ncpu * 2))" --timeout "${secs}s" \
-		--temp-path /tmp --metrics-brief 2>&1 |
-		awk '$4 == "cpu" { print $9 }')
-	record "$1" "$2" throughput_ops_s "${ops:-nan}"
+	local r2 r1
+
+	r2=$("$load" spin "$secs" "$((ncpu * 2))")
+	record "$1" "$2" throughput_mops "${r2:-nan}"
+	r1=$("$load" spin "$secs" "$ncpu")
+	record "$1" "$2" throughput_1x_mops "${r1:-nan}"
+	record "$1" "$2" throughput_rel "$(awk -v a="${r2:-0}" -v b="${r1:-0}" \
+		'BEGIN { print (a > 0 && b > 0) ? a / b : "nan" }')"
+}
+
+# BPF cost of each struct_ops callback of the running scheduler
+# (kernel.bpf_stats_enabled): ns per call, and the share of all CPU time
+# spent in them since the scheduler started, in percent.
+bench_bpf_cost() {
+	local elapsed_ns=$((($(now_us) - $3) * 1000))
+
+	"$bpftool" prog show --json 2>/dev/null | python3 -c '
+import json, sys
+r, s, elapsed, ncpu = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+total = 0
+for p in json.load(sys.stdin):
+    if p.get("type") != "struct_ops" or not p.get("run_cnt"):
+        continue
+    cb = p["name"].split("_", 1)[-1]
+    total += p["run_time_ns"]
+    print(r, s, "bpf_ns." + cb, "%.0f" % (p["run_time_ns"] / p["run_cnt"]))
+    print(r, s, "bpf_calls." + cb, p["run_cnt"])
+print(r, s, "bpf_cpu_pct", "%.3f" % (total * 100.0 / (elapsed * ncpu)))
+' "$1" "$2" "$elapsed_ns" "$ncpu" | tee -a "$out"
 }
 
 setup_cgroups() {
 	[ -f "$cg/cgroup.controllers" ] || mount -t cgroup2 cgroup2 "$cg"
 	echo +cpu > "$cg/cgroup.subtree_control" 2>/dev/null
-	mkdir -p "$cg/flash_a" "$cg/flash_b"
-	echo 200 > "$cg/flash_a/cpu.weight"
-	echo 100 > "$cg/flash_b/cpu.weight"
+	mkdir -p "$cg/bench_a" "$cg/bench_b"
+	echo 200 > "$cg/bench_a/cpu.weight"
+	echo 100 > "$cg/bench_b/cpu.weight"
 }
 
 setup_cgroups
-echo "# $ncpu CPUs, kernel $(uname -r), $rounds rounds of ${secs}s loads"
+echo 1 > /proc/sys/kernel/bpf_stats_enabled ||
+	echo "# no kernel.bpf_stats_enabled: no BPF cost"
+nsched=${#schedulers[@]}
+echo "# $ncpu CPUs, kernel $(uname -r), $rounds rounds of ${secs}s loads" |
+	tee -a "$out"
 for round in $(seq "$rounds"); do
-	for entry in "${schedulers[@]}"; do
+	for i in $(seq 0 $((nsched - 1))); do
+		entry=${schedulers[$(((i + round - 1) % nsched))]}
 		name=${entry%%|*}
 		args=${entry#*|}
 		echo "# $(date +%T) round $round: $name"
-		start_sched "$args" || { stop_sched; continue; }
-		bench_hackbench "$round" "$name"
-		bench_latency "$round" "$name"
-		bench_fairness "$round" "$name"
-		bench_throughput "$round" "$name"
+		start_sched "$round" "$name" "$args" || { stop_sched; continue; }
+		t_start=$(now_us)
+		for b in $benches; do
+			case $b in
+			hackbench)	bench_hackbench "$round" "$name" ;;
+			sat|pin)	bench_sleeper "$round" "$name" "$b" ;;
+			fairness)	bench_fairness "$round" "$name" ;;
+			throughput)	bench_throughput "$round" "$name" ;;
+			esac
+		done
+		[ -n "$sched_pid" ] && bench_bpf_cost "$round" "$name" "$t_start"
 		stop_sched
 	done
 done
+echo "# $(date +%T) done"

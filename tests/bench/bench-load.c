@@ -1,0 +1,215 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Load generators for 'make bench', run inside the VM.
+ *
+ *   bench-load spin SECS NR
+ *	NR CPU hogs, anywhere, for SECS seconds.  Prints the work they got
+ *	done in total, in millions of loop iterations per second.
+ *
+ *   bench-load share SECS CPU A B
+ *	Two CPU hogs on CPU for SECS seconds.  A and B each give a nice
+ *	level, or the path of a cgroup to run in (starting with '/').
+ *	Prints the CPU time each got (from wait4(), in us) and their
+ *	ratio A / B.
+ *
+ * CPU time rather than work done: under emulation a task that is switched
+ * out more often also gets less done per second of CPU.  Each hog is
+ * forked before any of them starts to spin, so neither gets a head start.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+
+#define MAX_HOGS	256
+#define CHUNK		20000	/* loop iterations between clock reads */
+
+struct hog {
+	int cpu;		/* -1: anywhere */
+	int nice;
+	const char *cgroup;	/* NULL: stay in the parent's */
+	pid_t pid;
+	long long cpu_us;
+};
+
+/* Shared with the hogs: when to stop (0: not started) and their work. */
+struct shared {
+	volatile unsigned long long end;
+	volatile unsigned long long iters[MAX_HOGS];
+};
+
+static unsigned long long now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+static int join_cgroup(const char *cgroup)
+{
+	char path[512];
+	FILE *f;
+	int ret;
+
+	snprintf(path, sizeof(path), "%s/cgroup.procs", cgroup);
+	f = fopen(path, "w");
+	if (!f)
+		return -errno;
+	ret = fprintf(f, "%d\n", getpid()) < 0;
+	ret |= fclose(f) != 0;
+	return ret ? -EIO : 0;
+}
+
+/* In a hog: take the place @h asks for, wait for the start, spin. */
+static void hog_run(const struct hog *h, struct shared *sh, int idx)
+{
+	unsigned long long n = 0;
+	volatile unsigned long spin;
+	cpu_set_t set;
+
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL))
+		_exit(2);
+	if (h->cgroup && join_cgroup(h->cgroup))
+		_exit(3);
+	if (h->cpu >= 0) {
+		CPU_ZERO(&set);
+		CPU_SET(h->cpu, &set);
+		if (sched_setaffinity(0, sizeof(set), &set))
+			_exit(4);
+	}
+	if (h->nice && setpriority(PRIO_PROCESS, 0, h->nice))
+		_exit(5);
+
+	while (!sh->end)
+		sched_yield();
+	while (now_ns() < sh->end) {
+		for (spin = 0; spin < CHUNK; spin++)
+			;
+		n += CHUNK;
+		sh->iters[idx] = n;
+	}
+	_exit(0);
+}
+
+/*
+ * Fork @nr hogs, start them at once, wait for all of them and fill in
+ * their CPU time.  Returns the wall time they ran in ns, or 0 on failure.
+ */
+static unsigned long long run_hogs(struct hog *hogs, int nr,
+				   struct shared *sh, unsigned int secs)
+{
+	unsigned long long t0;
+	struct rusage ru;
+	int i, status, failed = 0;
+
+	fflush(stdout);
+	for (i = 0; i < nr; i++) {
+		hogs[i].pid = fork();
+		if (hogs[i].pid < 0) {
+			perror("fork");
+			nr = i;
+			failed = 1;
+			break;
+		}
+		if (!hogs[i].pid)
+			hog_run(&hogs[i], sh, i);
+	}
+	/* Let the children reach their spin-wait before starting them. */
+	usleep(100000);
+	t0 = now_ns();
+	sh->end = t0 + secs * 1000000000ULL;
+
+	for (i = 0; i < nr; i++) {
+		while (wait4(hogs[i].pid, &status, 0, &ru) < 0) {
+			if (errno != EINTR) {
+				perror("wait4");
+				return 0;
+			}
+		}
+		if (!WIFEXITED(status) || WEXITSTATUS(status)) {
+			fprintf(stderr, "bench-load: hog %d failed (status %#x)\n",
+				i, status);
+			failed = 1;
+		}
+		hogs[i].cpu_us = (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) *
+				 1000000LL + ru.ru_utime.tv_usec +
+				 ru.ru_stime.tv_usec;
+	}
+	return failed ? 0 : now_ns() - t0;
+}
+
+static int bad_args(void)
+{
+	fprintf(stderr,
+		"usage: bench-load spin SECS NR\n"
+		"       bench-load share SECS CPU A B   (A, B: nice or /cgroup)\n");
+	return 2;
+}
+
+static void parse_spec(struct hog *h, int cpu, const char *spec)
+{
+	memset(h, 0, sizeof(*h));
+	h->cpu = cpu;
+	if (spec[0] == '/')
+		h->cgroup = spec;
+	else
+		h->nice = atoi(spec);
+}
+
+int main(int argc, char **argv)
+{
+	static struct hog hogs[MAX_HOGS];
+	unsigned long long wall, sum = 0;
+	struct shared *sh;
+	unsigned int secs;
+	int i, nr;
+
+	if (argc < 4)
+		return bad_args();
+	secs = atoi(argv[2]);
+	if (!secs)
+		return bad_args();
+
+	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE,
+		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (sh == MAP_FAILED) {
+		perror("mmap");
+		return 1;
+	}
+
+	if (!strcmp(argv[1], "spin") && argc == 4) {
+		nr = atoi(argv[3]);
+		if (nr < 1 || nr > MAX_HOGS)
+			return bad_args();
+		for (i = 0; i < nr; i++)
+			hogs[i].cpu = -1;
+		wall = run_hogs(hogs, nr, sh, secs);
+		if (!wall)
+			return 1;
+		for (i = 0; i < nr; i++)
+			sum += sh->iters[i];
+		printf("%.3f\n", sum * 1000.0 / wall);
+		return 0;
+	}
+
+	if (!strcmp(argv[1], "share") && argc == 6) {
+		parse_spec(&hogs[0], atoi(argv[3]), argv[4]);
+		parse_spec(&hogs[1], atoi(argv[3]), argv[5]);
+		if (!run_hogs(hogs, 2, sh, secs) || hogs[1].cpu_us <= 0)
+			return 1;
+		printf("%lld %lld %.3f\n", hogs[0].cpu_us, hogs[1].cpu_us,
+		       (double)hogs[0].cpu_us / hogs[1].cpu_us);
+		return 0;
+	}
+	return bad_args();
+}
