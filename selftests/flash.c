@@ -491,9 +491,24 @@ enum scx_test_status flash_need_sched_ext(void **ctx)
 	return SCX_TEST_PASS;
 }
 
-/* Write @marker into the kernel log, to find what follows it later. */
+/*
+ * Where the kernel log stood at the last kmsg_mark(): /dev/kmsg opened
+ * and moved to its end, so that reading it returns what came after.
+ * Writes to /dev/kmsg are rate limited and a marker may be dropped; this
+ * position is not.
+ */
+static int kmsg_fd = -1;
+
+/* Remember where the kernel log ends, and write @marker into it. */
 int kmsg_mark(const char *marker)
 {
+	if (kmsg_fd >= 0)
+		close(kmsg_fd);
+	kmsg_fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (kmsg_fd >= 0 && lseek(kmsg_fd, 0, SEEK_END) < 0) {
+		close(kmsg_fd);
+		kmsg_fd = -1;
+	}
 	return write_str("/dev/kmsg", marker);
 }
 
@@ -507,17 +522,60 @@ static const char *const kmsg_problems[] = {
 	"hung_task",
 };
 
+static int count_problem(const char *line)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(kmsg_problems) / sizeof(*kmsg_problems); i++) {
+		if (strstr(line, kmsg_problems[i])) {
+			fprintf(stderr, "kernel: %s\n", line);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* Count the problems in the records of /dev/kmsg since kmsg_mark(). */
+static int kmsg_problems_from_fd(void)
+{
+	char rec[8192], *msg, *nl;
+	ssize_t len;
+	int nr = 0;
+
+	for (;;) {
+		len = read(kmsg_fd, rec, sizeof(rec) - 1);
+		if (len < 0 && errno == EPIPE)	/* overwritten: go on */
+			continue;
+		if (len <= 0)
+			break;
+		rec[len] = '\0';
+		/* "prio,seq,time,flags;message\n" and continuation lines */
+		msg = strchr(rec, ';');
+		msg = msg ? msg + 1 : rec;
+		nl = strchr(msg, '\n');
+		if (nl)
+			*nl = '\0';
+		nr += count_problem(msg);
+	}
+	close(kmsg_fd);
+	kmsg_fd = -1;
+	return nr;
+}
+
 /*
- * Count the kernel log lines after the last @marker that report a
- * problem, printing each.  Returns the count or a negative error.
+ * Count the kernel log lines since the last kmsg_mark() that report a
+ * problem, printing each.  Without /dev/kmsg, search the log after the
+ * last @marker.  Returns the count or a negative error.
  */
 int kmsg_problems_since(const char *marker)
 {
-	int len = klogctl(10 /* SYSLOG_ACTION_SIZE_BUFFER */, NULL, 0);
+	int len, nr = 0;
 	char *buf, *line, *from, *save;
-	int nr = 0;
-	size_t i;
 
+	if (kmsg_fd >= 0)
+		return kmsg_problems_from_fd();
+
+	len = klogctl(10 /* SYSLOG_ACTION_SIZE_BUFFER */, NULL, 0);
 	if (len <= 0)
 		return -errno;
 	buf = calloc(1, len + 1);
@@ -529,20 +587,18 @@ int kmsg_problems_since(const char *marker)
 		return -errno;
 	}
 
-	from = buf;
+	from = NULL;
 	for (line = strstr(buf, marker); line; line = strstr(line + 1, marker))
 		from = line;
+	if (!from) {
+		free(buf);
+		fprintf(stderr, "marker \"%s\" not in the kernel log\n", marker);
+		return -ENOENT;
+	}
 
 	for (line = strtok_r(from, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save)) {
-		for (i = 0; i < sizeof(kmsg_problems) / sizeof(*kmsg_problems); i++) {
-			if (strstr(line, kmsg_problems[i])) {
-				fprintf(stderr, "kernel: %s\n", line);
-				nr++;
-				break;
-			}
-		}
-	}
+	     line = strtok_r(NULL, "\n", &save))
+		nr += count_problem(line);
 	free(buf);
 	return nr;
 }
