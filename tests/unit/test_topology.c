@@ -291,6 +291,43 @@ static void test_power_profile(void)
 	fake_end();
 }
 
+static void test_profile_change(void)
+{
+	struct flash_opts o = { .primary_domain = "auto" };
+	enum power_profile p = PROFILE_UNKNOWN;
+	bool changed;
+
+	fake_begin();
+	fake_write("performance\n",
+		   CPU_PATH "/cpufreq/policy0/energy_performance_preference");
+	tap_ok(!domain_needs_update(&o, &p) && p == PROFILE_UNKNOWN,
+	       "a profile unknown at start is not watched");
+
+	p = sysfs_power_profile();
+	quiet();
+	changed = domain_needs_update(&o, &p);
+	loud();
+	tap_ok(!changed && p == PROFILE_PERFORMANCE, "no change, no restart");
+
+	fake_write("power\n",
+		   CPU_PATH "/cpufreq/policy0/energy_performance_preference");
+	quiet();
+	changed = domain_needs_update(&o, &p);
+	loud();
+	tap_ok(changed && p == PROFILE_POWERSAVE,
+	       "auto domain: a profile change asks for a restart");
+
+	o.primary_domain = "all";
+	fake_write("balance_performance\n",
+		   CPU_PATH "/cpufreq/policy0/energy_performance_preference");
+	quiet();
+	changed = domain_needs_update(&o, &p);
+	loud();
+	tap_ok(!changed && p == PROFILE_BALANCED_PERFORMANCE,
+	       "fixed domain: a profile change is only noted");
+	fake_end();
+}
+
 static void test_idle_qos(void)
 {
 	static const char *const before[] = { "0", "n/a", "100", "0" };
@@ -344,6 +381,7 @@ int main(void)
 	test_numa();
 	test_primary_domain();
 	test_power_profile();
+	test_profile_change();
 	test_idle_qos();
 	return tap_done();
 }

@@ -4,7 +4,8 @@
 # Inside the VM: the loader's behaviour on a real sched_ext kernel, in TAP.
 # Every option set attaches and detaches cleanly; the idle resume latency
 # is put back (an "n/a" included) after SIGINT, SIGTERM and a failed load;
-# a second instance is refused and leaves the first one running; the stats
+# a power profile change reloads the scheduler under the auto domain; a
+# second instance is refused and leaves the first one running; the stats
 # socket answers both requests, refuses garbage and goes away on exit;
 # --monitor keeps printing across restarts; offlining and onlining a CPU
 # makes the loader attach again.
@@ -167,6 +168,47 @@ else
 	skip "idle QoS restored after SIGTERM" "no pm_qos_resume_latency_us"
 	skip "a failed load restores the idle QoS" "no pm_qos_resume_latency_us"
 fi
+
+# A power profile change loads the scheduler again under
+# --primary-domain=auto, and only is noted under a fixed domain.  The VM
+# has no cpufreq, so the loader reads (SCX_SYSFS_PREFIX) a copy of the
+# CPU topology whose policy0 has an energy performance preference.
+fake=$(mktemp -d)
+cpus=/sys/devices/system/cpu
+epp=$fake$cpus/cpufreq/policy0/energy_performance_preference
+mkdir -p "$(dirname "$epp")"
+cp $cpus/online $fake$cpus/online
+for c in $cpus/cpu[0-9]*; do
+	mkdir -p "$fake$c/topology" "$fake$c/power"
+	cp "$c/topology/core_id" "$c/topology/physical_package_id" "$fake$c/topology/"
+	echo 0 > "$fake$c/power/pm_qos_resume_latency_us"
+done
+for domain in auto all; do
+	echo performance > "$epp"
+	export SCX_SYSFS_PREFIX=$fake
+	start -m $domain
+	rc=$?
+	unset SCX_SYSFS_PREFIX
+	sleep 2
+	echo power > "$epp"
+	for ((i = 0; i < 100; i++)); do
+		grep -q 'power profile changed from performance to powersave' "$log" && break
+		sleep 0.1
+	done
+	sleep 3
+	wait_state enabled
+	restarts=$(grep -c 'Restarting the scheduler' "$log")
+	if [ $domain = auto ]; then
+		[ $rc -eq 0 ] && [ "$restarts" -eq 1 ] && kill -0 $pid
+		ok $? "auto domain: a power profile change restarts the scheduler ($restarts restarts)"
+	else
+		[ $rc -eq 0 ] && [ "$restarts" -eq 0 ] && kill -0 $pid &&
+			grep -q 'power profile changed' "$log"
+		ok $? "fixed domain: a power profile change is only noted ($restarts restarts)"
+	fi
+	stop
+done
+rm -rf "$fake"
 
 # A second instance is refused and leaves the first one running.
 start -I -1
