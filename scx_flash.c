@@ -46,6 +46,10 @@
 #include "scx_flash.h"
 #include "scx_flash.bpf.skel.h"
 
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
+#endif
+
 #define SCX_FLASH_VERSION	"1.1.2"
 #define SCHED_EXT_SYSFS		"/sys/kernel/sched_ext"
 #define STATS_SOCK_DIR		"/var/run/scx/root"
@@ -57,9 +61,6 @@
 /* ------------------------------------------------------------------------
  * Logging: "HH:MM:SS [LEVEL] message" on stderr, like the upstream loader.
  */
-
-static void log_msg(const char *level, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
 
 static void log_msg(const char *level, const char *fmt, ...)
 {
@@ -218,7 +219,7 @@ static const struct opt_desc opt_table[] = {
 	    "libbpf: BPF file system to take a token from"),
 };
 
-#define NR_OPTS		(sizeof(opt_table) / sizeof(opt_table[0]))
+#define NR_OPTS		ARRAY_SIZE(opt_table)
 #define OPT_LONG_BASE	256
 
 static const char help_intro[] =
@@ -350,8 +351,7 @@ static int check_domain(const char *opt, const char *str)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(domain_keywords) / sizeof(*domain_keywords);
-	     i++)
+	for (i = 0; i < ARRAY_SIZE(domain_keywords); i++)
 		if (!strcmp(str, domain_keywords[i]))
 			return 0;
 	if (!is_hex_mask(str))
@@ -527,8 +527,6 @@ static void sys_path(char *path, size_t size, const char *fmt, va_list args)
  * Read the sysfs file named by @fmt (under the prefix) into @buf, without
  * trailing whitespace.  Returns 0 or a negative errno.
  */
-static int read_sys(char *buf, size_t size, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
 
 static int read_sys(char *buf, size_t size, const char *fmt, ...)
 {
@@ -555,8 +553,6 @@ static int read_sys(char *buf, size_t size, const char *fmt, ...)
 }
 
 /* An unsigned number from sysfs; 0 if it cannot be read. */
-static u64 read_sys_u64(const char *fmt, ...)
-	__attribute__((format(printf, 1, 2)));
 
 static u64 read_sys_u64(const char *fmt, ...)
 {
@@ -575,8 +571,6 @@ static u64 read_sys_u64(const char *fmt, ...)
 }
 
 /* A signed number from sysfs into @val; 0 or a negative errno. */
-static int read_sys_int(int *val, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
 
 static int read_sys_int(int *val, const char *fmt, ...)
 {
@@ -596,8 +590,6 @@ static int read_sys_int(int *val, const char *fmt, ...)
 }
 
 /* Write @val, without a newline, to the sysfs file named by @fmt. */
-static int write_sys(const char *val, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
 
 static int write_sys(const char *val, const char *fmt, ...)
 {
@@ -621,9 +613,6 @@ static int write_sys(const char *val, const char *fmt, ...)
 }
 
 static bool sys_exists(const char *fmt, ...)
-	__attribute__((format(printf, 1, 2)));
-
-static bool sys_exists(const char *fmt, ...)
 {
 	char path[PATH_MAX];
 	va_list args;
@@ -638,8 +627,8 @@ static bool sys_exists(const char *fmt, ...)
  * Call @fn for every entry "<stem><N>" of directory @dir (under the prefix)
  * with its number N.  Returns the number of entries or a negative errno.
  */
-static int for_each_numbered(const char *dir, const char *stem,
-			     void (*fn)(int n, void *arg), void *arg)
+static int scan_numbered(const char *dir, const char *stem,
+			 void (*fn)(int, void *), void *arg)
 {
 	size_t stem_len = strlen(stem);
 	char path[PATH_MAX];
@@ -673,7 +662,7 @@ static int for_each_numbered(const char *dir, const char *stem,
  * or -EINVAL for a malformed list or a CPU at or above @nr_cpus.
  */
 static int parse_cpu_list(const char *str, int nr_cpus,
-			  void (*fn)(int cpu, void *arg), void *arg)
+			  void (*fn)(int, void *), void *arg)
 {
 	while (*str) {
 		long first, last;
@@ -876,7 +865,7 @@ static void read_node(int node, void *t)
 	struct node_walk w = { t, node };
 
 	snprintf(dir, sizeof(dir), NODE_DIR "/node%d", node);
-	for_each_numbered(dir, "cpu", set_node_of_cpu, &w);
+	scan_numbered(dir, "cpu", set_node_of_cpu, &w);
 }
 
 /* Assign each online CPU a NUMA node and count the nodes in use. */
@@ -885,7 +874,7 @@ static void read_nodes(struct topology *t)
 	int cpu, other;
 
 	if (sys_exists(NODE_DIR))
-		for_each_numbered(NODE_DIR, "node", read_node, t);
+		scan_numbered(NODE_DIR, "node", read_node, t);
 
 	for (cpu = 0; cpu < t->nr_cpu_ids; cpu++) {
 		struct cpu_info *c = &t->cpus[cpu];
@@ -931,7 +920,7 @@ static int read_cores(struct topology *t)
 				 CPU_DIR "/cpu%d/topology/physical_package_id",
 				 cpu)) {
 			fprintf(stderr,
-				"scx_flash: cannot read the topology of CPU %d under '%s" CPU_DIR "'\n",
+				"scx_flash: cannot read CPU %d's topology under '%s" CPU_DIR "'\n",
 				cpu, sysfs_prefix());
 			free(pkg);
 			free(core_id);
@@ -980,8 +969,7 @@ static const char *pick_capacity_file(const struct topology *t)
 	size_t i;
 	int cpu;
 
-	for (i = 0; i < sizeof(capacity_files) / sizeof(*capacity_files);
-	     i++) {
+	for (i = 0; i < ARRAY_SIZE(capacity_files); i++) {
 		u64 v0 = read_sys_u64(CPU_DIR "/cpu0/%s", capacity_files[i]);
 
 		if (!v0)
@@ -1067,7 +1055,7 @@ static int read_topology(struct topology *t)
 	int cpu, ret;
 
 	*t = (struct topology) {};
-	ret = for_each_numbered(CPU_DIR, "cpu", note_max, &t->nr_cpu_ids);
+	ret = scan_numbered(CPU_DIR, "cpu", note_max, &t->nr_cpu_ids);
 	if (ret <= 0) {
 		fprintf(stderr, "scx_flash: no CPU found under '%s" CPU_DIR "'\n",
 			sysfs_prefix());
@@ -1079,9 +1067,11 @@ static int read_topology(struct topology *t)
 		topo_free(t);
 		return -ENOMEM;
 	}
-	for (cpu = 0; cpu < t->nr_cpu_ids; cpu++)
-		t->cpus[cpu].node = t->cpus[cpu].sibling = -1;
-	for_each_numbered(CPU_DIR, "cpu", mark_present, t);
+	for (cpu = 0; cpu < t->nr_cpu_ids; cpu++) {
+		t->cpus[cpu].node = -1;
+		t->cpus[cpu].sibling = -1;
+	}
+	scan_numbered(CPU_DIR, "cpu", mark_present, t);
 
 	if (read_sys(buf, sizeof(buf), CPU_DIR "/online") ||
 	    parse_cpu_list(buf, t->nr_cpu_ids, mark_online, t)) {
@@ -1801,11 +1791,21 @@ static int json_string(const char **p, char *out, size_t size)
 		if (c == '\\') {
 			c = *++s;
 			switch (c) {
-			case 'n': c = '\n'; break;
-			case 't': c = '\t'; break;
-			case 'r': c = '\r'; break;
-			case 'b': c = '\b'; break;
-			case 'f': c = '\f'; break;
+			case 'n':
+				c = '\n';
+				break;
+			case 't':
+				c = '\t';
+				break;
+			case 'r':
+				c = '\r';
+				break;
+			case 'b':
+				c = '\b';
+				break;
+			case 'f':
+				c = '\f';
+				break;
 			case 'u':
 				/* keep the protocol ASCII: code points become '?' */
 				if (!isxdigit((unsigned char)s[1]) ||
@@ -1816,7 +1816,9 @@ static int json_string(const char **p, char *out, size_t size)
 				s += 4;
 				c = '?';
 				break;
-			case '"': case '\\': case '/':
+			case '"':
+			case '\\':
+			case '/':
 				break;
 			default:
 				return -EINVAL;
