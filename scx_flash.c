@@ -811,8 +811,7 @@ struct cpu_info {
 	int node;
 	int core;			/* machine-wide core number */
 	int sibling;			/* SMT sibling, or -1 */
-	u64 rcap;			/* raw capacity from sysfs */
-	u32 capacity;			/* scaled to 1024 */
+	u64 rcap;			/* capacity as sysfs gives it */
 	enum core_type type;
 	char qos[16];			/* pm_qos_resume_latency_us at start */
 };
@@ -1013,10 +1012,8 @@ static void read_capacities(struct topology *t)
 
 	if (!max) {
 		warn("CPU capacity information is not available under sysfs.");
-		for (cpu = 0; cpu < t->nr_cpu_ids; cpu++) {
-			t->cpus[cpu].capacity = FLASH_PERF_ONE;
+		for (cpu = 0; cpu < t->nr_cpu_ids; cpu++)
 			t->cpus[cpu].type = CORE_BIG;
-		}
 		return;
 	}
 
@@ -1026,7 +1023,6 @@ static void read_capacities(struct topology *t)
 		struct cpu_info *c = &t->cpus[cpu];
 		u64 rcap = c->rcap ?: max;
 
-		c->capacity = rcap * FLASH_PERF_ONE / max;
 		if (avg < max && rcap == max)
 			c->type = CORE_TURBO;
 		else if (!biglittle || rcap >= avg)
@@ -2341,7 +2337,7 @@ static bool run_scheduler(struct scx_flash *skel, const struct flash_opts *o,
 	struct pollfd fds[MAX_STATS_CLIENTS + 1];
 	struct flash_stats prev = {}, cur, d;
 	struct cpu_times times;
-	int i, nr;
+	int i, nr, first;
 
 	read_cpu_times(&times);
 	if (o->stats_interval)
@@ -2359,9 +2355,13 @@ static bool run_scheduler(struct scx_flash *skel, const struct flash_opts *o,
 		now = now_secs();
 		poll(fds, nr, wake > now ? (int)((wake - now) * 1000) + 1 : 0);
 
-		/* clients first, before accept() renumbers them */
+		/*
+		 * Clients first, last to first: closing one moves the last
+		 * client into its slot, and accept() appends.
+		 */
+		first = nr - srv->nr_clients;
 		for (i = srv->nr_clients - 1; i >= 0; i--)
-			if (fds[nr - srv->nr_clients + i].revents &&
+			if (fds[first + i].revents &&
 			    !stats_client_serve(&srv->clients[i], skel))
 				stats_client_close(srv, i);
 		if (srv->fd >= 0 && fds[0].revents)
