@@ -9,7 +9,8 @@
 # exits non-zero if anything failed.
 #
 # Usage: scripts/test.sh [FILTER]   (FILTER selects selftests, as runner -t)
-# Environment: OUTPUT_DIR, KSRC, SCX_SKIP_VM=1 (host stages only).
+# Environment: OUTPUT_DIR, KSRC, SCX_SKIP_VM=1 (host stages only),
+# SCX_SOAK_SECS and SCX_ATTACH_CYCLES (passed to the selftests in the VM).
 
 set -u
 
@@ -62,7 +63,13 @@ stage intree scripts/intree-check.sh
 if [ "${SCX_SKIP_VM:-0}" = 1 ]; then
 	echo "# SCX_SKIP_VM=1: selftests in the VM not run"
 else
-	stage selftests scripts/vm-run.sh -r "$results/vm" -- \
+	# The soak length and the attach cycles reach the guest on its command
+	# line; a long soak gets a longer VM timeout.
+	soak=${SCX_SOAK_SECS:-30}
+	stage selftests scripts/vm-run.sh -r "$results/vm" \
+		-t $((${VM_TIMEOUT:-1800} + soak)) -- \
+		env SCX_SOAK_SECS="$soak" \
+		SCX_ATTACH_CYCLES="${SCX_ATTACH_CYCLES:-200}" \
 		tests/vm/selftests.sh "$OUTPUT_DIR/bin/runner" $filter
 	for kver in $(scripts/vm-kernel.sh --all | tail -n +2); do
 		stage "kernel-$kver" scripts/vm-run.sh \
