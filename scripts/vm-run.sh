@@ -13,9 +13,13 @@
 #                          newest installed kernel with sched_ext)
 #   -r, --results DIR      directory the guest may write (default:
 #                          $OUTPUT_DIR/vm-results or build/vm-results)
-#   -c, --cpus N           vCPUs (default: 2)
+#   -c, --cpus SMP         vCPUs, as QEMU's -smp: a count or a topology
+#                          such as 4,sockets=1,cores=2,threads=2 (default: 2)
 #   -m, --memory SIZE      memory (default: 2G)
-#   -q, --qemu-opts OPTS   extra QEMU options (for example a topology)
+#   -n, --numa MEM,cpus=A-B  add a NUMA node with MEM of the memory and
+#                          vCPUs A-B (repeat for each node; the sizes must add
+#                          up to --memory), e.g. -n 1G,cpus=0-1 -n 1G,cpus=2-3
+#   -q, --qemu-opts OPTS   extra QEMU options
 #   -a, --accel ACCEL      QEMU accelerator (default: $VM_ACCEL, else
 #                          tcg,thread=single; see below)
 #   -t, --timeout SECS     give up after SECS seconds (default: 1800)
@@ -41,6 +45,7 @@ results=${OUTPUT_DIR:-$top/build}/vm-results
 cpus=2
 memory=2G
 qemu_opts=
+numa=()
 timeout=${VM_TIMEOUT:-1800}
 
 die() { echo "vm-run: $*" >&2; exit 2; }
@@ -51,6 +56,7 @@ while [ $# -gt 0 ]; do
 	-r|--results)	results=$2; shift 2 ;;
 	-c|--cpus)	cpus=$2; shift 2 ;;
 	-m|--memory)	memory=$2; shift 2 ;;
+	-n|--numa)	numa+=(--numa "$2"); shift 2 ;;
 	-q|--qemu-opts)	qemu_opts=$2; shift 2 ;;
 	-a|--accel)	accel=$2; shift 2 ;;
 	-t|--timeout)	timeout=$2; shift 2 ;;
@@ -79,7 +85,7 @@ for arg in "$@"; do
 done
 
 vng_args=(--disable-kvm --run "$kernel" --cpus "$cpus" --memory "$memory"
-	  --rwdir "$results=$results")
+	  --rwdir "$results=$results" "${numa[@]}")
 vng_args+=("--qemu-opts=-accel $accel${qemu_opts:+ $qemu_opts}")
 [ "${VM_VERBOSE:-0}" = 1 ] && vng_args+=(--verbose)
 
@@ -89,7 +95,7 @@ if ! flock -n 9; then
 	flock 9
 fi
 
-echo "vm-run: booting $(basename "$(dirname "$kernel")") ($cpus vCPUs, $memory, $accel)" >&2
+echo "vm-run: booting $(basename "$(dirname "$kernel")") ($cpus vCPUs${numa:+, $((${#numa[@]} / 2)) NUMA nodes}, $memory, $accel)" >&2
 timeout --foreground -k 10 "$timeout" vng "${vng_args[@]}" --exec "$cmd" \
 	< /dev/null
 rc=$?
