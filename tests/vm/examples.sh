@@ -1,0 +1,232 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Inside the VM: run each of the kernel tree's example schedulers built
+# against our include/scx (scripts/examples-check.sh) for a few seconds
+# under a small load.  One TAP result per example: it passes if the
+# scheduler attached (state "enabled", root/ops naming it), kept running
+# while a CPU hog and hackbench ran and hackbench completed, then detached
+# on SIGINT, exiting 0 after reporting "EXIT: unregistered from user space"
+# (which goes through our UEI_REPORT()), with sched_ext disabled again.
+#
+# When one of ours fails, the same example built with the tree's own
+# headers (the reference of scripts/examples-check.sh) runs the same way:
+# if it fails too, the problem is not in our headers (the toolchain, the
+# example, this VM) and the example is skipped with both reasons;
+# otherwise it fails.  An example is also skipped, with the reason, when
+# it was not built or the VM cannot run it (see need()).
+#
+# Usage: examples.sh DIR [EXAMPLE...]
+#   DIR is scripts/examples-check.sh's output, $OUTPUT_DIR/examples.
+# Environment: EXAMPLES_SECS, how long the load runs (default 3).
+
+set -u
+
+bindir=$1/linux/tools/sched_ext/build/bin
+refdir=$1/ref/linux/tools/sched_ext/build/bin
+shift
+examples=${*:-scx_simple scx_qmap scx_central scx_flatcg scx_userland scx_pair}
+secs=${EXAMPLES_SECS:-3}
+sysfs=/sys/kernel/sched_ext
+logdir=${SCX_RESULTS:-/tmp}/examples
+nr_possible=0
+rc=0
+i=0
+
+mkdir -p "$logdir"
+
+# CPUs the loaders size their maps for (libbpf_num_possible_cpus()).
+possible=$(cat /sys/devices/system/cpu/possible)
+for range in ${possible//,/ }; do
+	nr_possible=$((nr_possible + ${range#*-} - ${range%-*} + 1))
+done
+
+# ops name of each example, as its SCX_OPS_DEFINE() gives it
+ops_name() {
+	echo "${1#scx_}"
+}
+
+# need EXAMPLE: print why the VM cannot run EXAMPLE, nothing if it can.
+need() {
+	case "$1" in
+	scx_pair)
+		# pairs CPU i with CPU i + nr_cpus / 2; refuses odd counts
+		[ $((nr_possible % 2)) -eq 0 ] ||
+			echo "needs an even number of CPUs, have $nr_possible"
+		;;
+	scx_central)
+		# one CPU dispatches for the others
+		[ "$nr_possible" -ge 2 ] ||
+			echo "needs 2 CPUs or more, have $nr_possible"
+		;;
+	scx_qmap)
+		# a cid-form scheduler: struct sched_ext_ops_cid, v7.3
+		grep -qa sched_ext_ops_cid /sys/kernel/btf/vmlinux ||
+			echo "kernel $(uname -r) has no cid-form sched_ext_ops"
+		;;
+	esac
+}
+
+# wait_state STATE SECS [PID]: wait until sched_ext's state is STATE; give
+# up after SECS seconds or when PID has exited.
+wait_state() {
+	local end=$((SECONDS + $2))
+
+	while [ "$(cat $sysfs/state)" != "$1" ]; do
+		[ $SECONDS -ge $end ] && return 1
+		[ -n "${3:-}" ] && ! kill -0 "$3" 2>/dev/null && return 1
+		sleep 0.2
+	done
+}
+
+# load SECS: a CPU hog on every CPU beside hackbench rounds (or, without
+# hackbench, a sleeper that wakes up every 10 ms); fails if a round fails
+# or none completed.
+load() {
+	local end=$((SECONDS + $1)) hogs=() rounds=0 ok=0 h
+
+	for _ in $(seq "$nr_possible"); do
+		(while :; do :; done) &
+		hogs+=($!)
+	done
+	while [ $SECONDS -lt $end ]; do
+		if command -v hackbench > /dev/null; then
+			hackbench -g 2 -f 5 -l 20 > /dev/null 2>&1 || break
+		else
+			for _ in $(seq 10); do sleep 0.01; done
+		fi
+		rounds=$((rounds + 1))
+	done
+	[ $SECONDS -ge $end ] && [ $rounds -gt 0 ] && ok=1
+	for h in "${hogs[@]}"; do
+		kill "$h"
+	done
+	wait "${hogs[@]}" 2>/dev/null
+	echo "load: $rounds rounds in ${1}s"
+	[ $ok = 1 ]
+}
+
+# run EXAMPLE BINARY LOG: start BINARY, check it attached, load, stop,
+# check; prints why it failed, if it did.
+run() {
+	local bin=$2 name log=$3 pid ops status
+
+	name=$(ops_name "$1")
+	if [ "$(cat $sysfs/state)" != disabled ]; then
+		echo "sched_ext is $(cat $sysfs/state) before starting"
+		return 1
+	fi
+
+	"$bin" > "$log" 2>&1 &
+	pid=$!
+	# BPF verification under software emulation can take a while
+	if ! wait_state enabled 60 $pid; then
+		echo "did not attach: state $(cat $sysfs/state)"
+		kill -KILL $pid 2>/dev/null
+		wait $pid
+		return 1
+	fi
+	ops=$(cat $sysfs/root/ops)
+	if [ "$ops" != "$name" ]; then
+		echo "root/ops is '$ops', not '$name'"
+		kill -KILL $pid
+		wait $pid
+		return 1
+	fi
+
+	if ! load "$secs" >> "$log" 2>&1; then
+		echo "the load failed beside it: $(tail -n 1 "$log")"
+		kill -KILL $pid 2>/dev/null
+		wait $pid
+		return 1
+	fi
+	if ! kill -0 $pid 2>/dev/null ||
+	   [ "$(cat $sysfs/state)" != enabled ] ||
+	   [ "$(cat $sysfs/root/ops 2>/dev/null)" != "$name" ]; then
+		echo "no longer attached after the load"
+		kill -KILL $pid 2>/dev/null
+		wait $pid
+		return 1
+	fi
+
+	kill -INT $pid
+	for _ in $(seq 100); do
+		kill -0 $pid 2>/dev/null || break
+		sleep 0.2
+	done
+	if kill -0 $pid 2>/dev/null; then
+		echo "still running 20s after SIGINT"
+		kill -KILL $pid
+		wait $pid
+		return 1
+	fi
+	wait $pid
+	status=$?
+	if [ $status -ne 0 ]; then
+		echo "exited with status $status"
+		return 1
+	fi
+	if ! grep -q '^EXIT: unregistered from user space' "$log"; then
+		echo "no 'EXIT: unregistered from user space' report"
+		return 1
+	fi
+	if ! wait_state disabled 10; then
+		echo "sched_ext still $(cat $sysfs/state) after it exited"
+		return 1
+	fi
+}
+
+n=0
+for ex in $examples; do
+	n=$((n + 1))
+done
+echo "TAP version 13"
+echo "1..$n"
+echo "# kernel $(uname -r), $nr_possible possible CPUs, load ${secs}s"
+
+if [ ! -d $sysfs ]; then
+	for ex in $examples; do
+		i=$((i + 1))
+		echo "not ok $i run $ex # no $sysfs in this kernel"
+	done
+	exit 1
+fi
+
+for ex in $examples; do
+	i=$((i + 1))
+	if [ ! -x "$bindir/$ex" ]; then
+		echo "ok $i run $ex # SKIP not built (see the examples build stage)"
+		continue
+	fi
+	why=$(need "$ex")
+	if [ -n "$why" ]; then
+		echo "ok $i run $ex # SKIP $why"
+		continue
+	fi
+	why=$(run "$ex" "$bindir/$ex" "$logdir/$ex.log")
+	if [ -z "$why" ]; then
+		echo "ok $i run $ex: attached as '$(ops_name "$ex")', ran a load, detached"
+		continue
+	fi
+	sed 's/^/# /' "$logdir/$ex.log" | tail -n 20
+	# never leave a scheduler attached for the next run
+	wait_state disabled 10 || echo "# sched_ext stays $(cat $sysfs/state)"
+
+	if [ ! -x "$refdir/$ex" ]; then
+		echo "not ok $i run $ex # $why (no reference build to compare)"
+		rc=1
+		continue
+	fi
+	ref_why=$(run "$ex" "$refdir/$ex" "$logdir/$ex.ref.log")
+	wait_state disabled 10 || echo "# sched_ext stays $(cat $sysfs/state)"
+	if [ -z "$ref_why" ]; then
+		echo "not ok $i run $ex # $why, while the tree's own build passes"
+		rc=1
+		continue
+	fi
+	echo "# $ex with the tree's own headers:"
+	sed 's/^/# /' "$logdir/$ex.ref.log" | grep -iE 'error|invalid|fail' |
+		head -n 5
+	echo "ok $i run $ex # SKIP fails with the tree's own headers too: $ref_why; ours: $why"
+done
+exit $rc
