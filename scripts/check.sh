@@ -65,8 +65,15 @@ exempt() {
 
 for f in $c_files; do
 	# One --strict run: its CHECKs are counted, the rest must be empty.
+	# On a file, checkpatch reports long lines as CHECKs; in the upstream
+	# patches (scripts/patch-series.sh) they are WARNINGs, so in the files
+	# that go upstream they fail here too.
+	case $f in
+	scx_flash.*|selftests/*) long='s/: CHECK:\(LONG_LINE[A-Z_]*\):/: WARNING:\1:/' ;;
+	*) long= ;;
+	esac
 	all=$("$CHECKPATCH" $checkpatch_flags --strict "$f" 2>&1 |
-		grep -v 'does not have any commits yet')
+		grep -v 'does not have any commits yet' | sed "$long")
 	out=$(echo "$all" | grep -v ': CHECK:' | grep -v '^$' | exempt "$f")
 	strict=$(echo "$all" | grep -c ': CHECK:')
 	[ -n "$out" ] && echo "$out" | sed 's/^/# /'
@@ -97,9 +104,9 @@ done
 patterns=$(sed -n 's/^F:\t//p' MAINTAINERS 2>/dev/null)
 unlisted=$(git ls-files --cached --others --exclude-standard | while read -r f; do
 	for p in $patterns; do
+		# shellcheck disable=SC2254
 		case $p in
 		*/) case $f in "$p"*) continue 2 ;; esac ;;
-		# shellcheck disable=SC2254
 		*) case $f in $p) continue 2 ;; esac ;;
 		esac
 	done
