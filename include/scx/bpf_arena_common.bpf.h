@@ -97,10 +97,10 @@ void bpf_preempt_disable(void) __ksym __weak;
 void bpf_preempt_enable(void) __ksym __weak;
 
 /*
- * may_goto (v6.9) is a conditional jump that the verifier lets fall through
- * a bounded number of times and then takes; a loop that checks it may run
- * unbounded in the verifier's eyes.  __bpf_may_goto(label) emits it,
- * jumping to @label once the budget is spent.
+ * may_goto (v6.9) is a conditional jump that is not taken a bounded
+ * number of times and then is; a loop that checks it may run unbounded in
+ * the verifier's eyes.  __bpf_may_goto(label) emits it, jumping to @label
+ * once the budget is spent.
  */
 #ifdef __BPF_FEATURE_MAY_GOTO
 #define __bpf_may_goto(label)							\
