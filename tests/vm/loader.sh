@@ -234,6 +234,29 @@ ok $? "stats_meta request answered"
 	[ "$(echo "$replies" | sed -n 4p | cut -c1-11)" = '{"errno":22' ] &&
 	echo "$replies" | sed -n 5p | grep -q '^{"errno":0'
 ok $? "bad requests get errno 22 and the connection keeps working"
+# Several clients at once, one of which hangs up mid-request.
+python3 -c '
+import socket, sys
+def client():
+    s = socket.socket(socket.AF_UNIX)
+    s.connect(sys.argv[1])
+    return s, s.makefile("rw")
+(a, fa), (b, fb), (c, fc) = client(), client(), client()
+b.sendall(b"{\"req\":\"sta")
+b.close()
+for _ in range(3):
+    for f in (fa, fc):
+        f.write("{\"req\":\"stats\"}\n")
+        f.flush()
+    for f in (fa, fc):
+        if not f.readline().startswith("{\"errno\":0,"):
+            sys.exit(1)
+' "$sock" 2> "$log.py"
+rc=$?
+cat "$log.py" >> "$log"
+rm -f "$log.py"
+[ $rc -eq 0 ]
+ok $? "concurrent clients are served while another hangs up"
 [ "$(cat $sysfs/state)" = enabled ] && kill -0 $pid
 ok $? "the scheduler is unharmed by bad requests"
 
