@@ -8,7 +8,7 @@
 # and plots them (scripts/bench-report.py, gnuplot).
 #
 # Usage: scripts/bench.sh
-# Environment: ROUNDS (default 4), QUICK=1 (one round of short loads),
+# Environment: ROUNDS (default 5), QUICK=1 (one round of short loads),
 # SCHEDS (names of the schedulers to run, default all), EXTRA_SCHEDS
 # (more, as "NAME|=PATH ARGS;..."), BENCHES (which loads, see
 # tests/vm/bench.sh), OUTPUT_DIR, KSRC, CLANG, CC.  Results go to $OUTPUT_DIR/bench/: raw.txt, results.md,
@@ -20,7 +20,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 OUTPUT_DIR=${OUTPUT_DIR:-$top/build}
 KSRC=${KSRC:-$top/.cache/linux}
 results=$OUTPUT_DIR/bench
-rounds=${ROUNDS:-4}
+rounds=${ROUNDS:-5}
 secs=3
 loops=100
 if [ "${QUICK:-0}" = 1 ]; then

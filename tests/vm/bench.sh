@@ -135,8 +135,10 @@ bench_sleeper() {
 	fi
 	pid=$!
 	nap 0.5
+	# No -p: cyclictest's -p switches the policy to SCHED_FIFO, even
+	# after --policy=other, and the sleeper would bypass sched_ext.
 	# shellcheck disable=SC2086
-	cyclictest -q -D "$secs" -i 1000 --policy=other -p 0 -t 1 \
+	cyclictest -q -D "$secs" -i 1000 --policy=other -t 1 \
 		-h 20000 $affinity > "$hist" 2>/dev/null
 	wait "$pid"
 	awk -v r="$1" -v s="$2" -v m="$metric" '
