@@ -121,7 +121,8 @@ run() {
 	pid=$!
 	# BPF verification under software emulation can take a while
 	if ! wait_state enabled 60 $pid; then
-		echo "did not attach: state $(cat $sysfs/state)"
+		echo "did not attach, state $(cat $sysfs/state):" \
+		     "$(grep -m 1 -iE 'error|fail' "$log")"
 		kill -KILL $pid 2>/dev/null
 		wait $pid
 		return 1
