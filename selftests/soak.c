@@ -209,7 +209,7 @@ static enum scx_test_status setup(void **ctx)
 
 static struct scx_test soak = {
 	.name = "soak_mixed_load",
-	.description = "Hogs, affinity churn, forks, pipes, sleepers for SCX_SOAK_SECS; no ejection",
+	.description = "Hogs, affinity churn, forks, pipes and sleepers; no ejection",
 	.setup = setup,
 	.run = run,
 };
