@@ -747,6 +747,170 @@ static inline u64 scale_by_task_weight_inverse(const struct task_struct *p,
 	return value * 100 / p->scx.weight;
 }
 
+/*
+ * __sink - make the compiler and the verifier forget what they know about
+ * the value of lvalue @expr: an empty asm that claims to read and rewrite
+ * it.  For loop counters that the verifier would otherwise follow value by
+ * value, one state each, until it gives up.
+ */
+#define __sink(expr)		({ asm volatile("" : "+g"(expr)); })
+
+/* get_prandom_u64 - 64 pseudo-random bits, from two bpf_get_prandom_u32(). */
+static inline u64 get_prandom_u64(void)
+{
+	u64 hi = bpf_get_prandom_u32();
+
+	return hi << 32 | bpf_get_prandom_u32();
+}
+
+/*
+ * __sqrt_u64 - floor of the square root of @x, exact, one result bit per
+ * round (32 rounds, a loop the verifier can bound).
+ */
+static inline u64 __sqrt_u64(u64 x)
+{
+	u64 root = 0, bit = 1ULL << 62;
+	int i;
+
+	for (i = 0; i < 32; i++) {
+		if (x >= root + bit) {
+			x -= root + bit;
+			root = (root >> 1) + bit;
+		} else {
+			root >>= 1;
+		}
+		bit >>= 2;
+	}
+	return root;
+}
+
+/*
+ * for_each_possible_cpu, for_each_online_cpu - loop with int *@cpu over the
+ * CPUs of scx_bpf_get_possible_cpumask() or scx_bpf_get_online_cpumask():
+ * bpf_for_each() iterators (struct bpf_iter_possible, bpf_iter_online)
+ * over the mask's bits, which put the mask back when the loop ends.
+ */
+struct bpf_iter_possible {
+	struct bpf_iter_bits	bits;
+	const struct cpumask	*mask;
+};
+
+static inline int bpf_iter_possible_new(struct bpf_iter_possible *it)
+{
+	it->mask = scx_bpf_get_possible_cpumask();
+	return bpf_iter_bits_new(&it->bits, (const u64 *)it->mask,
+				 sizeof(struct cpumask) / sizeof(u64));
+}
+
+static inline int *bpf_iter_possible_next(struct bpf_iter_possible *it)
+{
+	return bpf_iter_bits_next(&it->bits);
+}
+
+static inline void bpf_iter_possible_destroy(struct bpf_iter_possible *it)
+{
+	bpf_iter_bits_destroy(&it->bits);
+	scx_bpf_put_cpumask(it->mask);
+}
+
+#define for_each_possible_cpu(cpu)	bpf_for_each(possible, cpu)
+
+struct bpf_iter_online {
+	struct bpf_iter_bits	bits;
+	const struct cpumask	*mask;
+};
+
+static inline int bpf_iter_online_new(struct bpf_iter_online *it)
+{
+	it->mask = scx_bpf_get_online_cpumask();
+	return bpf_iter_bits_new(&it->bits, (const u64 *)it->mask,
+				 sizeof(struct cpumask) / sizeof(u64));
+}
+
+static inline int *bpf_iter_online_next(struct bpf_iter_online *it)
+{
+	return bpf_iter_bits_next(&it->bits);
+}
+
+static inline void bpf_iter_online_destroy(struct bpf_iter_online *it)
+{
+	bpf_iter_bits_destroy(&it->bits);
+	scx_bpf_put_cpumask(it->mask);
+}
+
+#define for_each_online_cpu(cpu)	bpf_for_each(online, cpu)
+
+/*
+ * Run-queue clocks of a CPU, read without its rq lock (so possibly a
+ * little stale), through CO-RE: the fields below are looked up in the
+ * running kernel's struct rq and struct irqtime, and a clock the kernel
+ * was built without reads 0.
+ */
+struct rq___scx {
+	u64		clock_task;		/* task time: no IRQ or steal time */
+	u64		clock_pelt;		/* clock_task scaled by CPU capacity */
+	unsigned long	lost_idle_time;		/* idle time missing from clock_pelt */
+	u64		prev_steal_time_rq;	/* steal time (PARAVIRT_TIME_ACCOUNTING) */
+} __attribute__((preserve_access_index));
+
+struct irqtime___scx {
+	u64		total;			/* IRQ time (IRQ_TIME_ACCOUNTING) */
+} __attribute__((preserve_access_index));
+
+extern struct rq runqueues __ksym;
+extern struct irqtime___scx cpu_irqtime __ksym __weak;
+
+/*
+ * get_current_rq - the run queue of @cpu (bpf_per_cpu_ptr() of runqueues),
+ * NULL if @cpu is out of range; the rq of the removed scx_bpf_cpu_rq().
+ */
+static inline struct rq___scx *get_current_rq(u32 cpu)
+{
+	return (struct rq___scx *)bpf_per_cpu_ptr(&runqueues, cpu);
+}
+
+/* scx_clock_task - @cpu's rq->clock_task (ns), 0 if @cpu is invalid. */
+static inline u64 scx_clock_task(u32 cpu)
+{
+	struct rq___scx *rq = get_current_rq(cpu);
+
+	return rq ? rq->clock_task : 0;
+}
+
+/*
+ * scx_clock_pelt - @cpu's PELT clock: rq->clock_pelt minus the idle time
+ * it has not caught up with yet (ns); 0 if @cpu is invalid.
+ */
+static inline u64 scx_clock_pelt(u32 cpu)
+{
+	struct rq___scx *rq = get_current_rq(cpu);
+
+	return rq ? rq->clock_pelt - rq->lost_idle_time : 0;
+}
+
+/* scx_clock_virt - time stolen from @cpu by the hypervisor (ns), or 0. */
+static inline u64 scx_clock_virt(u32 cpu)
+{
+	struct rq___scx *rq;
+
+	if (!bpf_core_field_exists(((struct rq___scx *)0)->prev_steal_time_rq))
+		return 0;
+	rq = get_current_rq(cpu);
+	return rq ? rq->prev_steal_time_rq : 0;
+}
+
+/* scx_clock_irq - time @cpu spent in interrupts (ns), or 0. */
+static inline u64 scx_clock_irq(u32 cpu)
+{
+	struct irqtime___scx *irqt;
+
+	if (!bpf_core_type_exists(struct irqtime___scx) ||
+	    !bpf_ksym_exists(&cpu_irqtime))
+		return 0;
+	irqt = bpf_per_cpu_ptr(&cpu_irqtime, cpu);
+	return irqt ? irqt->total : 0;
+}
+
 /* Sizes of structs ending in a flexible array, as in <linux/overflow.h>. */
 #define flex_array_size(p, member, count)					\
 	((count) * sizeof(*(p)->member))
