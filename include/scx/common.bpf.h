@@ -755,6 +755,25 @@ static inline u64 scale_by_task_weight_inverse(const struct task_struct *p,
  */
 #define __sink(expr)		({ asm volatile("" : "+g"(expr)); })
 
+/*
+ * __calc_avg - exponentially weighted moving average of @old with the new
+ * sample @new: each step keeps @old less its 1/2^@decay share and adds
+ * @new's share, so a larger @decay follows @new more slowly.  While either
+ * value is below 2^@decay that share would round to nothing, so a decay of
+ * 1 (halving) is used instead, and an average of 1 with a sample of 0 drops
+ * to 0 rather than stay at 1 forever.
+ */
+#define __calc_avg(old, new, decay)						\
+({										\
+	typeof(old) __ca_old = (old), __ca_new = (new);				\
+	u32 __ca_d = (decay);							\
+										\
+	if (__ca_old < (1ULL << __ca_d) || __ca_new < (1ULL << __ca_d))		\
+		__ca_d = 1;							\
+	(__ca_old == 1 && __ca_new == 0) ? 0 :					\
+		__ca_old - (__ca_old >> __ca_d) + (__ca_new >> __ca_d);		\
+})
+
 /* get_prandom_u64 - 64 pseudo-random bits, from two bpf_get_prandom_u32(). */
 static inline u64 get_prandom_u64(void)
 {
