@@ -9,8 +9,10 @@
 # write to, shared with the host.
 #
 # Usage: scripts/vm-run.sh [options] -- COMMAND [ARG...]
-#   -k, --kernel VMLINUZ   kernel image (default: $VM_KERNEL, else the
-#                          newest installed kernel with sched_ext)
+#   -k, --kernel KERNEL    kernel image, or the version of an installed
+#                          kernel (scripts/vm-kernel.sh --all lists those
+#                          with sched_ext; default: $VM_KERNEL, else the
+#                          newest of them)
 #   -r, --results DIR      directory the guest may write (default:
 #                          $OUTPUT_DIR/vm-results or build/vm-results)
 #   -c, --cpus SMP         vCPUs, as QEMU's -smp: a count or a topology
@@ -71,6 +73,8 @@ if [ -z "$kernel" ]; then
 	[ -n "$kver" ] || die "no kernel with sched_ext installed: run 'make deps'"
 	kernel=/usr/lib/modules/$kver/vmlinuz
 fi
+[ -f "$kernel" ] || [ ! -f "/usr/lib/modules/$kernel/vmlinuz" ] ||
+	kernel=/usr/lib/modules/$kernel/vmlinuz
 [ -f "$kernel" ] || die "no kernel image at $kernel"
 command -v vng >/dev/null || die "virtme-ng (vng) is missing: run 'make deps'"
 mkdir -p "$results" || die "cannot create $results"
