@@ -8,8 +8,9 @@
 # annotations such as __kptr are declared in scripts/checkpatch.typedefs)
 # and on any
 # sparse finding in our own code.  --strict checks are reported, not fatal.
-# Also renders Documentation/*.rst with docutils (any warning fails) and
-# checks that MAINTAINERS has an F: pattern for every file.
+# Also renders Documentation/*.rst with docutils (any warning fails), checks
+# that they describe every option of the loader and that MAINTAINERS has an
+# F: pattern for every file.
 #
 # Environment: KSRC, OUTPUT_DIR, CHECKPATCH, SPARSE.
 
@@ -37,7 +38,7 @@ n=0
 failed=0
 echo "TAP version 13"
 rst_files=$(git ls-files --cached --others --exclude-standard 'Documentation/*.rst' 2>/dev/null)
-echo "1..$(( $(echo "$c_files" | wc -w) + $(echo "$user_files" | wc -w) + $(echo "$rst_files" | wc -w) + 1 ))"
+echo "1..$(( $(echo "$c_files" | wc -w) + $(echo "$user_files" | wc -w) + $(echo "$rst_files" | wc -w) + 2 ))"
 
 result() {
 	n=$((n + 1))
@@ -99,6 +100,15 @@ for f in $rst_files; do
 	[ -n "$out" ] && echo "$out" | sed 's/^/# /'
 	result "$([ -z "$out" ]; echo $?)" "rst2html --strict $f"
 done
+
+# The documentation describes every option of the loader and no other.
+opts=$(grep -o 'OPT("[a-z-]*"' scx_flash.c | sed 's/^OPT("\(.*\)"$/\1/' | sort -u)
+doc_opts=$(grep -ho '``--[a-z-]*' $rst_files | sed 's/^``--//' | sort -u)
+diff_opts=$(diff <(echo "$opts") <(echo "$doc_opts") | grep '^[<>]' |
+	sed 's/^</# only in scx_flash.c: --/; s/^>/# only in Documentation: --/')
+[ -n "$diff_opts" ] && echo "$diff_opts"
+result "$([ -z "$diff_opts" ] && [ -n "$opts" ]; echo $?)" \
+	"Documentation describes every option of scx_flash.c"
 
 # Every file of the project has a MAINTAINERS F: pattern.
 patterns=$(sed -n 's/^F:\t//p' MAINTAINERS 2>/dev/null)
