@@ -228,13 +228,19 @@ def report(data, scheds, header, nr_rounds, plots):
 
 
 def read_hist(path):
-    counts = {}
+    """{latency in us: wakeups}; the wakeups beyond the histogram's end
+    (cyclictest -h) count at its end."""
+    counts, last = {}, 0
     with open(path) as f:
         for line in f:
             parts = line.split()
             if len(parts) == 2 and parts[0].isdigit():
+                last = int(parts[0])
                 if int(parts[1]):
-                    counts[int(parts[0])] = int(parts[1])
+                    counts[last] = int(parts[1])
+            elif line.startswith("# Histogram Overflows:") and \
+                    len(parts) > 3 and int(parts[3]):
+                counts[last + 1] = counts.get(last + 1, 0) + int(parts[3])
     return counts
 
 
@@ -286,7 +292,8 @@ set terminal pngcairo size 900,500 font ",10"
 set output "{png}"
 set title "{title}"
 set termoption noenhanced
-set xlabel "wakeup latency (us), 10 buckets per decade"
+set xlabel "wakeup latency (us), 10 buckets per decade; \\
+the last also counts those beyond 20 ms"
 set ylabel "wakeups (%)"
 set logscale xy
 set xrange [10:*]
@@ -331,9 +338,9 @@ set style fill solid 0.8 border -1
 set boxwidth 0.9
 set ylabel "ratio"
 set logscale y
-set yrange [0.1:10]
+set yrange [0.1:300]
 set grid ytics
-set key top left horizontal
+set key top center horizontal samplen 2 width 2
 set arrow from graph 0, first 1 to graph 1, first 1 nohead dt 2 lw 2
 plot for [i=2:{len(others) + 1}] "{dat}" using i:xtic(1) \\
 	title columnheader(i)
