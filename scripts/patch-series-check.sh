@@ -23,6 +23,10 @@ export OUTPUT_DIR=${OUTPUT_DIR:-$top/build}
 CLANG=${CLANG:-clang-19}
 CHECKPATCH=${CHECKPATCH:-$KSRC/scripts/checkpatch.pl}
 work=$OUTPUT_DIR/patch-series-check
+
+# The tree's Makefiles must not see the variables of a calling make (O=
+# would send their output out of the scratch tree).
+unset MAKEFLAGS MFLAGS MAKELEVEL O
 patches=$work/patches
 tree=$work/linux
 n=0
