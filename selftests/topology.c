@@ -463,12 +463,28 @@ struct sched {
 	bool loader;
 };
 
-/* Run the loader with @args (NULL-terminated, may be NULL). */
+/*
+ * Run the loader with @args (NULL-terminated, may be NULL) and show what
+ * it says of the topology.
+ */
 static int sched_start_loader(struct sched *s, const char *const args[])
 {
+	char *out, *line, *save;
+	int ret;
+
 	memset(s, 0, sizeof(*s));
 	s->loader = true;
-	return flash_start(&s->child, args);
+	ret = flash_start(&s->child, args);
+	if (ret)
+		return ret;
+	out = scx_child_output(&s->child);
+	for (line = out ? strtok_r(out, "\n", &save) : NULL; line;
+	     line = strtok_r(NULL, "\n", &save))
+		if (strcasestr(line, "primary") || strcasestr(line, "numa") ||
+		    strcasestr(line, "smt"))
+			fprintf(stderr, "loader: %s\n", line);
+	free(out);
+	return 0;
 }
 
 /* Attach the skeleton with @primary as the primary domain. */
@@ -799,23 +815,34 @@ static int spread(struct topo_ctx *c, const cpu_set_t *from, int nr,
 }
 
 /*
- * Tasks that sleep half of the time, one fewer than node 0 has cores, stay
- * on node 0 while it has room.  (With as many tasks as cores, any other
- * task waking up on node 0 leaves no whole idle core there, and the
- * kernel's idle selection rightly prefers a whole idle core on the other
- * node to a busy sibling.)
+ * Tasks that sleep half of the time, as many as node 0 has cores, stay on
+ * node 0 while it has room.  On SMT, one thread of every core of the other
+ * nodes runs a pinned hog first: the kernel's idle selection rightly takes
+ * a whole idle core on another node over a busy sibling at home, so
+ * without them any stray wakeup on node 0 would send a task away for good.
  */
 static enum scx_test_status run_numa_local(void *ctx)
 {
 	struct topo_ctx *c = ctx;
-	cpu_set_t n0;
-	int share, nr;
+	cpu_set_t n0, one;
+	int share, nr, cpu;
 
 	set_node(&c->t, 0, &n0);
-	nr = CPU_COUNT(&n0) / CPU_COUNT(&c->t.sibs[0]) - 1;
+	nr = CPU_COUNT(&n0) / CPU_COUNT(&c->t.sibs[0]);
 	if (nr < 1)
 		nr = 1;
 	SCX_FAIL_IF(sched_start_loader(&c->s, NULL), "scx_flash did not start");
+	for (cpu = 0; c->t.smt && cpu < c->t.nr_cpus; cpu++) {
+		/* The last thread of each core outside node 0. */
+		if (CPU_ISSET(cpu, &n0))
+			continue;
+		if (cpu + 1 < c->t.nr_cpus && CPU_ISSET(cpu + 1, &c->t.sibs[cpu]))
+			continue;
+		CPU_ZERO(&one);
+		CPU_SET(cpu, &one);
+		SCX_FAIL_IF(tasks_add(&c->ts, &one, 1000, 0),
+			    "cannot start the load");
+	}
 	share = spread(c, &n0, nr, 2, 2, &n0, "node 0 tasks");
 	SCX_FAIL_IF(share < 0, "cannot run the load");
 	fprintf(stderr, "%d periodic task(s) started on node 0: %d%% there\n",
@@ -942,22 +969,16 @@ static enum scx_test_status primary_setup(void **ctx)
  * Tasks that sleep half of the time, started outside the primary domain,
  * move into it and stay; CPU hogs twice as many as its CPUs overflow.
  */
-static enum scx_test_status run_primary(void *ctx)
+static enum scx_test_status primary_checks(struct topo_ctx *c,
+					   const cpu_set_t *dom)
 {
-	struct topo_ctx *c = ctx;
-	cpu_set_t dom, all, out;
+	cpu_set_t all, out;
 	int share, nr;
 
 	set_all(&c->t, &all);
-	primary_domain(&c->t, &dom);
-	set_sub(&all, &dom, &out);
-	fprintf(stderr, "primary domain: %d of %d CPUs\n", CPU_COUNT(&dom),
-		c->t.nr_cpus);
-	SCX_FAIL_IF(sched_start_skel(&c->s, &c->t, &dom),
-		    "scx_flash did not attach with a primary domain");
-
-	nr = CPU_COUNT(&dom) / CPU_COUNT(&c->t.sibs[0]);
-	share = spread(c, &out, nr > 1 ? nr : 1, 2, 2, &dom,
+	set_sub(&all, dom, &out);
+	nr = CPU_COUNT(dom) / CPU_COUNT(&c->t.sibs[0]);
+	share = spread(c, &out, nr > 1 ? nr : 1, 2, 2, dom,
 		       "periodic tasks started outside");
 	SCX_FAIL_IF(share < 0, "cannot run the load");
 	fprintf(stderr, "periodic tasks started outside: %d%% in the domain\n",
@@ -967,8 +988,8 @@ static enum scx_test_status run_primary(void *ctx)
 		    share);
 	tasks_stop(&c->ts);
 
-	nr = 2 * CPU_COUNT(&dom);
-	share = spread(c, &dom, nr, 1000, 0, &out, "hogs started inside");
+	nr = 2 * CPU_COUNT(dom);
+	share = spread(c, dom, nr, 1000, 0, &out, "hogs started inside");
 	SCX_FAIL_IF(share < 0, "cannot run the load");
 	fprintf(stderr, "%d hogs started in the domain: %d%% outside\n", nr,
 		share);
@@ -976,6 +997,73 @@ static enum scx_test_status run_primary(void *ctx)
 		    "only %d%% of the hogs' time outside a saturated primary domain",
 		    share);
 	return topo_finish(c);
+}
+
+static enum scx_test_status run_primary(void *ctx)
+{
+	struct topo_ctx *c = ctx;
+	cpu_set_t dom;
+
+	primary_domain(&c->t, &dom);
+	fprintf(stderr, "primary domain: %d of %d CPUs\n", CPU_COUNT(&dom),
+		c->t.nr_cpus);
+	SCX_FAIL_IF(sched_start_skel(&c->s, &c->t, &dom),
+		    "scx_flash did not attach with a primary domain");
+	return primary_checks(c, &dom);
+}
+
+/* Whether the loader's --help mentions @opt. */
+static bool loader_has_option(const char *opt)
+{
+	static const char *const help[] = { "--help", NULL };
+	struct scx_child child;
+	char path[PATH_MAX], *out;
+	bool has = false;
+
+	if (scx_loader_path(path, sizeof(path)) ||
+	    scx_child_start(&child, path, help))
+		return false;
+	if (!scx_child_wait(&child, 10000)) {
+		out = scx_child_output(&child);
+		has = out && strstr(out, opt);
+		free(out);
+	}
+	scx_child_release(&child);
+	return has;
+}
+
+static enum scx_test_status primary_loader_setup(void **ctx)
+{
+	enum scx_test_status st = primary_setup(ctx);
+
+	if (st != SCX_TEST_PASS)
+		return st;
+	if (!loader_has_option("--primary-domain")) {
+		free(*ctx);
+		SCX_SKIP("the loader has no --primary-domain");
+	}
+	return SCX_TEST_PASS;
+}
+
+/* The same with the loader's --primary-domain, given as a CPU mask. */
+static enum scx_test_status run_primary_loader(void *ctx)
+{
+	char arg[32];
+	const char *const args[] = { "--primary-domain", arg, NULL };
+	struct topo_ctx *c = ctx;
+	unsigned long long mask = 0;
+	cpu_set_t dom;
+	int cpu;
+
+	primary_domain(&c->t, &dom);
+	for (cpu = 0; cpu < c->t.nr_cpus; cpu++)
+		if (CPU_ISSET(cpu, &dom))
+			mask |= 1ULL << cpu;
+	snprintf(arg, sizeof(arg), "0x%llx", mask);
+	fprintf(stderr, "scx_flash --primary-domain %s\n", arg);
+	SCX_FAIL_IF(sched_start_loader(&c->s, args),
+		    "scx_flash --primary-domain %s did not start", arg);
+	return primary_checks(c, &dom);
 }
 
 /*
@@ -1199,6 +1287,8 @@ TOPO_TEST(topo_numa_queues, numa_setup, run_numa_queues,
 	  "one queue per node; --disable-numa folds them into one");
 TOPO_TEST(topo_primary, primary_setup, run_primary,
 	  "tasks go to the primary domain and overflow when it is saturated");
+TOPO_TEST(topo_primary_loader, primary_loader_setup, run_primary_loader,
+	  "the same with the loader's --primary-domain mask");
 TOPO_TEST(topo_primary_return, primary_setup, run_primary_return,
 	  "CPU hogs outside the primary domain move into it when it is idle");
 TOPO_TEST(topo_hotplug, hotplug_setup, run_hotplug,
