@@ -63,7 +63,9 @@ fi
 msg "tree $src ($(make -s -C "$src" kernelversion))"
 
 # What sched_ext, its BPF schedulers and our topology tests need on top
-# of virtme-ng's minimal config (which turns SCHED_MC off).
+# of virtme-ng's minimal config (which turns SCHED_MC off).  The function
+# tracer stays: fentry programs (scx_lib_init_probe()) attach through it,
+# and without it SCX_OPS_ATTACH() fails with -EBUSY.
 cat > "$dir/sched_ext.config" <<'EOF'
 CONFIG_BPF=y
 CONFIG_BPF_SYSCALL=y
@@ -92,20 +94,23 @@ CONFIG_IKCONFIG_PROC=y
 CONFIG_PROC_FS=y
 CONFIG_SYSFS=y
 CONFIG_PRINTK=y
-CONFIG_FUNCTION_TRACER=n
+CONFIG_FTRACE=y
+CONFIG_FUNCTION_TRACER=y
+CONFIG_DYNAMIC_FTRACE=y
 CONFIG_DEBUG_INFO_BTF_MODULES=n
 CONFIG_MODULES=n
 EOF
 
-if [ ! -f "$out/.config" ] || ! grep -q '^CONFIG_SCHED_CLASS_EXT=y' "$out/.config"; then
+if [ ! -f "$out/.config" ] || ! cmp -s "$dir/sched_ext.config" "$out/.sched_ext.config"; then
 	msg "configuring (virtme-configkernel --defconfig + sched_ext.config)"
 	mkdir -p "$out"
 	(cd "$src" && virtme-configkernel --defconfig \
 		--custom "$dir/sched_ext.config" O="$out") \
 		> "$dir/config.log" 2>&1 || die "configuration failed, see $dir/config.log"
+	cp "$dir/sched_ext.config" "$out/.sched_ext.config"
 fi
 for opt in SCHED_CLASS_EXT DEBUG_INFO_BTF BPF_JIT SCHED_SMT NUMA HOTPLUG_CPU \
-	   VIRTIO_FS NET_9P_VIRTIO IKCONFIG_PROC; do
+	   VIRTIO_FS NET_9P_VIRTIO IKCONFIG_PROC FUNCTION_TRACER; do
 	grep -q "^CONFIG_$opt=y" "$out/.config" ||
 		die "CONFIG_$opt is not set in $out/.config (see $dir/config.log)"
 done
