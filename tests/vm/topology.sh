@@ -15,7 +15,9 @@ exec 2>&1	# the runner's diagnostics in line with its TAP
 runner=$1
 filter=${2:-topo_}
 
-echo "# kernel $(uname -r), $(nproc) CPUs, nodes: $(ls -d /sys/devices/system/node/node* 2>/dev/null | wc -l), SMT active: $(cat /sys/devices/system/cpu/smt/active 2>/dev/null || echo ?)"
+nodes=$(find /sys/devices/system/node -maxdepth 1 -name 'node[0-9]*' 2>/dev/null | wc -l)
+smt=$(cat /sys/devices/system/cpu/smt/active 2>/dev/null || echo ?)
+echo "# kernel $(uname -r), $(nproc) CPUs, nodes: $nodes, SMT active: $smt"
 "$runner" -t "$filter"
 rc=$?
 
