@@ -28,7 +28,10 @@
  *
  * A waking task goes straight to an idle CPU when there is one (first
  * inside the primary domain, then anywhere it may run, whole idle SMT cores
- * first); only when every CPU is busy does it wait in its node's queue.
+ * first); only when every CPU is busy does it wait in its node's queue,
+ * unless its deadline is earlier than that of the task running on its CPU
+ * and that task used its slice or ran slice_lag without sleeping: then it
+ * preempts it, straight through the CPU's local queue.
  * When a running task's slice ends it keeps its CPU if its own deadline is
  * still earlier than that of the first waiting task.
  *
@@ -652,14 +655,15 @@ static bool may_preempt(const struct task_struct *curr,
 }
 
 /*
- * Wakeup preemption: preempt the task running on @cpu for a task that just
- * woke up there with an earlier @deadline, if it may be preempted.
+ * Wakeup preemption: whether the task running on @cpu should make way for
+ * a task that just woke up there with an earlier @deadline.
  */
-static void preempt_if_later(s32 cpu, u64 deadline)
+static bool should_preempt(s32 cpu, u64 deadline)
 {
 	struct task_struct *curr;
 	struct task_ctx *tctx;
 	u64 now = bpf_ktime_get_ns();
+	bool ret = false;
 
 	bpf_rcu_read_lock();
 	curr = __COMPAT_scx_bpf_cpu_curr(cpu);
@@ -667,9 +671,10 @@ static void preempt_if_later(s32 cpu, u64 deadline)
 		tctx = lookup_task_ctx(curr);
 		if (tctx && may_preempt(curr, tctx, now) &&
 		    time_before(deadline, running_deadline(curr, tctx, now)))
-			scx_bpf_kick_cpu(cpu, SCX_KICK_PREEMPT);
+			ret = true;
 	}
 	bpf_rcu_read_unlock();
+	return ret;
 }
 
 void BPF_STRUCT_OPS(flash_enqueue, struct task_struct *p, u64 enq_flags)
@@ -716,14 +721,26 @@ void BPF_STRUCT_OPS(flash_enqueue, struct task_struct *p, u64 enq_flags)
 	}
 
 	deadline = task_deadline(p, tctx);
+
+	/*
+	 * An earlier deadline than the running task's: take its CPU at once,
+	 * straight through the local queue, rather than through the shared
+	 * queue and a kick, which another CPU may answer first.
+	 */
+	if ((enq_flags & SCX_ENQ_WAKEUP) && should_preempt(prev_cpu, deadline)) {
+		scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL_ON | prev_cpu,
+				   task_slice_ctx(p, tctx),
+				   enq_flags | SCX_ENQ_PREEMPT);
+		__sync_fetch_and_add(&nr_direct_dispatches, 1);
+		return;
+	}
+
 	scx_bpf_dsq_insert_vtime(p, cpu_node(prev_cpu),
 				 task_slice_ctx(p, tctx), deadline, enq_flags);
 	__sync_fetch_and_add(&nr_shared_dispatches, 1);
 
 	if (!cpu_selected)
 		scx_bpf_kick_cpu(prev_cpu, SCX_KICK_IDLE);
-	if (enq_flags & SCX_ENQ_WAKEUP)
-		preempt_if_later(prev_cpu, deadline);
 }
 
 /* ------------------------------------------------------------------------
