@@ -57,6 +57,9 @@ if ! grep -q '^c-sched-targets = .* scx_flash$' \
 	exit 1
 fi
 
+# 'make O=dir test' would pass O= (and V=) down through MAKEFLAGS and send
+# the tree's build into our build directory: build as a user would.
+unset MAKEFLAGS MFLAGS MAKELEVEL O V
 if make -C "$scratch/linux/tools/sched_ext" -j"$(nproc)" CLANG="$CLANG" \
 	VMLINUX_BTF="$VMLINUX_BTF" scx_flash > "$log" 2>&1 &&
    [ -x "$scratch/linux/tools/sched_ext/build/bin/scx_flash" ]; then
