@@ -51,8 +51,10 @@ if [ $install = 1 ]; then
 		die "apt-get failed, see $dir/apt.log"
 fi
 
-tarball=$(ls -1 /usr/src/linux-source-6.12*.tar.xz 2>/dev/null | head -n 1)
-[ -n "$tarball" ] || die "no /usr/src/linux-source-6.12*.tar.xz"
+for tarball in /usr/src/linux-source-6.12*.tar.xz; do
+	break
+done
+[ -f "$tarball" ] || die "no /usr/src/linux-source-6.12*.tar.xz"
 src=$dir/$(basename "$tarball" .tar.xz)
 out=$dir/out
 
