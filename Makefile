@@ -248,9 +248,31 @@ test: ensure-deps
 check:
 	$(Q)$(SCX_ENV) $(CURDIR)/scripts/check.sh
 
+patches:
+	$(Q)$(SCX_ENV) $(CURDIR)/scripts/patch-series.sh $(if $(PATCHES_OUT),-o $(PATCHES_OUT))
+
+patches-check:
+	$(Q)$(MAKE) $(VMLINUX_BTF)
+	$(Q)$(SCX_ENV) VMLINUX_BTF=$(VMLINUX_BTF) $(CURDIR)/scripts/patch-series-check.sh
+
 bench: ensure-deps
 	$(Q)$(MAKE) all_targets
 	$(Q)$(SCX_ENV) ROUNDS=$(ROUNDS) QUICK=$(QUICK) $(CURDIR)/scripts/bench.sh
+
+# The kernel tree's example schedulers built unchanged against our
+# include/scx in a scratch copy of its tools/sched_ext, then run in one VM
+# boot (not with SCX_SKIP_VM=1).  'make test' does both too.
+examples: ensure-deps
+	$(Q)$(MAKE) $(VMLINUX_BTF)
+	$(Q)rc=0;								\
+	$(SCX_ENV) VMLINUX_BTF=$(VMLINUX_BTF)					\
+		$(CURDIR)/scripts/examples-check.sh || rc=1;			\
+	if [ "$(SCX_SKIP_VM)" != 1 ]; then					\
+		$(SCX_ENV) $(CURDIR)/scripts/vm-run.sh --			\
+			$(CURDIR)/tests/vm/examples.sh $(OUTPUT_DIR)/examples	\
+			|| rc=1;						\
+	fi;									\
+	exit $$rc
 
 install: all_targets
 	$(Q)mkdir -p $(DESTDIR)/usr/local/bin/
@@ -275,8 +297,14 @@ help:
 	@echo '  test         - unit tests, style checks, in-tree build and the'
 	@echo '                 selftests in one VM boot (TESTS=filter)'
 	@echo '  check        - checkpatch.pl and sparse from KSRC'
+	@echo '  patches      - upstream patch series against KSRC in build/patches'
+	@echo '                 (PATCHES_OUT=dir); patches-check applies it with'
+	@echo '                 git am and builds every step'
 	@echo '  bench        - default scheduler vs scx_flash vs scx_simple in one'
 	@echo '                 VM run (ROUNDS=3, QUICK=1); build/bench/results.md'
+	@echo '  examples     - build the kernel tree'"'"'s example schedulers against'
+	@echo '                 our include/scx and run each in one VM boot'
+	@echo '                 (SCX_SKIP_VM=1: build only)'
 	@echo ''
 	@echo 'Variables:'
 	@echo '  V=1          - show full commands'
@@ -288,7 +316,8 @@ help:
 	@echo '  DESTDIR=     - install prefix'
 
 .PHONY: all all_targets $(c-sched-targets) selftests unit-tests deps		\
-	ensure-deps run test check bench install clean help
+	ensure-deps run test check bench examples install clean help
+.PHONY: patches patches-check
 
 .DELETE_ON_ERROR:
 .SECONDARY:

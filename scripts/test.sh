@@ -59,6 +59,8 @@ done
 stage cli tests/host/cli.sh
 stage check scripts/check.sh
 stage intree scripts/intree-check.sh
+stage patches scripts/patch-series-check.sh
+stage examples scripts/examples-check.sh
 
 if [ "${SCX_SKIP_VM:-0}" = 1 ]; then
 	echo "# SCX_SKIP_VM=1: selftests in the VM not run"
@@ -66,10 +68,12 @@ else
 	# The soak length and the attach cycles reach the guest on its command
 	# line; a long soak gets a longer VM timeout.
 	soak=${SCX_SOAK_SECS:-30}
+	# The same boot runs the examples that stage built (tests/vm/examples.sh).
 	stage selftests scripts/vm-run.sh -r "$results/vm" \
 		-t $((${VM_TIMEOUT:-1800} + soak)) -- \
 		env SCX_SOAK_SECS="$soak" \
 		SCX_ATTACH_CYCLES="${SCX_ATTACH_CYCLES:-200}" \
+		SCX_EXAMPLES="$OUTPUT_DIR/examples" \
 		tests/vm/selftests.sh "$OUTPUT_DIR/bin/runner" $filter
 	for kver in $(scripts/vm-kernel.sh --all | tail -n +2); do
 		stage "kernel-$kver" scripts/vm-run.sh \
