@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # 'make test': every test of the project, host side first, then one VM boot
-# for the selftests on the default kernel and one more for each other
-# installed sched_ext kernel, where the attach and workload cases run.
+# for the selftests on the default kernel, one with an emulated SMT and NUMA
+# topology for the topology cases, and one more for each other installed
+# sched_ext kernel, where the attach and workload cases run.
 # Each stage prints TAP; the run ends with one line
 # "N passed, N failed, N skipped" counting the results of all stages, and
 # exits non-zero if anything failed.
@@ -75,6 +76,17 @@ else
 		SCX_ATTACH_CYCLES="${SCX_ATTACH_CYCLES:-200}" \
 		SCX_EXAMPLES="$OUTPUT_DIR/examples" \
 		tests/vm/selftests.sh "$OUTPUT_DIR/bin/runner" $filter
+	# One more boot with an emulated topology, two NUMA nodes of two
+	# cores with two SMT threads each, for the topology cases (SMT
+	# steering, per-node queues, the primary domain, hotplug on them).
+	case $filter in
+	''|*topo*)
+		stage topology scripts/vm-run.sh -r "$results/vm-topology" \
+			-c 8,sockets=2,cores=2,threads=2 \
+			-n 1G,cpus=0-3 -n 1G,cpus=4-7 -- \
+			tests/vm/topology.sh "$OUTPUT_DIR/bin/runner" \
+			"${filter:-topo_}" ;;
+	esac
 	for kver in $(scripts/vm-kernel.sh --all | tail -n +2); do
 		stage "kernel-$kver" scripts/vm-run.sh \
 			-k "/usr/lib/modules/$kver/vmlinuz" -- \
