@@ -665,8 +665,15 @@ static bool should_preempt(s32 cpu, u64 deadline)
 	u64 now = bpf_ktime_get_ns();
 	bool ret = false;
 
+	/*
+	 * Before v6.18 the running task can only be read off the runqueue,
+	 * as a pointer task storage does not take: no wakeup preemption.
+	 */
+	if (!bpf_ksym_exists(scx_bpf_cpu_curr))
+		return false;
+
 	bpf_rcu_read_lock();
-	curr = __COMPAT_scx_bpf_cpu_curr(cpu);
+	curr = scx_bpf_cpu_curr(cpu);
 	if (curr && !(curr->flags & PF_IDLE)) {
 		tctx = lookup_task_ctx(curr);
 		if (tctx && may_preempt(curr, tctx, now) &&
@@ -843,8 +850,15 @@ static void tickless_check_cpu(s32 cpu, u64 now)
 	bpf_rcu_read_lock();
 	p = __COMPAT_scx_bpf_cpu_curr(cpu);
 	if (p && p->scx.slice == SCX_SLICE_INF) {
-		tctx = lookup_task_ctx(p);
-		if (tctx && now - tctx->last_run_at > slice_max) {
+		/*
+		 * Before v6.18 p comes off the runqueue, a pointer task
+		 * storage does not take: preempt without knowing how long
+		 * it ran, at worst one timer period early.
+		 */
+		tctx = bpf_ksym_exists(scx_bpf_cpu_curr) ?
+		       lookup_task_ctx(p) : NULL;
+		if (!bpf_ksym_exists(scx_bpf_cpu_curr) ||
+		    (tctx && now - tctx->last_run_at > slice_max)) {
 			dbg_msg("tickless: preempt %d on cpu %d", p->pid, cpu);
 			scx_bpf_kick_cpu(cpu, SCX_KICK_PREEMPT);
 		}
