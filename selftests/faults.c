@@ -204,10 +204,14 @@ static enum scx_test_status run_restart(void *ctx)
 		rss = proc_status_kb(pid, "VmRSS");
 		printf("# restart %d: re-attached in %llu ms, %d fds, VmRSS %lld kB\n",
 		       i, monotonic_ms() - t0, fds, rss);
-		if (i == NR_WARMUP) {
-			fds0 = fds;
+		/*
+		 * The baseline is the highest VmRSS of the warm-up: one sample
+		 * can catch the loader while it frees the old scheduler.
+		 */
+		if (i <= NR_WARMUP && rss > rss0)
 			rss0 = rss;
-		}
+		if (i == NR_WARMUP)
+			fds0 = fds;
 	}
 	seq = scx_enable_seq();
 	reported = flash_output_count(&loader, RESTART_MSG);
