@@ -38,18 +38,6 @@
 #define REAP_MS		(RUN_MS + 30000)
 #define MARKER		"scx_flash selftest: enqueue path load starts"
 
-static enum scx_test_status setup(void **ctx)
-{
-	char path[PATH_MAX];
-
-	if (scx_test_loader_path(path, sizeof(path)) || access(path, X_OK))
-		SCX_FAIL("No executable test loader at %s; build it or set %s",
-			 path, SCX_FLASH_TEST_BIN_ENV);
-	if (!scx_available())
-		SCX_SKIP("sched_ext is not available (no %s)", SCX_SYSFS_STATE);
-	return SCX_TEST_PASS;
-}
-
 static void print_delta(struct flash_test_counters *d,
 			const struct flash_test_counters *a,
 			const struct flash_test_counters *b)
@@ -180,7 +168,7 @@ static enum scx_test_status run_rt(void *ctx)
 static struct scx_test enq_rt = {
 	.name = "enqueue_rt_preempted",
 	.description = "Fair tasks keep running while a SCHED_FIFO task keeps taking their CPU",
-	.setup = setup,
+	.setup = flash_need_test_loader,
 	.run = run_rt,
 };
 
@@ -242,7 +230,7 @@ static enum scx_test_status run_pcpu(void *ctx)
 static struct scx_test enq_pcpu = {
 	.name = "enqueue_pcpu_tasks",
 	.description = "Tasks pinned to one CPU, a hog and a sleeper on each, all make progress",
-	.setup = setup,
+	.setup = flash_need_test_loader,
 	.run = run_pcpu,
 };
 
@@ -340,7 +328,7 @@ static enum scx_test_status run_migration_disabled(void *ctx)
 static struct scx_test enq_migration_disabled = {
 	.name = "enqueue_migration_disabled",
 	.description = "A task preempted with migration disabled is enqueued and runs on",
-	.setup = setup,
+	.setup = flash_need_test_loader,
 	.run = run_migration_disabled,
 };
 
@@ -411,7 +399,7 @@ static enum scx_test_status run_exiting(void *ctx)
 static struct scx_test enq_exiting = {
 	.name = "enqueue_exiting_tasks",
 	.description = "Tasks preempted while they exit are enqueued and finish exiting",
-	.setup = setup,
+	.setup = flash_need_test_loader,
 	.run = run_exiting,
 };
 
@@ -450,7 +438,7 @@ static enum scx_test_status run_last(void *ctx)
 static struct scx_test enq_last = {
 	.name = "enqueue_last_task",
 	.description = "The only runnable task of a CPU keeps it when its slice ends",
-	.setup = setup,
+	.setup = flash_need_test_loader,
 	.run = run_last,
 };
 

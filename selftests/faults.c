@@ -25,18 +25,6 @@
 #define STATE_TIMEOUT_MS	10000
 #define MARKER			"scx_flash selftest: fault injected"
 
-static enum scx_test_status setup(void **ctx)
-{
-	char path[PATH_MAX];
-
-	if (scx_test_loader_path(path, sizeof(path)) || access(path, X_OK))
-		SCX_FAIL("No executable test loader at %s; build it or set %s",
-			 path, SCX_FLASH_TEST_BIN_ENV);
-	if (!scx_available())
-		SCX_SKIP("sched_ext is not available (no %s)", SCX_SYSFS_STATE);
-	return SCX_TEST_PASS;
-}
-
 /* Fork and reap a child: the machine still schedules new tasks. */
 static bool machine_works(void)
 {
@@ -103,7 +91,7 @@ static enum scx_test_status run_error(void *ctx)
 static struct scx_test error_exit = {
 	.name = "fault_error_exit",
 	.description = "scx_bpf_error(): the loader exits non-zero with the reason and message",
-	.setup = setup,
+	.setup = flash_need_test_loader,
 	.run = run_error,
 };
 
@@ -118,7 +106,7 @@ static enum scx_test_status run_stall(void *ctx)
 static struct scx_test stall_exit = {
 	.name = "fault_stall_watchdog",
 	.description = "A scheduler that stops dispatching is caught by the watchdog and reported",
-	.setup = setup,
+	.setup = flash_need_test_loader,
 	.run = run_stall,
 };
 
@@ -229,7 +217,7 @@ static enum scx_test_status run_restart(void *ctx)
 static struct scx_test restart = {
 	.name = "fault_restart_reattach",
 	.description = "A requested restart makes the loader re-attach, leaking no fds or memory",
-	.setup = setup,
+	.setup = flash_need_test_loader,
 	.run = run_restart,
 };
 
@@ -293,7 +281,7 @@ static enum scx_test_status run_sigkill(void *ctx)
 static struct scx_test sigkill = {
 	.name = "fault_sigkill_loader",
 	.description = "SIGKILL of the loader returns all tasks to the fair class; load finishes",
-	.setup = setup,
+	.setup = flash_need_test_loader,
 	.run = run_sigkill,
 };
 

@@ -492,6 +492,20 @@ enum scx_test_status flash_need_sched_ext(void **ctx)
 }
 
 /*
+ * Setup of the cases that drive the test loader: fail without it, skip
+ * without sched_ext.
+ */
+enum scx_test_status flash_need_test_loader(void **ctx)
+{
+	char path[PATH_MAX];
+
+	if (scx_test_loader_path(path, sizeof(path)) || access(path, X_OK))
+		SCX_FAIL("No executable test loader at %s; build it or set %s",
+			 path, SCX_FLASH_TEST_BIN_ENV);
+	return flash_need_sched_ext(ctx);
+}
+
+/*
  * Where the kernel log stood at the last kmsg_mark(): /dev/kmsg opened
  * and moved to its end, so that reading it returns what came after.
  * Writes to /dev/kmsg are rate limited and a marker may be dropped; this

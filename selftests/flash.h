@@ -59,6 +59,7 @@ long long proc_status_kb(pid_t pid, const char *key);
 int proc_pid_sched_field(pid_t pid, const char *key, long long *val);
 long long scx_enable_seq(void);
 enum scx_test_status flash_need_sched_ext(void **ctx);
+enum scx_test_status flash_need_test_loader(void **ctx);
 int kmsg_mark(const char *marker);
 int kmsg_problems_since(const char *marker);
 

@@ -200,17 +200,10 @@ static enum scx_test_status run(void *ctx)
 	return SCX_TEST_PASS;
 }
 
-static enum scx_test_status setup(void **ctx)
-{
-	if (!scx_available())
-		SCX_SKIP("sched_ext is not available (no %s)", SCX_SYSFS_STATE);
-	return SCX_TEST_PASS;
-}
-
 static struct scx_test soak = {
 	.name = "soak_mixed_load",
 	.description = "Hogs, affinity churn, forks, pipes and sleepers; no ejection",
-	.setup = setup,
+	.setup = flash_need_sched_ext,
 	.run = run,
 };
 

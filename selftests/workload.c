@@ -88,38 +88,6 @@ static int spin_child(void)
 	return 0;
 }
 
-/*
- * Value of field @key in /proc/self/sched ("key   :   value" lines).
- * Returns 0, or -ENOENT when the kernel does not print @key.
- */
-static int proc_sched_field(const char *key, long long *val)
-{
-	char line[256], *colon, *end;
-	size_t key_len = strlen(key);
-	FILE *f;
-	int ret = -ENOENT;
-
-	f = fopen("/proc/self/sched", "r");
-	if (!f)
-		return -errno;
-
-	while (fgets(line, sizeof(line), f)) {
-		colon = strchr(line, ':');
-		if (!colon || strncmp(line, key, key_len))
-			continue;
-		for (end = line + key_len; end < colon && *end == ' '; end++)
-			;
-		if (end != colon)
-			continue;
-		*val = strtoll(colon + 1, NULL, 10);
-		ret = 0;
-		break;
-	}
-
-	fclose(f);
-	return ret;
-}
-
 static long sched_policy_of_self(void)
 {
 	struct wl_sched_attr attr = { .size = sizeof(attr) };
@@ -154,7 +122,7 @@ static int check_child(void)
 	long long enabled = -1;
 	long policy;
 
-	if (!proc_sched_field("ext.enabled", &enabled)) {
+	if (!proc_pid_sched_field(getpid(), "ext.enabled", &enabled)) {
 		printf("# workload: checked /proc/self/sched ext.enabled = %lld\n",
 		       enabled);
 		fflush(stdout);
