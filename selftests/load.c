@@ -11,6 +11,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -24,12 +25,27 @@
 
 #define CGROUP_ROOT	"/sys/fs/cgroup"
 
+/* Wakeups a sleeper keeps for its percentiles; later ones are not kept. */
+#define MAX_SAMPLES	65536
+
 static unsigned long long now_ns(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+/* Let @pid run on every CPU. */
+int allow_all_cpus(pid_t pid)
+{
+	cpu_set_t set;
+	int cpu;
+
+	CPU_ZERO(&set);
+	for (cpu = 0; cpu < CPU_SETSIZE; cpu++)
+		CPU_SET(cpu, &set);
+	return sched_setaffinity(pid, sizeof(set), &set) ? -errno : 0;
 }
 
 /* In the child: die with the parent, then take the place @o asks for. */
@@ -53,6 +69,8 @@ static int child_setup(const struct load_opts *o)
 		if (sched_setaffinity(0, sizeof(set), &set))
 			return -errno;
 	}
+	if (o->roam && allow_all_cpus(0))
+		return -errno;
 	if (o->nice && setpriority(PRIO_PROCESS, 0, o->nice))
 		return -errno;
 	return 0;
@@ -80,9 +98,29 @@ pid_t hog_start(const struct load_opts *o, unsigned int ms)
 	_exit(0);
 }
 
+static int cmp_ull(const void *a, const void *b)
+{
+	unsigned long long x = *(const unsigned long long *)a;
+	unsigned long long y = *(const unsigned long long *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The 99th percentile of the @nr latencies in @ns, in microseconds. */
+static unsigned long long p99_us(unsigned long long *ns, unsigned long long nr)
+{
+	if (!nr)
+		return 0;
+	qsort(ns, nr, sizeof(*ns), cmp_ull);
+	return ns[nr * 99 / 100] / 1000;
+}
+
 /*
  * Start a child that sleeps @period_us at a time for @ms and measures how
  * much later than asked it wakes up.  Its result comes through *@fd.
+ * With @period_us 0 it never sleeps: it spins, and its "latency" is the
+ * time between two readings of the clock, the time it was kept off its
+ * CPU.
  */
 pid_t sleeper_start(const struct load_opts *o, unsigned int period_us,
 		    unsigned int ms, int *fd)
@@ -91,6 +129,7 @@ pid_t sleeper_start(const struct load_opts *o, unsigned int period_us,
 		.tv_sec = period_us / 1000000,
 		.tv_nsec = (period_us % 1000000) * 1000ULL,
 	};
+	static unsigned long long samples[MAX_SAMPLES];
 	unsigned long long end, t0, lat, sum = 0;
 	struct latency_stats st = {};
 	int pipefd[2];
@@ -113,20 +152,88 @@ pid_t sleeper_start(const struct load_opts *o, unsigned int period_us,
 	close(pipefd[0]);
 	if (child_setup(o))
 		_exit(2);
+	sleep_ms(o->delay_ms);
 	end = now_ns() + ms * 1000000ULL;
 	while (now_ns() < end) {
 		t0 = now_ns();
-		nanosleep(&period, NULL);
+		if (period_us)
+			nanosleep(&period, NULL);
 		lat = now_ns() - t0 - period_us * 1000ULL;
 		sum += lat;
 		if (lat > st.max_us * 1000)
 			st.max_us = lat / 1000;
+		if (st.nr < MAX_SAMPLES)
+			samples[st.nr] = lat;
 		st.nr++;
 	}
 	st.avg_us = st.nr ? sum / st.nr / 1000 : 0;
+	st.p99_us = p99_us(samples, st.nr < MAX_SAMPLES ? st.nr : MAX_SAMPLES);
 	if (write(pipefd[1], &st, sizeof(st)) != sizeof(st))
 		_exit(3);
 	_exit(0);
+}
+
+/* Start a SCHED_FIFO hog on @cpu for @ms. */
+pid_t fifo_hog_start(int cpu, unsigned int ms)
+{
+	struct sched_param param = { .sched_priority = 1 };
+	struct load_opts o = { .cpu = cpu };
+	pid_t pid = hog_start(&o, ms);
+
+	if (pid > 0 && sched_setscheduler(pid, SCHED_FIFO, &param)) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		return -1;
+	}
+	return pid;
+}
+
+/* CPU time @pid has used, in ns, from /proc/PID/schedstat; < 0 on error. */
+long long proc_cpu_ns(pid_t pid)
+{
+	char path[64], buf[128];
+	long long ns;
+
+	snprintf(path, sizeof(path), "/proc/%d/schedstat", pid);
+	if (sysfs_read_str(path, buf, sizeof(buf)) < 0 ||
+	    sscanf(buf, "%lld", &ns) != 1)
+		return -1;
+	return ns;
+}
+
+/* The CPU @pid last ran on (/proc/PID/stat field 39); < 0 on error. */
+int proc_last_cpu(pid_t pid)
+{
+	char path[64], buf[1024], *p;
+	int cpu, field;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	if (sysfs_read_str(path, buf, sizeof(buf)) < 0)
+		return -1;
+	/* The command name may hold spaces: count fields after its ')'. */
+	p = strrchr(buf, ')');
+	for (field = 2; p && field < 39; field++)
+		p = strchr(p + 1, ' ');
+	if (!p || sscanf(p, "%d", &cpu) != 1)
+		return -1;
+	return cpu;
+}
+
+/* Start @argv in a child process; its pid, or a negative error. */
+pid_t command_start(const char *const argv[])
+{
+	pid_t pid;
+
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	if (!pid) {
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL))
+			_exit(126);
+		execvp(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	return pid < 0 ? -errno : pid;
 }
 
 /* Reap a child within @timeout_ms; 0 only if it exited with status 0. */

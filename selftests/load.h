@@ -6,19 +6,27 @@
 #ifndef __SCX_FLASH_SELFTEST_LOAD_H
 #define __SCX_FLASH_SELFTEST_LOAD_H
 
+#include <stdbool.h>
 #include <sys/types.h>
 
-/* Where and how a child runs; cpu < 0 means anywhere, cgroup may be NULL. */
+/*
+ * Where and how a child runs; cpu < 0 means anywhere, cgroup may be NULL.
+ * With @roam the child starts on @cpu, then may run on every CPU.  A
+ * sleeper waits @delay_ms before it starts measuring.
+ */
 struct load_opts {
 	int cpu;
 	int nice;
 	const char *cgroup;
+	bool roam;
+	unsigned int delay_ms;
 };
 
 /* What a sleeper saw: wakeup latency and CPU time, in microseconds. */
 struct latency_stats {
 	unsigned long long avg_us;
 	unsigned long long max_us;
+	unsigned long long p99_us;
 	unsigned long long nr;		/* wakeups */
 	unsigned long long cpu_us;	/* CPU time used, filled by the parent */
 };
@@ -26,8 +34,13 @@ struct latency_stats {
 pid_t hog_start(const struct load_opts *o, unsigned int ms);
 pid_t sleeper_start(const struct load_opts *o, unsigned int period_us,
 		    unsigned int ms, int *fd);
+pid_t fifo_hog_start(int cpu, unsigned int ms);
+int allow_all_cpus(pid_t pid);
+long long proc_cpu_ns(pid_t pid);
+int proc_last_cpu(pid_t pid);
 long long child_cpu_us(pid_t pid, unsigned int timeout_ms);
 int sleeper_result(pid_t pid, int fd, struct latency_stats *st);
+pid_t command_start(const char *const argv[]);
 int cgroup_create(const char *name, unsigned int weight, char *path,
 		  size_t size);
 void cgroup_remove(const char *path);

@@ -46,15 +46,9 @@ static enum scx_test_status under_flash(enum scx_test_status (*load)(void))
 /* Run @argv to completion within REAP_MS; 0 if it exited with 0. */
 static int run_command(const char *const argv[])
 {
-	pid_t pid;
+	pid_t pid = command_start(argv);
 	int status;
 
-	fflush(stdout);
-	pid = fork();
-	if (!pid) {
-		execvp(argv[0], (char *const *)argv);
-		_exit(127);
-	}
 	if (pid < 0 || pid_wait_timeout(pid, &status, REAP_MS)) {
 		if (pid > 0)
 			kill(pid, SIGKILL);
@@ -118,21 +112,6 @@ static struct scx_test robust_storm = {
 };
 REGISTER_SCX_TEST(&robust_storm)
 
-/* Start a SCHED_FIFO hog on CPU 0 for @ms. */
-static pid_t fifo_hog_start(unsigned int ms)
-{
-	struct sched_param param = { .sched_priority = 1 };
-	struct load_opts o = { .cpu = 0 };
-	pid_t pid = hog_start(&o, ms);
-
-	if (pid > 0 && sched_setscheduler(pid, SCHED_FIFO, &param)) {
-		kill(pid, SIGKILL);
-		waitpid(pid, NULL, 0);
-		return -1;
-	}
-	return pid;
-}
-
 static enum scx_test_status rt_sharing(void)
 {
 	struct load_opts o = { .cpu = 0 };
@@ -140,7 +119,7 @@ static enum scx_test_status rt_sharing(void)
 	pid_t rt, normal;
 
 	normal = hog_start(&o, STORM_MS);
-	rt = fifo_hog_start(STORM_MS);
+	rt = fifo_hog_start(0, STORM_MS);
 	SCX_FAIL_IF(rt <= 0, "cannot start the SCHED_FIFO hog");
 	normal_us = normal > 0 ? child_cpu_us(normal, REAP_MS) : -1;
 	rt_us = child_cpu_us(rt, REAP_MS);
