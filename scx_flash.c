@@ -145,23 +145,32 @@ struct opt_desc {
 	char short_name;
 	enum opt_kind kind;
 	size_t off;
+	u64 max;		/* OPT_USEC, OPT_SLICE: the largest value */
 	const char *metavar;
 	const char *help;
 };
 
 #define OPT(n, s, k, field, meta, h)					\
-	{ n, s, k, offsetof(struct flash_opts, field), meta, h }
+	{ n, s, k, offsetof(struct flash_opts, field), 0, meta, h }
+#define OPT_MAX(n, s, k, field, max, meta, h)				\
+	{ n, s, k, offsetof(struct flash_opts, field), max, meta, h }
 
 /* Every option, in --help order; --help is printed from this table. */
 static const struct opt_desc opt_table[] = {
-	OPT("slice-us", 's', OPT_SLICE, slice_us, "US",
-	    "Maximum scheduling slice (default: 700)"),
-	OPT("slice-us-lag", 'l', OPT_SLICE, slice_us_lag, "US",
-	    "Maximum sleep credit of a task, scaled by how\n"
-	    "often it wakes up (default: 20000)"),
-	OPT("throttle-us", 't', OPT_USEC, throttle_us, "US",
-	    "Idle injection: keep each CPU idle for US after\n"
-	    "every slice, to save power (default: 0 = off)"),
+	OPT_MAX("slice-us", 's', OPT_SLICE, slice_us, FLASH_SLICE_US_MAX, "US",
+		"Maximum scheduling slice (default: 700, at\n"
+		"most 100000)"),
+	OPT_MAX("slice-us-lag", 'l', OPT_SLICE, slice_us_lag,
+		FLASH_SLICE_US_LAG_MAX, "US",
+		"Maximum sleep credit of a task, scaled by how\n"
+		"often it wakes up (default: 20000, at most\n"
+		"1000000)"),
+	OPT_MAX("throttle-us", 't', OPT_USEC, throttle_us,
+		FLASH_THROTTLE_US_MAX, "US",
+		"Idle injection: keep each CPU idle for US after\n"
+		"every slice, to save power (default: 0 = off;\n"
+		"at most 1000000 and a fifth of the watchdog\n"
+		"timeout)"),
 	OPT("idle-resume-us", 'I', OPT_S32, idle_resume_us, "US",
 	    "Limit the CPUs' idle exit latency to US while\n"
 	    "running (0 = no limit, negative = leave it\n"
@@ -365,6 +374,7 @@ static int parse_opt_value(const struct opt_desc *d, const char *arg,
 			   struct flash_opts *o)
 {
 	void *field = (char *)o + d->off;
+	char why[64];
 	u64 v;
 	s64 sv;
 
@@ -374,9 +384,13 @@ static int parse_opt_value(const struct opt_desc *d, const char *arg,
 		return 0;
 	case OPT_SLICE:
 	case OPT_USEC:
-		/* kept in nanoseconds by the scheduler */
-		if (parse_u64(d->name, arg, UINT64_MAX / NSEC_PER_USEC, &v))
+		if (parse_u64(d->name, arg, UINT64_MAX, &v))
 			return -EINVAL;
+		if (v > d->max) {
+			snprintf(why, sizeof(why), "above the limit of %llu us",
+				 (unsigned long long)d->max);
+			return bad_value(d->name, arg, why);
+		}
 		if (d->kind == OPT_SLICE && !v)
 			return bad_value(d->name, arg, "must be greater than 0");
 		*(u64 *)field = v;
@@ -1416,22 +1430,32 @@ static int set_open_opts(const struct flash_opts *o)
 /* SCX_OPS_OPEN() opens the skeleton without options: pass ours along. */
 #define scx_flash__open()	scx_flash__open_opts(&open_opts)
 
-/* SCX_TIMEOUT_MS, checked before anything is changed; 0 when unset. */
-static int timeout_from_env(u32 *ms)
+/*
+ * SCX_TIMEOUT_MS, checked before anything is changed; 0 when unset.  Idle
+ * injection keeps tasks waiting for --throttle-us at a time: refuse one
+ * that leaves them less than four fifths of the watchdog's timeout.
+ */
+static int timeout_from_env(const struct flash_opts *o, u32 *ms)
 {
 	const char *env = getenv("SCX_TIMEOUT_MS");
-	u64 v;
+	u64 v = FLASH_TIMEOUT_MS_DFL;
 
 	*ms = 0;
-	if (!env)
-		return 0;
-	if (parse_u64("SCX_TIMEOUT_MS", env, UINT32_MAX, &v) || !v) {
+	if (env && (parse_u64("SCX_TIMEOUT_MS", env, UINT32_MAX, &v) || !v)) {
 		fprintf(stderr,
 			"scx_flash: SCX_TIMEOUT_MS has invalid value '%s'\n",
 			env);
 		return -EINVAL;
 	}
-	*ms = v;
+	if (o->throttle_us * 5 > v * 1000) {
+		fprintf(stderr,
+			"scx_flash: invalid value '%llu' for --throttle-us: above a fifth of the %llu ms watchdog timeout\n",
+			(unsigned long long)o->throttle_us,
+			(unsigned long long)v);
+		return -EINVAL;
+	}
+	if (env)
+		*ms = v;
 	return 0;
 }
 
@@ -2497,7 +2521,7 @@ int main(int argc, char **argv)
 	if (opts.monitor_interval)
 		return monitor_stats(opts.monitor_interval);
 
-	if (timeout_from_env(&timeout_ms) || set_open_opts(&opts) ||
+	if (timeout_from_env(&opts, &timeout_ms) || set_open_opts(&opts) ||
 	    check_sched_ext())
 		return 1;
 

@@ -17,6 +17,20 @@
 #define FLASH_IDLE_RESUME_US_DFL	32
 
 /*
+ * Limits of the loader's options, in microseconds.  The longest slice
+ * keeps the weighted slice of any task (capped at the same value in BPF)
+ * far below the 5 s watchdog; the longest sleep credit keeps
+ * slice_lag * 100 wakeups * the largest weight within 64 bits; idle
+ * injection must leave the watchdog's waiting tasks time to run.
+ */
+#define FLASH_SLICE_US_MAX	100000ULL
+#define FLASH_SLICE_US_LAG_MAX	1000000ULL
+#define FLASH_THROTTLE_US_MAX	1000000ULL
+
+/* The watchdog timeout the scheduler asks for, unless SCX_TIMEOUT_MS. */
+#define FLASH_TIMEOUT_MS_DFL	5000
+
+/*
  * Full scale of cpu_util and of fixed cpufreq levels: the kernel's
  * SCX_CPUPERF_ONE, which user space does not see.
  */

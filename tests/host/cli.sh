@@ -63,6 +63,16 @@ expect 1 "invalid value '12x' for --slice-us" "a bad slice names option and valu
 expect 1 "invalid value '-3' for --slice-us-lag" "a negative lag is refused" -- -l -3
 expect 1 "invalid value '0' for --slice-us: must be greater than 0" \
 	"a zero slice is refused" -- -s 0
+expect 1 "invalid value '100001' for --slice-us: above the limit of 100000 us" \
+	"a slice beyond 100 ms is refused, naming the limit" -- -s 100001
+expect 1 "invalid value '1000001' for --slice-us-lag: above the limit of 1000000 us" \
+	"a sleep credit beyond 1 s is refused, naming the limit" -- -l 1000001
+expect 1 "invalid value '18446744073709551615' for --slice-us-lag: above the limit" \
+	"a lag that would overflow in BPF is refused" -- -l 18446744073709551615
+expect 1 "invalid value '1000001' for --throttle-us: above the limit of 1000000 us" \
+	"idle injection beyond 1 s is refused, naming the limit" -- -t 1000001
+SCX_TIMEOUT_MS=2000 expect 1 "invalid value '400001' for --throttle-us: above a fifth of the 2000 ms watchdog timeout" \
+	"idle injection must leave the watchdog's waiters time to run" -- -t 400001
 expect 1 "invalid value 'soon' for --stats" "a bad interval is refused" -- --stats soon
 expect 1 "invalid value '0' for --monitor" "a zero monitor interval is refused" -- --monitor 0
 expect 1 "invalid value '2147483648' for --idle-resume-us: out of range" \
