@@ -7,36 +7,55 @@
  * scaled inversely by its weight.  Tasks wait in one dispatch queue per NUMA
  * node, ordered by a deadline:
  *
- *   deadline = vruntime + exec_runtime * 100 / weight
+ *   deadline = vruntime + min(exec_runtime * 1024 / weight, slice_lag)
  *
  * where exec_runtime is the CPU time the task used since it last went to
- * sleep (capped at slice_lag).  A task that runs for long stretches without
- * blocking is pushed back; a task that wakes up, runs briefly and sleeps
- * again comes first.  The vruntime alone keeps the shares fair.
+ * sleep.  A task that runs for long stretches without blocking is pushed
+ * back, by at most slice_lag of virtual time whatever its weight; a task
+ * that wakes up, runs briefly and sleeps again comes first.  For tasks
+ * that never sleep the second term is a constant, so the vruntime alone
+ * sets their shares, exactly in proportion to their weights.
  *
- * Sleeping earns credit: a waking task's vruntime may lag behind the global
- * virtual clock (vtime_now) by at most
+ * Sleeping earns credit: when a task wakes up, its vruntime may lag behind
+ * the global virtual clock (vtime_now) by at most
  *
- *   vsleep_max = slice_lag * max(wakeup_freq, 1) * weight / 100
+ *   vsleep_max = slice_lag * max(wakeup_freq, 1) * weight / 1024
  *
  * so a task that wakes often (wakeup_freq is an average of wakeups per
  * 100 ms, capped at 100) may lag further and run sooner, while a task that
- * slept for long cannot monopolise the CPUs when it comes back.  With
- * slice_lag_scaling the credit also shrinks with the user-mode CPU
- * utilisation the loader measures (cpu_util): message passing is favoured
- * on a quiet system, fairness is restored on a busy one.
+ * slept for long cannot monopolise the CPUs when it comes back.  The limit
+ * is applied on wakeups only: a task that never sleeps earns no credit and
+ * loses none of its lag.  With slice_lag_scaling the credit also shrinks
+ * with the user-mode CPU utilisation the loader measures (cpu_util):
+ * message passing is favoured on a quiet system, fairness is restored on a
+ * busy one.
  *
  * A waking task goes straight to an idle CPU when there is one (first
  * inside the primary domain, then anywhere it may run, whole idle SMT cores
  * first); only when every CPU is busy does it wait in its node's queue,
- * unless its deadline is earlier than that of the task running on its CPU
- * and that task used its slice or ran slice_lag without sleeping: then it
- * preempts it, straight through the CPU's local queue.
+ * unless its deadline is earlier than that of the sched_ext task running on
+ * its CPU and of every task waiting in the queue, and that running task
+ * used its slice or ran slice_lag without sleeping: then it preempts it,
+ * straight through the CPU's local queue.
  * When a running task's slice ends it keeps its CPU if its own deadline is
- * still earlier than that of the first waiting task.
+ * still earlier than that of the first waiting task, its core is not
+ * SMT-contended and it is not outside the primary domain while it could be
+ * inside.
  *
- * The weight is the task's nice weight (100 at nice 0) times its cgroup's
- * cpu.weight / 100.  The time slice is slice_max * weight / 100.
+ * No task waits for ever: deadlines order the queue, and a waker's sleep
+ * credit lets it overtake tasks that wait, so under a storm of wakers a
+ * task could wait without bound.  Once a task has waited STARVATION_NS it
+ * gets the earliest deadline of all, 0: the next scan of its node's queue
+ * (every AGING_SCAN_NS, by a dispatching CPU) finds it, and then only the
+ * tasks found starving before it and the running tasks' slices (at most
+ * SLICE_CAP_NS) are ahead of it.  Without an overload that starving tasks
+ * alone fill, a task waits at most about STARVATION_NS + AGING_SCAN_NS +
+ * SLICE_CAP_NS (1.2 s), far below the kernel's 5 s watchdog, whatever its
+ * weight and however many wakers overtake it.
+ *
+ * The weight is the exact weight of the task's nice level (1024 at nice 0,
+ * as in the kernel's fair class) times its cgroup's cpu.weight / 100.  The
+ * time slice is slice_max * weight / 1024, at most SLICE_CAP_NS.
  *
  * Modes:
  *   rr_sched         plain round robin with slice_max: no deadlines
@@ -77,6 +96,25 @@ char _license[] SEC("license") = "GPL";
 /* Period of the tickless preemption check. */
 #define TICKLESS_INTERVAL_NS	(10ULL * NSEC_PER_MSEC)
 
+/* Weight of a nice 0 task in the default cgroup. */
+#define WEIGHT_ONE		1024ULL
+
+/* Longest time slice, whatever the weight: well below the watchdog. */
+#define SLICE_CAP_NS		(FLASH_SLICE_US_MAX * NSEC_PER_USEC)
+
+/*
+ * Starvation guard: a task that waited this long in a node queue is served
+ * next, ahead of any deadline.  Each node's queue is scanned for such tasks
+ * at most every AGING_SCAN_NS.  Fair waits can be long: a nice 19 task
+ * (1/69 of nice 0) that ran one 4 ms tick waits 0.27 s per nice 0 task
+ * beside it, and must not be served early for that.
+ */
+#define STARVATION_NS		(1000ULL * NSEC_PER_MSEC)
+#define AGING_SCAN_NS		(100ULL * NSEC_PER_MSEC)
+
+/* The most NUMA nodes a kernel can have (x86-64's MAX_NUMNODES). */
+#define MAX_NODES		1024
+
 /* Automatic cpufreq: thresholds of the busy share, of SCX_CPUPERF_ONE. */
 #define CPUFREQ_HIGH_THRESH	(SCX_CPUPERF_ONE * 3 / 4)
 #define CPUFREQ_LOW_THRESH	(SCX_CPUPERF_ONE / 4)
@@ -115,6 +153,15 @@ static u64 vtime_now;
 /* Idle injection: whether the CPUs are being kept idle right now. */
 static bool throttled;
 
+/*
+ * Bumped when a cgroup's cpu.weight changes: tasks whose cached cgroup
+ * weight is older look it up again.
+ */
+static u64 cgweight_gen;
+
+/* When each node's queue was last scanned for starving tasks. */
+static u64 node_aging_scan_at[MAX_NODES];
+
 UEI_DEFINE(uei);
 
 #define dbg_msg(fmt, args...)						\
@@ -147,10 +194,13 @@ struct task_ctx {
 	u64 vruntime;		/* weighted CPU time consumed */
 	u64 exec_runtime;	/* CPU time used since the last sleep */
 	u64 avg_runtime;	/* average CPU time used per run */
-	u64 last_run_at;	/* when the task last started running */
-	u64 last_woke_at;	/* when the task last became runnable */
+	u64 last_run_at;	/* start of the current run, 0 if not running */
+	u64 sum_exec_at;	/* p->se.sum_exec_runtime at that start */
+	u64 last_woke_at;	/* when the task last woke up */
+	u64 queued_at;		/* when it was put in a node queue */
 	u64 wakeup_freq;	/* average wakeups per 100 ms */
 	u64 cgweight;		/* cpu.weight of the task's cgroup */
+	u64 cgweight_gen;	/* cgweight_gen when cgweight was read */
 };
 
 struct {
@@ -201,6 +251,15 @@ static struct cpu_ctx *lookup_cpu_ctx(s32 cpu)
 	const u32 idx = 0;
 
 	return bpf_map_lookup_percpu_elem(&cpu_ctx_stor, &idx, cpu);
+}
+
+/* The cpu.weight of @cgrp, 100 if unknown. */
+static u64 cgroup_weight(struct cgroup *cgrp)
+{
+	struct cgrp_ctx *cctx;
+
+	cctx = bpf_cgrp_storage_get(&cgrp_ctx_stor, cgrp, 0, 0);
+	return cctx ? cctx->weight : 100;
 }
 
 static bool is_kthread(const struct task_struct *p)
@@ -303,47 +362,83 @@ static bool test_enqueue(struct task_struct *p, s32 prev_cpu, u64 enq_flags)
  * Time slice, virtual time and the deadline
  */
 
-/* Task weight: nice weight times the cgroup's cpu.weight / 100. */
+/*
+ * The kernel's weight of each nice level, -20 to 19 (its
+ * sched_prio_to_weight[]), and of SCHED_IDLE tasks.  p->scx.weight rounds
+ * these to a scale of 100 at nice 0, which makes nice 19 weigh 1/100 of
+ * nice 0 where the fair class gives it 15/1024.
+ */
+#define NR_NICE_LEVELS		40
+static const u32 nice_weights[NR_NICE_LEVELS] = {
+	88761, 71755, 56483, 46273, 36291, 29154, 23254, 18705, 14949, 11916,
+	9548, 7620, 6100, 4904, 3906, 3121, 2501, 1991, 1586, 1277,
+	1024, 820, 655, 526, 423, 335, 272, 215, 172, 137,
+	110, 87, 70, 56, 45, 36, 29, 23, 18, 15,
+};
+#define IDLE_POLICY_WEIGHT	3
+#ifndef SCHED_IDLE
+#define SCHED_IDLE		5
+#endif
+
+static u64 nice_weight(const struct task_struct *p)
+{
+	u32 prio = p->static_prio - 100;	/* MAX_RT_PRIO */
+
+	if (p->policy == SCHED_IDLE)
+		return IDLE_POLICY_WEIGHT;
+	return prio < NR_NICE_LEVELS ? nice_weights[prio] : WEIGHT_ONE;
+}
+
+/*
+ * Task weight: nice weight times the cgroup's cpu.weight / 100, 1024 for a
+ * nice 0 task in a default cgroup.
+ */
 static u64 task_weight(const struct task_struct *p,
 		       const struct task_ctx *tctx)
 {
-	return p->scx.weight * tctx->cgweight / 100 ?: 1;
+	return nice_weight(p) * tctx->cgweight / 100 ?: 1;
 }
 
 static u64 scale_up(u64 val, u64 weight)
 {
-	return val * weight / 100;
+	return val * weight / WEIGHT_ONE;
 }
 
 static u64 scale_down(u64 val, u64 weight)
 {
-	return val * 100 / weight;
+	return val * WEIGHT_ONE / weight;
 }
 
-/* Exponentially weighted average: a new sample counts for a quarter. */
+/*
+ * Exponentially weighted average: a new sample counts for a quarter.  It
+ * rounds toward the sample, so that a steady sample is reached exactly
+ * (truncating, 100 wakeups per 100 ms would settle at 97).  The first
+ * sample seeds it.
+ */
 static u64 calc_avg(u64 old, u64 sample)
 {
+	if (!old)
+		return sample;
+	if (sample > old)
+		return (old * 3 + sample + 3) / 4;
 	return (old * 3 + sample) / 4;
 }
 
 /*
  * Time slice of @p, whose context @tctx may be NULL: infinite in tickless
- * mode, else slice_max by weight.
+ * mode, else slice_max by weight, at most SLICE_CAP_NS.
  */
-static u64 task_slice_ctx(const struct task_struct *p,
-			  const struct task_ctx *tctx)
+static u64 task_slice(const struct task_struct *p,
+		      const struct task_ctx *tctx)
 {
+	u64 slice;
+
 	if (tickless_sched)
 		return SCX_SLICE_INF;
 	if (!tctx || rr_sched)
 		return slice_max;
-	return scale_up(slice_max, task_weight(p, tctx));
-}
-
-/* The same, for callers that have not looked the context up. */
-static u64 task_slice(const struct task_struct *p)
-{
-	return task_slice_ctx(p, tickless_sched ? NULL : lookup_task_ctx(p));
+	slice = scale_up(slice_max, task_weight(p, tctx));
+	return slice < SLICE_CAP_NS ? slice : SLICE_CAP_NS;
 }
 
 /*
@@ -374,35 +469,68 @@ static bool is_wakeup_abuser(const struct task_struct *p,
 }
 
 /*
- * Limit the sleep credit of @p, then return its deadline: vruntime plus the
- * runtime used since its last sleep, both in weighted time.
+ * A waking task's vruntime may lag behind vtime_now by its sleep credit at
+ * most: what it did not use while it slept is only partly kept.
  */
-static u64 task_deadline(const struct task_struct *p, struct task_ctx *tctx)
+static void limit_sleep_credit(struct task_ctx *tctx, u64 weight)
 {
-	u64 weight = task_weight(p, tctx);
 	u64 vsleep_max = sleep_credit(tctx, weight);
 	u64 vtime_min = vtime_now > vsleep_max ? vtime_now - vsleep_max : 0;
-	u64 deadline;
 
 	if (time_before(tctx->vruntime, vtime_min))
 		tctx->vruntime = vtime_min;
+}
 
-	deadline = tctx->vruntime + scale_down(tctx->exec_runtime, weight);
+/*
+ * The deadline part of the runtime @exec used since the last sleep: in
+ * weighted time, at most slice_lag, so that a low weight cannot push a
+ * task back without bound.
+ */
+static u64 exec_vruntime(u64 exec, u64 weight)
+{
+	u64 vexec = scale_down(exec, weight);
+
+	return vexec < slice_lag ? vexec : slice_lag;
+}
+
+/* Deadline of @p: vruntime plus the runtime used since its last sleep. */
+static u64 task_deadline(const struct task_struct *p,
+			 const struct task_ctx *tctx)
+{
+	u64 weight = task_weight(p, tctx);
+	u64 deadline = tctx->vruntime + exec_vruntime(tctx->exec_runtime,
+						      weight);
+
 	if (is_wakeup_abuser(p, tctx))
 		deadline += slice_lag;
 	return deadline;
 }
 
+/* Whether @tctx's task is running under sched_ext right now. */
+static bool is_running(const struct task_ctx *tctx)
+{
+	return tctx->last_run_at;
+}
+
+/* CPU time used since the last sleep, counting the current run. */
+static u64 running_exec_runtime(const struct task_ctx *tctx, u64 now)
+{
+	return tctx->exec_runtime + now - tctx->last_run_at;
+}
+
 /*
  * The deadline of @p while it runs: its vruntime plus the runtime used
- * since its last sleep, counting the time it has run so far.
+ * since its last sleep, both counting the time it has run so far, which
+ * ops.stopping() has not charged yet (a task that keeps its CPU goes on
+ * without stopping).
  */
 static u64 running_deadline(const struct task_struct *p,
 			    const struct task_ctx *tctx, u64 now)
 {
-	u64 exec = tctx->exec_runtime + now - tctx->last_run_at;
+	u64 weight = task_weight(p, tctx);
 
-	return tctx->vruntime + scale_down(exec, task_weight(p, tctx));
+	return tctx->vruntime + scale_down(now - tctx->last_run_at, weight) +
+	       exec_vruntime(running_exec_runtime(tctx, now), weight);
 }
 
 /* One wakeup interval, as a sample of the wakeup frequency. */
@@ -413,10 +541,40 @@ static u64 wakeup_freq_sample(u64 interval)
 	return 100 * NSEC_PER_MSEC / interval;
 }
 
+/*
+ * The cgroup weight of @p, read again after any cgroup's cpu.weight
+ * changed.  Only for a task the current operation is about: the kernel
+ * gives the task's cgroup to no other.
+ */
+static void refresh_cgweight(struct task_struct *p, struct task_ctx *tctx)
+{
+	u64 gen = READ_ONCE(cgweight_gen);
+	struct cgroup *cgrp;
+
+	if (tctx->cgweight_gen == gen)
+		return;
+
+	cgrp = scx_bpf_task_cgroup(p);
+	if (cgrp) {
+		tctx->cgweight = cgroup_weight(cgrp);
+		bpf_cgroup_release(cgrp);
+	}
+	tctx->cgweight_gen = gen;
+}
+
+/*
+ * A wakeup ends a sleep: sample the wakeup frequency, restart the runtime
+ * since the last sleep and limit the sleep credit.  Other runnable
+ * transitions (a changed nice level or affinity, a migration) are no sleep
+ * and change none of this.
+ */
 void BPF_STRUCT_OPS(flash_runnable, struct task_struct *p, u64 enq_flags)
 {
 	u64 now = bpf_ktime_get_ns();
 	struct task_ctx *tctx;
+
+	if (!(enq_flags & SCX_ENQ_WAKEUP))
+		return;
 
 	tctx = lookup_task_ctx(p);
 	if (!tctx)
@@ -426,11 +584,18 @@ void BPF_STRUCT_OPS(flash_runnable, struct task_struct *p, u64 enq_flags)
 	tctx->wakeup_freq = calc_avg(tctx->wakeup_freq,
 				     wakeup_freq_sample(now - tctx->last_woke_at));
 	tctx->last_woke_at = now;
+
+	refresh_cgweight(p, tctx);
+	limit_sleep_credit(tctx, task_weight(p, tctx));
 }
 
 /*
  * Automatic cpufreq: follow the share of time @cpu spent running tasks
  * since the last update, smoothed; full speed above 75%, half below 25%.
+ * The new sample counts for three quarters, as upstream's: the thresholds
+ * already keep the level from flapping, and a slower average would leave
+ * a CPU that just got busy at half speed for several updates.  Until its
+ * first update a CPU runs at full speed (init_cpuperf_target()).
  */
 static void update_cpuperf_target(s32 cpu, struct cpu_ctx *cctx, u64 now)
 {
@@ -439,12 +604,17 @@ static void update_cpuperf_target(s32 cpu, struct cpu_ctx *cctx, u64 now)
 
 	if (cpufreq_perf_lvl >= 0 || !delta_t)
 		return;
+	if (!cctx->last_running) {
+		cctx->prev_runtime = cctx->tot_runtime;
+		cctx->last_running = now;
+		return;
+	}
 
 	busy = cctx->tot_runtime - cctx->prev_runtime;
 	perf_lvl = busy * SCX_CPUPERF_ONE / delta_t;
 	if (perf_lvl > SCX_CPUPERF_ONE)
 		perf_lvl = SCX_CPUPERF_ONE;
-	cctx->perf_lvl = calc_avg(cctx->perf_lvl, perf_lvl);
+	cctx->perf_lvl = (cctx->perf_lvl + perf_lvl * 3) / 4;
 
 	if (cctx->perf_lvl >= CPUFREQ_HIGH_THRESH)
 		perf_lvl = SCX_CPUPERF_ONE;
@@ -476,6 +646,7 @@ void BPF_STRUCT_OPS(flash_running, struct task_struct *p)
 		return;
 
 	tctx->last_run_at = now;
+	tctx->sum_exec_at = p->se.sum_exec_runtime;
 	if (time_before(vtime_now, tctx->vruntime))
 		vtime_now = tctx->vruntime;
 }
@@ -489,10 +660,15 @@ void BPF_STRUCT_OPS(flash_stopping, struct task_struct *p, bool runnable)
 	__sync_fetch_and_sub(&nr_running, 1);
 
 	tctx = lookup_task_ctx(p);
-	if (!tctx)
+	if (!tctx || !is_running(tctx))
 		return;
 
-	used = bpf_ktime_get_ns() - tctx->last_run_at ?: 1;
+	/*
+	 * The run, as the kernel accounts it: without the time interrupts
+	 * took, which the wall clock would charge to whoever they hit.
+	 */
+	used = p->se.sum_exec_runtime - tctx->sum_exec_at ?: 1;
+	tctx->last_run_at = 0;
 
 	cctx = lookup_cpu_ctx(scx_bpf_task_cpu(p));
 	if (cctx)
@@ -501,6 +677,7 @@ void BPF_STRUCT_OPS(flash_stopping, struct task_struct *p, bool runnable)
 	if (rr_sched)
 		return;
 
+	refresh_cgweight(p, tctx);
 	tctx->avg_runtime = calc_avg(tctx->avg_runtime, used);
 	tctx->vruntime += scale_down(used, task_weight(p, tctx));
 	tctx->exec_runtime += used;
@@ -596,7 +773,8 @@ s32 BPF_STRUCT_OPS(flash_select_cpu, struct task_struct *p, s32 prev_cpu,
 
 	cpu = pick_idle_cpu(p, prev_cpu, wake_flags);
 	if (cpu >= 0 || rr_sched) {
-		scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL, task_slice(p), 0);
+		scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL,
+				   task_slice(p, lookup_task_ctx(p)), 0);
 		__sync_fetch_and_add(&nr_direct_dispatches, 1);
 	}
 	return cpu >= 0 ? cpu : prev_cpu;
@@ -622,7 +800,8 @@ static bool try_dispatch_to_idle_cpu(struct task_struct *p, s32 prev_cpu,
 	if (cpu < 0)
 		return false;
 
-	scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL_ON | cpu, task_slice(p), enq_flags);
+	scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL_ON | cpu,
+			   task_slice(p, lookup_task_ctx(p)), enq_flags);
 	__sync_fetch_and_add(&nr_direct_dispatches, 1);
 	scx_bpf_kick_cpu(cpu, SCX_KICK_IDLE);
 	return true;
@@ -643,20 +822,35 @@ static void enqueue_rr(struct task_struct *p, s32 prev_cpu, u64 enq_flags)
  * Whether @curr, running since @now - last_run_at, may be preempted by a
  * task that just woke up: when it has used up its slice, which the kernel
  * only notices at the next tick (up to 1/HZ, several times slice_max), or
- * when it is a CPU hog that ran a whole slice_lag without sleeping.  Other
- * tasks keep their CPU: message passing loses much of its throughput to
- * the extra context switches.
+ * when it is a CPU hog that ran a whole slice_lag without sleeping,
+ * counting its current run.  Other tasks keep their CPU: message passing
+ * loses much of its throughput to the extra context switches.
  */
 static bool may_preempt(const struct task_struct *curr,
 			const struct task_ctx *tctx, u64 now)
 {
-	return now - tctx->last_run_at >= task_slice_ctx(curr, tctx) ||
-	       tctx->exec_runtime >= slice_lag;
+	return now - tctx->last_run_at >= task_slice(curr, tctx) ||
+	       running_exec_runtime(tctx, now) >= slice_lag;
+}
+
+/*
+ * Whether the first task waiting in @dsq_id has a deadline earlier than
+ * @deadline; an empty or unpeekable queue has none.
+ */
+static bool dsq_has_earlier(u64 dsq_id, u64 deadline)
+{
+	struct task_struct *first = __COMPAT_scx_bpf_dsq_peek(dsq_id);
+
+	return first && !time_before(deadline, first->scx.dsq_vtime);
 }
 
 /*
  * Wakeup preemption: whether the task running on @cpu should make way for
- * a task that just woke up there with an earlier @deadline.
+ * a task that just woke up there with an earlier @deadline.  Only a
+ * sched_ext task can be preempted this way: a task of a higher class
+ * (SCHED_FIFO, SCHED_DEADLINE) has task storage, as every task does, but
+ * never passes ops.running(), and a waker put in the local queue behind it
+ * would wait there while another CPU could run it.
  */
 static bool should_preempt(s32 cpu, u64 deadline)
 {
@@ -676,7 +870,7 @@ static bool should_preempt(s32 cpu, u64 deadline)
 	curr = scx_bpf_cpu_curr(cpu);
 	if (curr && !(curr->flags & PF_IDLE)) {
 		tctx = lookup_task_ctx(curr);
-		if (tctx && may_preempt(curr, tctx, now) &&
+		if (tctx && is_running(tctx) && may_preempt(curr, tctx, now) &&
 		    time_before(deadline, running_deadline(curr, tctx, now)))
 			ret = true;
 	}
@@ -684,12 +878,34 @@ static bool should_preempt(s32 cpu, u64 deadline)
 	return ret;
 }
 
+/*
+ * A task just went to @prev_cpu's node queue: wake up an idle CPU that may
+ * run it.  A CPU that found the queue empty and went idle since the search
+ * for an idle CPU of this wakeup (or that nothing searched for, without
+ * select_cpu()) would otherwise sleep while the task waits.
+ */
+static void kick_idle_cpu(const struct task_struct *p, s32 prev_cpu,
+			  bool cpu_selected)
+{
+	s32 cpu;
+
+	if (numa_disabled)
+		cpu = scx_bpf_pick_idle_cpu(p->cpus_ptr, 0);
+	else
+		cpu = __COMPAT_scx_bpf_pick_idle_cpu_node(p->cpus_ptr,
+							  cpu_node(prev_cpu), 0);
+	if (cpu >= 0)
+		scx_bpf_kick_cpu(cpu, SCX_KICK_IDLE);
+	else if (!cpu_selected)
+		scx_bpf_kick_cpu(prev_cpu, SCX_KICK_IDLE);
+}
+
 void BPF_STRUCT_OPS(flash_enqueue, struct task_struct *p, u64 enq_flags)
 {
 	s32 prev_cpu = scx_bpf_task_cpu(p);
 	bool cpu_selected = __COMPAT_is_enq_cpu_selected(enq_flags);
 	struct task_ctx *tctx;
-	u64 deadline;
+	u64 deadline, dsq_id;
 
 #ifdef SCX_FLASH_TEST
 	if (test_enqueue(p, prev_cpu, enq_flags))
@@ -705,7 +921,8 @@ void BPF_STRUCT_OPS(flash_enqueue, struct task_struct *p, u64 enq_flags)
 	 * must not be throttled to death.
 	 */
 	if (throttle_ns && is_kthread(p) && is_pcpu_task(p)) {
-		scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL, task_slice(p), enq_flags);
+		scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL,
+				   task_slice(p, lookup_task_ctx(p)), enq_flags);
 		__sync_fetch_and_add(&nr_kthread_dispatches, 1);
 		return;
 	}
@@ -727,27 +944,31 @@ void BPF_STRUCT_OPS(flash_enqueue, struct task_struct *p, u64 enq_flags)
 		return;
 	}
 
+	refresh_cgweight(p, tctx);
 	deadline = task_deadline(p, tctx);
+	dsq_id = cpu_node(prev_cpu);
 
 	/*
-	 * An earlier deadline than the running task's: take its CPU at once,
-	 * straight through the local queue, rather than through the shared
-	 * queue and a kick, which another CPU may answer first.
+	 * An earlier deadline than the running task's and than every waiting
+	 * task's: take its CPU at once, straight through the local queue,
+	 * rather than through the shared queue and a kick, which another CPU
+	 * may answer first.  Not while the CPUs are kept idle.
 	 */
-	if ((enq_flags & SCX_ENQ_WAKEUP) && should_preempt(prev_cpu, deadline)) {
+	if ((enq_flags & SCX_ENQ_WAKEUP) && !throttled &&
+	    !dsq_has_earlier(dsq_id, deadline) &&
+	    should_preempt(prev_cpu, deadline)) {
 		scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL_ON | prev_cpu,
-				   task_slice_ctx(p, tctx),
+				   task_slice(p, tctx),
 				   enq_flags | SCX_ENQ_PREEMPT);
 		__sync_fetch_and_add(&nr_direct_dispatches, 1);
 		return;
 	}
 
-	scx_bpf_dsq_insert_vtime(p, cpu_node(prev_cpu),
-				 task_slice_ctx(p, tctx), deadline, enq_flags);
+	tctx->queued_at = bpf_ktime_get_ns();
+	scx_bpf_dsq_insert_vtime(p, dsq_id, task_slice(p, tctx), deadline,
+				 enq_flags);
 	__sync_fetch_and_add(&nr_shared_dispatches, 1);
-
-	if (!cpu_selected)
-		scx_bpf_kick_cpu(prev_cpu, SCX_KICK_IDLE);
+	kick_idle_cpu(p, prev_cpu, cpu_selected);
 }
 
 /* ------------------------------------------------------------------------
@@ -782,19 +1003,72 @@ static bool may_keep_cpu(const struct task_struct *prev, s32 cpu)
  */
 static bool is_prev_earliest(struct task_struct *prev, u64 dsq_id)
 {
-	struct task_struct *first;
 	struct task_ctx *tctx;
 
 	tctx = lookup_task_ctx(prev);
 	if (!tctx)
 		return false;
 
-	first = __COMPAT_scx_bpf_dsq_peek(dsq_id);
-	if (!first)
-		return true;
+	return !dsq_has_earlier(dsq_id,
+				running_deadline(prev, tctx, bpf_ktime_get_ns()));
+}
 
-	return time_before(running_deadline(prev, tctx, bpf_ktime_get_ns()),
-			   first->scx.dsq_vtime);
+/*
+ * Whether it is time to scan @node's queue for starving tasks, claiming
+ * the scan for this CPU if so.
+ */
+static bool claim_aging_scan(u32 node, u64 now)
+{
+	u64 last;
+
+	if (node >= MAX_NODES)
+		return false;
+	last = READ_ONCE(node_aging_scan_at[node]);
+	if (now - last < AGING_SCAN_NS)
+		return false;
+	return __sync_bool_compare_and_swap(&node_aging_scan_at[node], last,
+					    now);
+}
+
+/*
+ * Starvation guard: give every task in @dsq_id that has waited
+ * STARVATION_NS the earliest possible deadline, 0, so that the node's CPUs
+ * serve them next, in the order they were found, ahead of any waker: a
+ * waker's sleep credit may put its deadline below that of every task
+ * already waiting, but never below 0.
+ */
+static void age_starving(u64 dsq_id)
+{
+	u64 now = bpf_ktime_get_ns();
+	struct task_struct *p;
+	struct task_ctx *tctx;
+
+	if (!claim_aging_scan(dsq_id, now))
+		return;
+
+	bpf_for_each(scx_dsq, p, dsq_id, 0) {
+		if (!p->scx.dsq_vtime)
+			continue;
+		tctx = lookup_task_ctx(p);
+		if (!tctx || now - tctx->queued_at < STARVATION_NS)
+			continue;
+		scx_bpf_dsq_move_set_vtime(BPF_FOR_EACH_ITER, 0);
+		if (scx_bpf_dsq_move_vtime(BPF_FOR_EACH_ITER, p, dsq_id, 0))
+			dbg_msg("aging: %d waited %llu ns", p->pid,
+				now - tctx->queued_at);
+	}
+}
+
+/*
+ * Whether @prev may go on running on @cpu after its slice: only if it may
+ * keep the CPU, else ops.enqueue() (SCX_OPS_ENQ_LAST) looks for an idle CPU
+ * that suits it better.  In round-robin mode any task may.
+ */
+static bool may_refill(struct task_struct *prev, s32 cpu)
+{
+	if (rr_sched)
+		return prev->scx.flags & SCX_TASK_QUEUED;
+	return may_keep_cpu(prev, cpu);
 }
 
 void BPF_STRUCT_OPS(flash_dispatch, s32 cpu, struct task_struct *prev)
@@ -810,18 +1084,22 @@ void BPF_STRUCT_OPS(flash_dispatch, s32 cpu, struct task_struct *prev)
 	if (throttled)
 		return;
 
+	age_starving(dsq_id);
+
 	if (prev && !rr_sched && may_keep_cpu(prev, cpu) &&
 	    is_prev_earliest(prev, dsq_id)) {
-		scx_bpf_task_set_slice(prev, task_slice(prev));
+		scx_bpf_task_set_slice(prev,
+				       task_slice(prev, lookup_task_ctx(prev)));
 		return;
 	}
 
 	if (scx_bpf_dsq_move_to_local(dsq_id, 0))
 		return;
 
-	/* Nothing else to run here: let @prev go on. */
-	if (prev && (prev->scx.flags & SCX_TASK_QUEUED))
-		scx_bpf_task_set_slice(prev, task_slice(prev));
+	/* Nothing else to run here: let @prev go on if it may. */
+	if (prev && may_refill(prev, cpu))
+		scx_bpf_task_set_slice(prev,
+				       task_slice(prev, lookup_task_ctx(prev)));
 }
 
 /* ------------------------------------------------------------------------
@@ -908,19 +1186,20 @@ static int throttle_timerfn(void *map, int *key, struct bpf_timer *timer)
  * CPU frequency
  */
 
-/* A fixed frequency target on every online CPU, unless it is automatic. */
+/*
+ * The frequency target of every online CPU: the fixed level, or full speed
+ * until automatic mode measured the CPU's load.
+ */
 static void init_cpuperf_target(void)
 {
+	u32 lvl = cpufreq_perf_lvl < 0 ? SCX_CPUPERF_ONE : cpufreq_perf_lvl;
 	const struct cpumask *online;
 	s32 cpu;
-
-	if (cpufreq_perf_lvl < 0)
-		return;
 
 	online = scx_bpf_get_online_cpumask();
 	bpf_for(cpu, 0, scx_bpf_nr_cpu_ids())
 		if (bpf_cpumask_test_cpu(cpu, online))
-			scx_bpf_cpuperf_set(cpu, cpufreq_perf_lvl);
+			scx_bpf_cpuperf_set(cpu, lvl);
 	scx_bpf_put_cpumask(online);
 }
 
@@ -996,15 +1275,6 @@ int enable_sibling_cpu(struct domain_arg *input)
  * cgroups and task initialisation
  */
 
-/* The cpu.weight of @cgrp, 100 if unknown. */
-static u64 cgroup_weight(struct cgroup *cgrp)
-{
-	struct cgrp_ctx *cctx;
-
-	cctx = bpf_cgrp_storage_get(&cgrp_ctx_stor, cgrp, 0, 0);
-	return cctx ? cctx->weight : 100;
-}
-
 s32 BPF_STRUCT_OPS(flash_init_task, struct task_struct *p,
 		   struct scx_init_task_args *args)
 {
@@ -1016,6 +1286,7 @@ s32 BPF_STRUCT_OPS(flash_init_task, struct task_struct *p,
 		return -ENOMEM;
 
 	tctx->cgweight = args->cgroup ? cgroup_weight(args->cgroup) : 100;
+	tctx->cgweight_gen = READ_ONCE(cgweight_gen);
 	return 0;
 }
 
@@ -1033,6 +1304,10 @@ s32 BPF_STRUCT_OPS(flash_cgroup_init, struct cgroup *cgrp,
 	return 0;
 }
 
+/*
+ * A new cpu.weight reaches the cgroup's tasks through cgweight_gen: each
+ * reads it again at its next wakeup, enqueue or stop.
+ */
 void BPF_STRUCT_OPS(flash_cgroup_set_weight, struct cgroup *cgrp, u32 weight)
 {
 	struct cgrp_ctx *cctx;
@@ -1040,6 +1315,7 @@ void BPF_STRUCT_OPS(flash_cgroup_set_weight, struct cgroup *cgrp, u32 weight)
 	cctx = bpf_cgrp_storage_get(&cgrp_ctx_stor, cgrp, 0, 0);
 	if (cctx)
 		cctx->weight = weight;
+	__sync_fetch_and_add(&cgweight_gen, 1);
 }
 
 void BPF_STRUCT_OPS(flash_cgroup_move, struct task_struct *p,
@@ -1145,5 +1421,5 @@ SCX_OPS_DEFINE(flash_ops,
 	       .cgroup_move		= (void *)flash_cgroup_move,
 	       .init			= (void *)flash_init,
 	       .exit			= (void *)flash_exit,
-	       .timeout_ms		= 5000,
+	       .timeout_ms		= FLASH_TIMEOUT_MS_DFL,
 	       .name			= "flash");
