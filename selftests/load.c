@@ -159,6 +159,7 @@ pid_t sleeper_start(const struct load_opts *o, unsigned int period_us,
 		if (period_us)
 			nanosleep(&period, NULL);
 		lat = now_ns() - t0 - period_us * 1000ULL;
+		st.nr_home += sched_getcpu() == o->cpu;
 		sum += lat;
 		if (lat > st.max_us * 1000)
 			st.max_us = lat / 1000;

@@ -28,6 +28,7 @@ struct latency_stats {
 	unsigned long long max_us;
 	unsigned long long p99_us;
 	unsigned long long nr;		/* wakeups */
+	unsigned long long nr_home;	/* wakeups that ran on o->cpu */
 	unsigned long long cpu_us;	/* CPU time used, filled by the parent */
 };
 

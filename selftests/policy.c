@@ -263,58 +263,59 @@ REGISTER_SCX_TEST(&cgroup_reweight)
 #define FIFO_PERIOD_US	1000
 
 /*
- * A 1 ms sleeper that last ran on CPU 0 wakes up while a hog spins there,
- * SCHED_FIFO if @fifo, and a normal hog on CPU 1.
+ * A 1 ms sleeper that last ran on CPU 0 wakes up while a SCHED_FIFO hog
+ * spins there and a normal hog on CPU 1.
  */
-static int waker_beside_hogs(bool fifo, struct latency_stats *st)
+static int waker_beside_fifo_hog(struct latency_stats *st)
 {
 	struct load_opts sl = { .cpu = 0, .roam = true, .delay_ms = 300 };
-	struct load_opts cpu0 = { .cpu = 0 }, cpu1 = { .cpu = 1 };
-	pid_t sleeper, hog0, hog1;
+	struct load_opts cpu1 = { .cpu = 1 };
+	pid_t sleeper, fifo, hog;
 	int fd, err;
 
 	sleeper = sleeper_start(&sl, FIFO_PERIOD_US, FIFO_RUN_MS, &fd);
 	sleep_ms(100);
-	hog0 = fifo ? fifo_hog_start(0, FIFO_RUN_MS + 300) :
-		      hog_start(&cpu0, FIFO_RUN_MS + 300);
-	hog1 = hog_start(&cpu1, FIFO_RUN_MS + 300);
+	fifo = fifo_hog_start(0, FIFO_RUN_MS + 300);
+	hog = hog_start(&cpu1, FIFO_RUN_MS + 300);
 	err = sleeper > 0 ? sleeper_result(sleeper, fd, st) : -1;
-	if (hog0 > 0)
-		child_cpu_us(hog0, REAP_MS);
-	if (hog1 > 0)
-		child_cpu_us(hog1, REAP_MS);
-	return err ?: (hog0 > 0 && hog1 > 0 ? 0 : -1);
+	if (fifo > 0)
+		child_cpu_us(fifo, REAP_MS);
+	if (hog > 0)
+		child_cpu_us(hog, REAP_MS);
+	return err ?: (fifo > 0 && hog > 0 ? 0 : -1);
 }
 
 /*
- * Parked behind the SCHED_FIFO hog, the waker waits for the sched_ext
- * server's share of CPU 0 (about 20 ms at p99 here); served by CPU 1, it
- * waits as it would beside two normal hogs.  Allowed: twice that p99 plus
- * 1 ms, above the spread of the normal-hog p99 between runs (0.5-2 ms).
- * The default scheduler's figure is printed for comparison: it keeps the
- * waker on CPU 0 too (40-60 ms here).
+ * Parked behind the SCHED_FIFO hog, the waker runs on CPU 0 whenever the
+ * sched_ext server lets CPU 0 run it, and wakes up there again; served by
+ * CPU 1, it runs there.  Count the wakeups it spent on CPU 0: at most a
+ * fifth (the server may still take it from the shared queue now and
+ * then).  Latencies under emulation are printed beside the default
+ * scheduler's, but not judged: the emulator's own delays (p99 near 20 ms
+ * with no SCHED_FIFO task at all here) drown the difference.
  */
 static enum scx_test_status run_fifo_waker(void *ctx)
 {
-	struct latency_stats dfl, normal, fifo;
+	struct latency_stats dfl, fifo;
 	struct scx_child loader;
 	int err;
 
 	if (nr_cpus() < 2)
 		SCX_SKIP("needs 2 CPUs");
 
-	SCX_FAIL_IF(waker_beside_hogs(true, &dfl),
+	SCX_FAIL_IF(waker_beside_fifo_hog(&dfl),
 		    "the load failed without scx_flash");
 	SCX_FAIL_IF(flash_start(&loader, NULL), "scx_flash did not start");
-	err = waker_beside_hogs(false, &normal) ?: waker_beside_hogs(true, &fifo);
+	err = waker_beside_fifo_hog(&fifo);
 	SCX_FAIL_IF(flash_stop(&loader), "scx_flash did not exit cleanly");
 	SCX_FAIL_IF(err, "the load failed under scx_flash");
 
-	printf("# waker p99/max beside a SCHED_FIFO hog: default %llu/%llu us, scx_flash %llu/%llu us\n",
-	       dfl.p99_us, dfl.max_us, fifo.p99_us, fifo.max_us);
-	printf("# waker p99/max beside a normal hog, scx_flash: %llu/%llu us\n",
-	       normal.p99_us, normal.max_us);
-	SCX_LE(fifo.p99_us, normal.p99_us * 2 + 1000);
+	printf("# waker beside a SCHED_FIFO hog, default: %llu of %llu wakeups on its CPU, p99 %llu us, max %llu us\n",
+	       dfl.nr_home, dfl.nr, dfl.p99_us, dfl.max_us);
+	printf("# waker beside a SCHED_FIFO hog, scx_flash: %llu of %llu wakeups on its CPU, p99 %llu us, max %llu us\n",
+	       fifo.nr_home, fifo.nr, fifo.p99_us, fifo.max_us);
+	SCX_GT(fifo.nr, 100);
+	SCX_LE(fifo.nr_home * 5, fifo.nr);
 	return SCX_TEST_PASS;
 }
 
