@@ -300,7 +300,7 @@ patch_selftests() {
 		cp "$top/scripts/patches/selftests.mk" "$d/Makefile"
 	fi
 	[ -f "$d/settings" ] || printf 'timeout=900\n' > "$d/settings"
-	printf '%s\n' '*' '!*.c' '!*.h' '!*.sh' '!Makefile' '!.gitignore' \
+	printf '%s\n' '*' '!*.c' '!*.h' '!*.mk' '!*.sh' '!Makefile' '!.gitignore' \
 		'!config' '!settings' > "$d/.gitignore"
 
 	set_maintainers "tools/sched_ext/scx_flash*" \
