@@ -14,19 +14,31 @@
 # Each patch that adds files also updates MAINTAINERS, as checkpatch asks.
 # The scheduler uses the tree's own include/scx headers, never ours.
 #
+# The series is signed (From: and Signed-off-by:) by one identity, taken
+# from SCX_PATCH_FROM ("Name <address>"), else from GIT_AUTHOR_NAME and
+# GIT_AUTHOR_EMAIL, else from 'git config user.name' and 'user.email'.  A
+# placeholder (no name, a name like "... maintainers", an address at
+# localhost or a reserved domain such as .example, or a no-reply address)
+# is refused: nothing is written and the exit status is 1.
+#
 # KSRC is not a git repository: the series is made in a scratch tree whose
 # few edited paths are real files in a git repository, and every other path
 # a symbolic link into KSRC (nothing in KSRC changes).
 #
-# Usage: scripts/patch-series.sh [-o DIR] [-r REV]
+# Usage: scripts/patch-series.sh [-o DIR] [-r REV] [-t] [-n]
 #          -o DIR  write the series to DIR (default: $OUTPUT_DIR/patches)
 #          -r REV  take the project's files from git revision REV instead
 #                  of the working tree
+#          -t      a test series, never to be sent: accept any well-formed
+#                  identity, placeholders included (for
+#                  scripts/patch-series-check.sh)
+#          -n      only check the identity and print it; write nothing
 #        scripts/patch-series.sh --base-tree DIR
 #          only make a scratch tree with its base commit in DIR (for
 #          scripts/patch-series-check.sh)
 #
-# Environment: KSRC, OUTPUT_DIR.
+# Environment: KSRC, OUTPUT_DIR, SCX_PATCH_FROM, GIT_AUTHOR_NAME,
+# GIT_AUTHOR_EMAIL.
 
 set -eu
 
@@ -35,8 +47,84 @@ KSRC=${KSRC:-$top/.cache/linux}
 OUTPUT_DIR=${OUTPUT_DIR:-$top/build}
 out=$OUTPUT_DIR/patches
 rev=
+test_series=
 
 die() { echo "patch-series: $*" >&2; exit 1; }
+
+# The identity that signs the series, in author_name and author_email, and
+# where it came from, in author_source.
+get_identity() {
+	local re='^([^<>]*[^<> ]) *<([^<> ]+)>$'
+
+	if [ -n "${SCX_PATCH_FROM:-}" ]; then
+		author_source=SCX_PATCH_FROM
+		author_name=$SCX_PATCH_FROM
+		author_email=
+		if [[ $SCX_PATCH_FROM =~ $re ]]; then
+			author_name=${BASH_REMATCH[1]}
+			author_email=${BASH_REMATCH[2]}
+		fi
+	elif [ -n "${GIT_AUTHOR_NAME:-}${GIT_AUTHOR_EMAIL:-}" ]; then
+		author_source="GIT_AUTHOR_NAME and GIT_AUTHOR_EMAIL"
+		author_name=${GIT_AUTHOR_NAME:-}
+		author_email=${GIT_AUTHOR_EMAIL:-}
+	else
+		author_source="git config user.name and user.email"
+		author_name=$(git -C "$top" config user.name || true)
+		author_email=$(git -C "$top" config user.email || true)
+	fi
+}
+
+# placeholder NAME EMAIL: why NAME <EMAIL> cannot sign a series that goes
+# to a mailing list, or nothing if it can.
+placeholder() {
+	local name=${1,,} email=${2,,} domain=${2##*@}
+
+	case $name in
+	'') echo "there is no name" ;;
+	*maintainers*|*placeholder*|'your name'|root|nobody|unknown|scx_flash*)
+		echo "'$1' names no person" ;;
+	esac
+	case $email in
+	'') echo "there is no address"; return ;;
+	?*@?*) ;;
+	*) echo "'$2' is not an e-mail address"; return ;;
+	esac
+	case ${domain,,} in
+	localhost|*.localhost|localdomain|*.localdomain|*.local)
+		echo "@$domain is a local address" ;;
+	*.example|*.invalid|*.test|example.com|*.example.com|example.net|\
+	*.example.net|example.org|*.example.org)
+		echo "@$domain is a reserved domain (RFC 2606) that receives no mail" ;;
+	*.?*) ;;
+	*) echo "@$domain is not a domain that receives mail" ;;
+	esac
+	case $email in
+	*noreply*|*no-reply*)
+		echo "'$2' is a no-reply address: reviewers could not answer it" ;;
+	esac
+}
+
+# check_identity: refuse a placeholder identity, unless -t.
+check_identity() {
+	local why
+
+	why=$(placeholder "$author_name" "$author_email")
+	[ -z "$why" ] && return 0
+	if [ -n "$test_series" ]; then
+		[ -n "$author_name" ] && [ -n "$author_email" ] && return 0
+		die "a test series needs a name and an address too"
+	fi
+	{
+		echo "patch-series: refusing to sign the series as" \
+		     "'$author_name <$author_email>' (from $author_source):"
+		echo "$why" | sed 's/^/patch-series:   /'
+		echo "patch-series: sign it as yourself:" \
+		     "git config user.name/user.email, or"
+		echo "patch-series:   SCX_PATCH_FROM='Your Name <you@your.domain>' make patches"
+	} >&2
+	exit 1
+}
 
 # link_tree SRC DST EXCEPT...: link every entry of SRC into DST but EXCEPT.
 link_tree() {
@@ -80,8 +168,11 @@ base_tree() {
 	rm -rf "$d/tools/sched_ext/build"
 
 	git -C "$d" init -q
-	git -C "$d" config user.name "$author_name"
-	git -C "$d" config user.email "$author_email"
+	# The scratch tree's own identity commits only its base; the series'
+	# commits carry the checked one through GIT_AUTHOR_* and
+	# GIT_COMMITTER_*.
+	git -C "$d" config user.name "scx_flash scratch tree"
+	git -C "$d" config user.email "scratch@localhost"
 	# shellcheck disable=SC2086
 	git -C "$d" add -f $edited
 	git -C "$d" commit -q -m "Linux $(make -s -C "$KSRC" kernelversion 2>/dev/null || echo tree)"
@@ -399,23 +490,31 @@ cover_letter() {
 
 if [ "${1:-}" = --base-tree ]; then
 	[ $# -eq 2 ] || die "usage: $0 --base-tree DIR"
-	author_name=$(git -C "$top" config user.name || echo scx_flash)
-	author_email=$(git -C "$top" config user.email || echo scx_flash@localhost)
 	base_tree "$2"
 	exit 0
 fi
 
-while getopts "o:r:" opt; do
+dry_run=
+while getopts "o:r:tn" opt; do
 	case $opt in
 	o) out=$OPTARG ;;
 	r) rev=$OPTARG ;;
-	*) die "usage: $0 [-o DIR] [-r REV] | --base-tree DIR" ;;
+	t) test_series=1 ;;
+	n) dry_run=1 ;;
+	*) die "usage: $0 [-o DIR] [-r REV] [-t] [-n] | --base-tree DIR" ;;
 	esac
 done
 
-author_name=$(git -C "$top" config user.name || echo scx_flash)
-author_email=$(git -C "$top" config user.email || echo scx_flash@localhost)
-tree=$OUTPUT_DIR/patches-tree
+get_identity
+check_identity
+if [ -n "$dry_run" ]; then
+	echo "$author_name <$author_email>"
+	exit 0
+fi
+export GIT_AUTHOR_NAME=$author_name GIT_AUTHOR_EMAIL=$author_email
+export GIT_COMMITTER_NAME=$author_name GIT_COMMITTER_EMAIL=$author_email
+
+tree=${out%/}-tree
 base_tree "$tree"
 patch_scheduler
 patch_docs
