@@ -18,6 +18,9 @@
 # checkpatch runs as 'make check' does: CHECKs (--strict) are reported,
 # errors and warnings fail, but for VOLATILE (BPF rodata is 'const
 # volatile' by design) and the classes scripts/checkpatch.exempt accepts.
+# FILE_PATH_CHANGES ("does MAINTAINERS need updating?") is checked for what
+# it asks instead: after each patch, get_maintainer.pl must find every file
+# it adds in the tree's SCHED_EXT entry.
 #
 # Usage: scripts/patch-series-check.sh [-r REV]   (REV as patch-series.sh)
 # Environment: KSRC, OUTPUT_DIR, CLANG, VMLINUX_BTF, CHECKPATCH.
@@ -189,7 +192,7 @@ result $? "every From: and Signed-off-by: is the identity given"
 for p in "$patches"/0*.patch; do
 	name=${p##*/}
 	[ "$name" = 0000-cover-letter.patch ] && continue
-	all=$(findings "$p")
+	all=$(findings "$p" | grep -v ':FILE_PATH_CHANGES: ')
 	out=$(echo "$all" | grep -v ' CHECK:' | grep -v '^$' | exempt)
 	strict=$(echo "$all" | grep -c ' CHECK:')
 	[ -n "$out" ] && echo "$out" | sed 's/^/# /'
@@ -226,6 +229,18 @@ for p in "$patches"/0*.patch; do
 		git -C "$tree" am --abort > /dev/null 2>&1
 		break
 	fi
+
+	# What checkpatch's FILE_PATH_CHANGES asks: the files this patch
+	# adds have maintainers, those of the SCHED_EXT entry.
+	orphans=$(git -C "$tree" show --name-only --diff-filter=A --format= HEAD |
+		while read -r f; do
+			(cd "$tree" && ./scripts/get_maintainer.pl --no-git \
+				--no-git-fallback --sections -f "$f" 2>/dev/null) |
+				grep -q -x 'SCHEDULER - SCHED_EXT' || echo "$f"
+		done)
+	[ -n "$orphans" ] && echo "$orphans" | sed 's/^/# not in SCHED_EXT: /'
+	result "$([ -z "$orphans" ]; echo $?)" \
+		"MAINTAINERS: SCHED_EXT covers every file $name adds"
 
 	make -C "$tree/tools/sched_ext" "${make_args[@]}" scx_flash \
 		>> "$log" 2>&1 &&

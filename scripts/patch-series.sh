@@ -5,14 +5,16 @@
 # format-patch series with a cover letter, made against the kernel tree in
 # KSRC from the project's current files:
 #
-#   1. tools/sched_ext: Add scx_flash         scheduler, c-sched-targets,
-#                                             MAINTAINERS entry
+#   1. tools/sched_ext: Add scx_flash         scheduler, c-sched-targets
 #   2. tools/sched_ext: Document scx_flash    README.md, sched-ext.rst
 #   3. tools/sched_ext: Add scx_flash selftests
-#                                             tools/testing/selftests/scx_flash
+#                                             tools/testing/selftests/scx_flash,
+#                                             its F: line in the SCHED_EXT
+#                                             entry of MAINTAINERS
 #
-# Each patch that adds files also updates MAINTAINERS, as checkpatch asks.
-# The scheduler uses the tree's own include/scx headers, never ours.
+# The SCHED_EXT entry of MAINTAINERS already covers tools/sched_ext/, so the
+# series adds no entry of its own.  The scheduler uses the tree's own
+# include/scx headers, never ours.
 #
 # The series is signed (From: and Signed-off-by:) by one identity, taken
 # from SCX_PATCH_FROM ("Name <address>"), else from GIT_AUTHOR_NAME and
@@ -207,37 +209,25 @@ commit() {
 	git -C "$tree" commit -q -s -F "$msg"
 }
 
-# The M:, R:, L:, S:, W:, T: lines of the project's MAINTAINERS entry,
-# followed by the kernel tree's F: lines given as arguments.
-maintainers_entry() {
-	local f
-	echo "SCHEDULER - SCHED_EXT SCX_FLASH"
-	src MAINTAINERS | sed -n '/^SCX_FLASH/,/^$/{/^[MRLSWT]:\t/p}'
-	for f in "$@"; do
-		printf 'F:\t%s\n' "$f"
-	done
-}
-
-# set_maintainers F...: put our entry, with the F: lines F..., right after
-# the sched_ext entry of MAINTAINERS (replacing it if present).
-set_maintainers() {
-	local entry=$tree/.git/flash-entry
-	maintainers_entry "$@" > "$entry"
-	awk -v entry="$entry" '
-		/^SCHEDULER - SCHED_EXT SCX_FLASH$/ { skip = 1; next }
-		skip && /^$/ { skip = 0; next }
-		skip { next }
-		{ print }
+# add_scx_files PATTERN: add an F: PATTERN line to the SCHED_EXT entry of
+# MAINTAINERS, in order among its F: lines.
+add_scx_files() {
+	awk -v pat="$1" '
 		/^SCHEDULER - SCHED_EXT$/ { in_scx = 1 }
+		in_scx && /^F:\t/ && !done && substr($0, 4) > pat {
+			print "F:\t" pat
+			done = 1
+		}
 		in_scx && /^$/ {
-			while ((getline l < entry) > 0)
-				print l
-			print ""
+			if (!done)
+				print "F:\t" pat
 			in_scx = 0
-		}' "$tree/MAINTAINERS" > "$tree/MAINTAINERS.new"
+			done = 1
+		}
+		{ print }' "$tree/MAINTAINERS" > "$tree/MAINTAINERS.new"
 	mv "$tree/MAINTAINERS.new" "$tree/MAINTAINERS"
-	grep -q '^SCHEDULER - SCHED_EXT SCX_FLASH$' "$tree/MAINTAINERS" ||
-		die "no sched_ext entry in MAINTAINERS"
+	grep -q "^F:	$1\$" "$tree/MAINTAINERS" ||
+		die "no SCHED_EXT entry in MAINTAINERS"
 }
 
 patch_scheduler() {
@@ -249,8 +239,6 @@ patch_scheduler() {
 	sed -i '/^c-sched-targets = /{/ scx_flash\b/!s/$/ scx_flash/}' "$mk"
 	grep -q '^c-sched-targets = .* scx_flash' "$mk" ||
 		die "no c-sched-targets line in tools/sched_ext/Makefile"
-	set_maintainers "tools/sched_ext/scx_flash*"
-
 	cat > "$tree/.git/msg" <<-'EOF'
 	tools/sched_ext: Add scx_flash, a deadline scheduler for interactive work
 
@@ -300,7 +288,7 @@ patch_scheduler() {
 	kernel asks to (CPU hotplug) and serves its counters on a UNIX socket
 	in the JSON protocol of the scx tools.
 	EOF
-	commit "$tree/.git/msg" tools/sched_ext MAINTAINERS
+	commit "$tree/.git/msg" tools/sched_ext
 }
 
 patch_docs() {
@@ -404,8 +392,9 @@ patch_selftests() {
 	printf '%s\n' '*' '!*.c' '!*.h' '!*.mk' '!*.sh' '!Makefile' '!.gitignore' \
 		'!config' '!settings' > "$d/.gitignore"
 
-	set_maintainers "tools/sched_ext/scx_flash*" \
-		"tools/testing/selftests/scx_flash/"
+	# The SCHED_EXT entry covers tools/sched_ext/ already; the new
+	# directory joins it there.
+	add_scx_files "tools/testing/selftests/scx_flash/"
 
 	cat > "$tree/.git/msg" <<-'EOF'
 	tools/sched_ext: Add scx_flash selftests
@@ -418,7 +407,8 @@ patch_selftests() {
 	nice level and cgroup weight measured in CPU time, wakeup latency
 	beside CPU hogs, every mode, and robustness loads (fork and wakeup
 	storms, a SCHED_FIFO hog, affinity churn) with the kernel log checked
-	for stalls.
+	for stalls.  List the directory in the SCHED_EXT entry of MAINTAINERS,
+	which has tools/sched_ext/ already.
 
 	The scheduler, its skeleton and libbpf are built by tools/sched_ext's
 	Makefile. Like sched_ext, which is in SKIP_TARGETS, the directory is
@@ -479,10 +469,13 @@ cover_letter() {
 	works on any kernel), reads the topology from sysfs, restarts on CPU
 	hotplug and serves its counters over a UNIX socket.
 
-	Patch 1 adds the scheduler and a MAINTAINERS entry, patch 2 documents
-	it in README.md and sched-ext.rst, patch 3 adds its selftests as the
-	kselftest directory tools/testing/selftests/scx_flash, built and run
-	with 'make -C tools/testing/selftests TARGETS=scx_flash run_tests'.
+	Patch 1 adds the scheduler, patch 2 documents it in README.md and
+	sched-ext.rst, patch 3 adds its selftests as the kselftest directory
+	tools/testing/selftests/scx_flash, built and run with
+	'make -C tools/testing/selftests TARGETS=scx_flash run_tests'.  The
+	series adds no MAINTAINERS entry: the SCHED_EXT entry covers
+	tools/sched_ext/ already, and patch 3 adds the new selftest directory
+	to it.
 
 	Headers: the scheduler and its loader use nothing that the tree's
 	tools/sched_ext/include lacks.  Each patch is built after git am
@@ -491,7 +484,9 @@ cover_letter() {
 	'make -C tools/testing/selftests TARGETS=scx_flash'.
 
 	checkpatch.pl finds no error and no warning but VOLATILE, for the
-	'const volatile' BPF rodata that every example has.
+	'const volatile' BPF rodata that every example has, and, for patch 1,
+	the reminder that new files may need MAINTAINERS, where
+	tools/sched_ext/ is listed already.
 
 	Where it ran, in QEMU guests (software emulation, no KVM) booted with
 	virtme-ng, with the selftests of patch 3:
