@@ -45,6 +45,7 @@ int pid_wait_timeout(pid_t pid, int *status, unsigned int timeout_ms);
 
 int scx_loader_path(char *buf, size_t size);
 int scx_test_loader_path(char *buf, size_t size);
+bool tool_available(const char *name);
 int scx_child_start(struct scx_child *child, const char *path,
 		    const char *const extra_args[]);
 bool scx_child_running(struct scx_child *child);
