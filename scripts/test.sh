@@ -68,7 +68,8 @@ if [ "${SCX_SKIP_VM:-0}" = 1 ]; then
 	echo "# SCX_SKIP_VM=1: selftests in the VM not run"
 else
 	# The soak length and the attach cycles reach the guest on its command
-	# line; a long soak gets a longer VM timeout.
+	# line: the long forms (30 s, 200 cycles) where the runner's defaults
+	# are short (5 s, 20).  A long soak gets a longer VM timeout.
 	soak=${SCX_SOAK_SECS:-30}
 	# The same boot runs the examples that stage built (tests/vm/examples.sh).
 	stage selftests scripts/vm-run.sh -r "$results/vm" \

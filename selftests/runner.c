@@ -22,6 +22,7 @@
 #include <unistd.h>
 #include <bpf/libbpf.h>
 #include "scx_test.h"
+#include "util.h"
 #ifdef SCX_KSELFTEST
 #include "kselftest.h"
 #endif
@@ -38,7 +39,16 @@ static const char help_fmt[] =
 "  -s        Report the tests left out by -t as skipped\n"
 "  -l        List the test names (those matching -t, if given) and exit\n"
 "  -q        Do not print the test descriptions\n"
-"  -h        Display this help and exit\n";
+"  -h        Display this help and exit\n"
+"\n"
+"Environment:\n"
+"  " SCX_SOAK_SECS_ENV "=N      Run soak_mixed_load for N s (default %d)\n"
+"  " SCX_ATTACH_CYCLES_ENV "=N  Run N cycles in attach_cycles (default %d)\n"
+"  " SCX_FLASH_BIN_ENV ", " SCX_FLASH_TEST_BIN_ENV "\n"
+"                       The loaders to run (default: beside this program)\n"
+"\n"
+"A case that needs a tool this machine lacks (hackbench) is skipped, with\n"
+"the reason on its result line.\n";
 
 #define MAX_SCX_TESTS		256
 
@@ -303,10 +313,12 @@ static int parse_args(int argc, char **argv)
 			quiet = true;
 			break;
 		case 'h':
-			printf(help_fmt, basename(argv[0]));
+			printf(help_fmt, basename(argv[0]), SCX_SOAK_SECS_DFL,
+			       SCX_ATTACH_CYCLES_DFL);
 			return 0;
 		default:
-			fprintf(stderr, help_fmt, basename(argv[0]));
+			fprintf(stderr, help_fmt, basename(argv[0]),
+				SCX_SOAK_SECS_DFL, SCX_ATTACH_CYCLES_DFL);
 			return 1;
 		}
 	}

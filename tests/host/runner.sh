@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Host tests of the selftest runner that never touch the kernel: a case
+# Host tests of the selftest runner that never touch the kernel: its help
+# names the knobs of the long cases with their short defaults, and a case
 # whose tool is missing is skipped with the reason, before it looks for
 # sched_ext.  TAP.
 #
@@ -32,6 +33,12 @@ ok() {		# ok STATUS DESCRIPTION
 
 echo "TAP version 13"
 [ -x "$bin" ] || { echo "1..0 # SKIP $bin is not built"; exit 1; }
+
+"$bin" -h > "$out" 2>&1
+rc=$?
+[ $rc -eq 0 ] && grep -qE '^  SCX_SOAK_SECS=N .*\(default 5\)$' "$out" &&
+	grep -qE '^  SCX_ATTACH_CYCLES=N .*\(default 20\)$' "$out"
+ok $? "-h names SCX_SOAK_SECS and SCX_ATTACH_CYCLES with their defaults"
 
 "$bin" -l > "$out" 2>&1
 for t in robust_message_passing soak_mixed_load attach_cycles; do
