@@ -266,6 +266,7 @@ static bool run_all(struct run_totals *totals)
 {
 	unsigned int i, nr = 0;
 	enum scx_test_status status;
+	unsigned long long t0;
 
 	for (i = 0; i < nr_scx_tests; i++) {
 		const struct scx_test *test = &scx_tests[i];
@@ -280,7 +281,9 @@ static bool run_all(struct run_totals *totals)
 		}
 
 		print_preamble(test);
+		t0 = monotonic_ms();
 		status = run_test(test);
+		printf("# %s took %llu ms\n", test->name, monotonic_ms() - t0);
 		print_result(test, ++nr, status);
 		account(totals, status);
 	}
@@ -335,6 +338,7 @@ static int parse_args(int argc, char **argv)
 int main(int argc, char **argv)
 {
 	struct run_totals totals = {};
+	unsigned long long start, ms;
 	unsigned int nr_planned;
 	bool completed;
 	int ret;
@@ -370,7 +374,11 @@ int main(int argc, char **argv)
 	nr_planned = report_filtered ? nr_scx_tests : nr_selected_tests();
 	tap_header(nr_planned);
 
+	/* What the timeout in settings must allow for. */
+	start = monotonic_ms();
 	completed = run_all(&totals);
+	ms = monotonic_ms() - start;
+	printf("# all tests took %llu.%llu s\n", ms / 1000, ms % 1000 / 100);
 	return tap_finish(&totals, completed);
 }
 
