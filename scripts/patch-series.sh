@@ -407,13 +407,25 @@ patch_selftests() {
 	nice level and cgroup weight measured in CPU time, wakeup latency
 	beside CPU hogs, every mode, and robustness loads (fork and wakeup
 	storms, a SCHED_FIFO hog, affinity churn) with the kernel log checked
-	for stalls.  List the directory in the SCHED_EXT entry of MAINTAINERS,
-	which has tools/sched_ext/ already.
+	for stalls.
 
-	The scheduler, its skeleton and libbpf are built by tools/sched_ext's
-	Makefile. Like sched_ext, which is in SKIP_TARGETS, the directory is
-	not added to the default TARGETS because it needs clang and a kernel
-	with BTF; it is built and run with:
+	They get a directory of their own rather than joining
+	tools/testing/selftests/sched_ext, which tests the core: each of its
+	cases loads a small BPF program written for that one check.  These
+	cases need the scx_flash object and its loader instead, which the
+	Makefile here builds from tools/sched_ext with the tree's libbpf,
+	bpftool and include/scx, and most of them run a load for seconds.
+	List the directory in the SCHED_EXT entry of MAINTAINERS, which has
+	tools/sched_ext/ already.
+
+	A case whose tool is missing (hackbench) is skipped and says so.  The
+	long forms of two cases are opt-in: SCX_SOAK_SECS sets the length of
+	the mixed-load soak (5 s by default) and SCX_ATTACH_CYCLES the number
+	of attach/detach cycles (20).  settings allows the runner 600 s, what
+	a default run needs under QEMU emulation with room to spare.  Like
+	sched_ext, which is in SKIP_TARGETS, the directory is not added to the
+	default TARGETS, because it needs clang and a kernel with BTF; it is
+	built and run with:
 
 	  make -C tools/testing/selftests TARGETS=scx_flash run_tests
 	EOF
@@ -476,6 +488,18 @@ cover_letter() {
 	series adds no MAINTAINERS entry: the SCHED_EXT entry covers
 	tools/sched_ext/ already, and patch 3 adds the new selftest directory
 	to it.
+
+	Why a selftest directory of its own: tools/testing/selftests/sched_ext
+	tests the core, each case with a small BPF program written for that
+	one check, built by its own Makefile.  These cases test one scheduler
+	instead: they run the scx_flash loader and its BPF object from
+	tools/sched_ext, read the scheduler's counters and measure what it
+	does under load for seconds at a time.  Mixed into the sched_ext
+	runner they would make it build an example and run for minutes.  If
+	the cases that test the core rather than scx_flash (attach/detach
+	cycles, the watchdog, a scheduler ejected by the kernel) are wanted in
+	tools/testing/selftests/sched_ext instead, they can move there with a
+	dedicated BPF program each.
 
 	Headers: the scheduler and its loader use nothing that the tree's
 	tools/sched_ext/include lacks.  Each patch is built after git am
