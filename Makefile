@@ -130,6 +130,9 @@ $(INCLUDE_DIR)/vmlinux.h: $(VMLINUX_BTF) $(BPFTOOL) | $(INCLUDE_DIR)
 # ---------------------------------------------------------------------------
 # The scheduler: BPF object, stable static link, skeletons, loader
 
+# gen_skel: the skeleton recipe, shared with selftests/Makefile.
+include $(CURDIR)/selftests/gen_skel.mk
+
 $(SCXOBJ_DIR)/%.bpf.o: %.bpf.c %.h $(INCLUDE_DIR)/vmlinux.h $(SCX_HEADERS)	\
 		       | $(BPFOBJ) $(SCXOBJ_DIR)
 	$(call msg,CLNG-BPF,$@)
@@ -137,14 +140,7 @@ $(SCXOBJ_DIR)/%.bpf.o: %.bpf.c %.h $(INCLUDE_DIR)/vmlinux.h $(SCX_HEADERS)	\
 
 $(INCLUDE_DIR)/%.bpf.skel.h: $(SCXOBJ_DIR)/%.bpf.o $(BPFTOOL)
 	$(call msg,GEN-SKEL,$@)
-	$(Q)$(BPFTOOL) gen object $(<:.o=.linked1.o) $<
-	$(Q)$(BPFTOOL) gen object $(<:.o=.linked2.o) $(<:.o=.linked1.o)
-	$(Q)$(BPFTOOL) gen object $(<:.o=.linked3.o) $(<:.o=.linked2.o)
-	$(Q)diff $(<:.o=.linked2.o) $(<:.o=.linked3.o)
-	$(Q)$(BPFTOOL) gen skeleton $(<:.o=.linked3.o) name $* > $@.tmp
-	$(Q)$(BPFTOOL) gen subskeleton $(<:.o=.linked3.o) name $*		\
-		> $(@:.skel.h=.subskel.h)
-	$(Q)mv $@.tmp $@
+	$(call gen_skel,$<,$*,$@,$(@:.skel.h=.subskel.h))
 
 $(SCXOBJ_DIR)/%.o: %.c %.h $(INCLUDE_DIR)/%.bpf.skel.h $(SCX_HEADERS)		\
 		   | $(SCXOBJ_DIR)
@@ -206,12 +202,7 @@ $(TESTBLD_DIR)/scx_flash.bpf.o: scx_flash.bpf.c scx_flash.h			\
 $(TESTBLD_DIR)/include/scx_flash.bpf.skel.h: $(TESTBLD_DIR)/scx_flash.bpf.o	\
 					     $(BPFTOOL) | $(TESTBLD_DIR)/include
 	$(call msg,GEN-SKEL,$@)
-	$(Q)$(BPFTOOL) gen object $(<:.o=.linked1.o) $<
-	$(Q)$(BPFTOOL) gen object $(<:.o=.linked2.o) $(<:.o=.linked1.o)
-	$(Q)$(BPFTOOL) gen object $(<:.o=.linked3.o) $(<:.o=.linked2.o)
-	$(Q)diff $(<:.o=.linked2.o) $(<:.o=.linked3.o)
-	$(Q)$(BPFTOOL) gen skeleton $(<:.o=.linked3.o) name scx_flash > $@.tmp
-	$(Q)mv $@.tmp $@
+	$(call gen_skel,$<,scx_flash,$@)
 
 $(TESTBLD_DIR)/scx_flash.o: scx_flash.c scx_flash.h $(SCX_HEADERS)		\
 			    $(TESTBLD_DIR)/include/scx_flash.bpf.skel.h
@@ -298,8 +289,10 @@ help:
 	@echo '                 selftests in one VM boot (TESTS=filter)'
 	@echo '  check        - checkpatch.pl and sparse from KSRC'
 	@echo '  patches      - upstream patch series against KSRC in build/patches'
-	@echo '                 (PATCHES_OUT=dir); patches-check applies it with'
-	@echo '                 git am and builds every step'
+	@echo '                 (PATCHES_OUT=dir), signed by git config user.name/'
+	@echo '                 user.email or SCX_PATCH_FROM="Name <address>";'
+	@echo '                 patches-check applies a test series with git am'
+	@echo '                 and builds every step'
 	@echo '  bench        - default scheduler vs scx_flash vs scx_simple in one'
 	@echo '                 VM run (ROUNDS=3, QUICK=1); build/bench/results.md'
 	@echo '  examples     - build the kernel tree'"'"'s example schedulers against'

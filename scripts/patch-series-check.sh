@@ -8,9 +8,19 @@
 # (and the selftests, once they exist) with the tree's own headers.
 # Prints TAP.
 #
+# The series checked here is signed by TEST_FROM, an identity that no
+# series to be sent may carry, with patch-series.sh -t, and stays in
+# $OUTPUT_DIR/patch-series-check.  Before it, patch-series.sh must refuse
+# placeholder identities from each of its sources (SCX_PATCH_FROM,
+# GIT_AUTHOR_*, git config) and accept a real one, the first reviewer of
+# the tree's SCHED_EXT entry in MAINTAINERS, without writing anything.
+#
 # checkpatch runs as 'make check' does: CHECKs (--strict) are reported,
 # errors and warnings fail, but for VOLATILE (BPF rodata is 'const
 # volatile' by design) and the classes scripts/checkpatch.exempt accepts.
+# FILE_PATH_CHANGES ("does MAINTAINERS need updating?") is checked for what
+# it asks instead: after each patch, get_maintainer.pl must find every file
+# it adds in the tree's SCHED_EXT entry.
 #
 # Usage: scripts/patch-series-check.sh [-r REV]   (REV as patch-series.sh)
 # Environment: KSRC, OUTPUT_DIR, CLANG, VMLINUX_BTF, CHECKPATCH.
@@ -29,6 +39,7 @@ work=$OUTPUT_DIR/patch-series-check
 unset MAKEFLAGS MFLAGS MAKELEVEL O
 patches=$work/patches
 tree=$work/linux
+TEST_FROM="scx_flash series check <series-check@localhost>"
 n=0
 failed=0
 
@@ -112,18 +123,76 @@ if [ ! -f "${VMLINUX_BTF:-}" ] || [ ! -d "$KSRC/tools/sched_ext" ]; then
 	finish
 fi
 
+# series_env VAR=VALUE... -- ARGS...: run patch-series.sh with ARGS, with
+# only the identity given by VAR=VALUE (git config through GIT_CONFIG_*).
+series_env() {
+	local vars=()
+
+	while [ "$1" != -- ]; do
+		vars+=("$1")
+		shift
+	done
+	shift
+	env -u SCX_PATCH_FROM -u GIT_AUTHOR_NAME -u GIT_AUTHOR_EMAIL \
+		"${vars[@]}" "$top/scripts/patch-series.sh" "$@"
+}
+
+# refused DESCRIPTION VAR=VALUE...: patch-series.sh must exit 1, say that
+# it refuses, and write no series.
+refused() {
+	local what=$1 dir=$work/refused log=$work/refused.log rc
+	shift
+
+	rm -rf "$dir"
+	series_env "$@" -- -o "$dir" > "$log" 2>&1
+	rc=$?
+	sed 's/^/# /' "$log"
+	[ $rc -eq 1 ] && grep -q '^patch-series: refusing to sign' "$log" &&
+		[ ! -e "$dir" ]
+	result $? "patch series: refuses $what"
+}
+
 rm -rf "$work"
 mkdir -p "$work"
-"$top/scripts/patch-series.sh" -o "$patches" "$@" > "$work/generate.log" 2>&1
+
+refused "this machine's seed identity (SCX_PATCH_FROM)" \
+	"SCX_PATCH_FROM=Seed 11689993 maintainers <maintainers@users.noreply.r-seed-11689993.example>"
+refused "an @localhost address (GIT_AUTHOR_*)" \
+	"GIT_AUTHOR_NAME=Kernel Developer" "GIT_AUTHOR_EMAIL=dev@localhost"
+refused "a .example address (git config)" \
+	GIT_CONFIG_COUNT=2 GIT_CONFIG_KEY_0=user.name \
+	"GIT_CONFIG_VALUE_0=Kernel Developer" GIT_CONFIG_KEY_1=user.email \
+	GIT_CONFIG_VALUE_1=dev@mail.example
+refused "a name without an address" "SCX_PATCH_FROM=Kernel Developer"
+
+# A real identity, from the tree's own MAINTAINERS, passes (-n: dry run).
+real=$(sed -n '/^SCHEDULER - SCHED_EXT$/,/^$/{s/^[MR]:\t//p}' \
+	"$KSRC/MAINTAINERS" | head -n 1)
+out=$(series_env "SCX_PATCH_FROM=$real" -- -n 2>&1)
+rc=$?
+echo "# accepted: $out"
+[ $rc -eq 0 ] && [ -n "$real" ] && [ "$out" = "$real" ]
+result $? "patch series: accepts the identity of a SCHED_EXT reviewer"
+
+series_env "SCX_PATCH_FROM=$TEST_FROM" -- -t -o "$patches" "$@" \
+	> "$work/generate.log" 2>&1
 rc=$?
 [ $rc -ne 0 ] && show "$work/generate.log"
-result $rc "patch series: generate"
+result $rc "patch series: generate, signed by the test identity $TEST_FROM"
 [ $rc -eq 0 ] || finish
+
+# Every From: and Signed-off-by: is the identity given, and only it.
+bad=$(grep -h -e '^From: ' -e '^Signed-off-by: ' "$patches"/0*.patch |
+	grep -v -x -F -e "From: $TEST_FROM" -e "Signed-off-by: $TEST_FROM")
+nr=$(grep -c '^Signed-off-by: ' "$patches"/0*.patch | awk -F: '{ n += $2 } END { print n }')
+[ -n "$bad" ] && echo "$bad" | sed 's/^/# /'
+[ -z "$bad" ] && [ "$nr" -eq 3 ]
+result $? "every From: and Signed-off-by: is the identity given"
 
 for p in "$patches"/0*.patch; do
 	name=${p##*/}
 	[ "$name" = 0000-cover-letter.patch ] && continue
-	all=$(findings "$p")
+	all=$(findings "$p" | grep -v ':FILE_PATH_CHANGES: ')
 	out=$(echo "$all" | grep -v ' CHECK:' | grep -v '^$' | exempt)
 	strict=$(echo "$all" | grep -c ' CHECK:')
 	[ -n "$out" ] && echo "$out" | sed 's/^/# /'
@@ -160,6 +229,18 @@ for p in "$patches"/0*.patch; do
 		git -C "$tree" am --abort > /dev/null 2>&1
 		break
 	fi
+
+	# What checkpatch's FILE_PATH_CHANGES asks: the files this patch
+	# adds have maintainers, those of the SCHED_EXT entry.
+	orphans=$(git -C "$tree" show --name-only --diff-filter=A --format= HEAD |
+		while read -r f; do
+			(cd "$tree" && ./scripts/get_maintainer.pl --no-git \
+				--no-git-fallback --sections -f "$f" 2>/dev/null) |
+				grep -q -x 'SCHEDULER - SCHED_EXT' || echo "$f"
+		done)
+	[ -n "$orphans" ] && echo "$orphans" | sed 's/^/# not in SCHED_EXT: /'
+	result "$([ -z "$orphans" ]; echo $?)" \
+		"MAINTAINERS: SCHED_EXT covers every file $name adds"
 
 	make -C "$tree/tools/sched_ext" "${make_args[@]}" scx_flash \
 		>> "$log" 2>&1 &&

@@ -5,28 +5,42 @@
 # format-patch series with a cover letter, made against the kernel tree in
 # KSRC from the project's current files:
 #
-#   1. tools/sched_ext: Add scx_flash         scheduler, c-sched-targets,
-#                                             MAINTAINERS entry
+#   1. tools/sched_ext: Add scx_flash         scheduler, c-sched-targets
 #   2. tools/sched_ext: Document scx_flash    README.md, sched-ext.rst
 #   3. tools/sched_ext: Add scx_flash selftests
-#                                             tools/testing/selftests/scx_flash
+#                                             tools/testing/selftests/scx_flash,
+#                                             its F: line in the SCHED_EXT
+#                                             entry of MAINTAINERS
 #
-# Each patch that adds files also updates MAINTAINERS, as checkpatch asks.
-# The scheduler uses the tree's own include/scx headers, never ours.
+# The SCHED_EXT entry of MAINTAINERS already covers tools/sched_ext/, so the
+# series adds no entry of its own.  The scheduler uses the tree's own
+# include/scx headers, never ours.
+#
+# The series is signed (From: and Signed-off-by:) by one identity, taken
+# from SCX_PATCH_FROM ("Name <address>"), else from GIT_AUTHOR_NAME and
+# GIT_AUTHOR_EMAIL, else from 'git config user.name' and 'user.email'.  A
+# placeholder (no name, a name like "... maintainers", an address at
+# localhost or a reserved domain such as .example, or a no-reply address)
+# is refused: nothing is written and the exit status is 1.
 #
 # KSRC is not a git repository: the series is made in a scratch tree whose
 # few edited paths are real files in a git repository, and every other path
 # a symbolic link into KSRC (nothing in KSRC changes).
 #
-# Usage: scripts/patch-series.sh [-o DIR] [-r REV]
+# Usage: scripts/patch-series.sh [-o DIR] [-r REV] [-t] [-n]
 #          -o DIR  write the series to DIR (default: $OUTPUT_DIR/patches)
 #          -r REV  take the project's files from git revision REV instead
 #                  of the working tree
+#          -t      a test series, never to be sent: accept any well-formed
+#                  identity, placeholders included (for
+#                  scripts/patch-series-check.sh)
+#          -n      only check the identity and print it; write nothing
 #        scripts/patch-series.sh --base-tree DIR
 #          only make a scratch tree with its base commit in DIR (for
 #          scripts/patch-series-check.sh)
 #
-# Environment: KSRC, OUTPUT_DIR.
+# Environment: KSRC, OUTPUT_DIR, SCX_PATCH_FROM, GIT_AUTHOR_NAME,
+# GIT_AUTHOR_EMAIL.
 
 set -eu
 
@@ -35,8 +49,84 @@ KSRC=${KSRC:-$top/.cache/linux}
 OUTPUT_DIR=${OUTPUT_DIR:-$top/build}
 out=$OUTPUT_DIR/patches
 rev=
+test_series=
 
 die() { echo "patch-series: $*" >&2; exit 1; }
+
+# The identity that signs the series, in author_name and author_email, and
+# where it came from, in author_source.
+get_identity() {
+	local re='^([^<>]*[^<> ]) *<([^<> ]+)>$'
+
+	if [ -n "${SCX_PATCH_FROM:-}" ]; then
+		author_source=SCX_PATCH_FROM
+		author_name=$SCX_PATCH_FROM
+		author_email=
+		if [[ $SCX_PATCH_FROM =~ $re ]]; then
+			author_name=${BASH_REMATCH[1]}
+			author_email=${BASH_REMATCH[2]}
+		fi
+	elif [ -n "${GIT_AUTHOR_NAME:-}${GIT_AUTHOR_EMAIL:-}" ]; then
+		author_source="GIT_AUTHOR_NAME and GIT_AUTHOR_EMAIL"
+		author_name=${GIT_AUTHOR_NAME:-}
+		author_email=${GIT_AUTHOR_EMAIL:-}
+	else
+		author_source="git config user.name and user.email"
+		author_name=$(git -C "$top" config user.name || true)
+		author_email=$(git -C "$top" config user.email || true)
+	fi
+}
+
+# placeholder NAME EMAIL: why NAME <EMAIL> cannot sign a series that goes
+# to a mailing list, or nothing if it can.
+placeholder() {
+	local name=${1,,} email=${2,,} domain=${2##*@}
+
+	case $name in
+	'') echo "there is no name" ;;
+	*maintainers*|*placeholder*|'your name'|root|nobody|unknown|scx_flash*)
+		echo "'$1' names no person" ;;
+	esac
+	case $email in
+	'') echo "there is no address"; return ;;
+	?*@?*) ;;
+	*) echo "'$2' is not an e-mail address"; return ;;
+	esac
+	case ${domain,,} in
+	localhost|*.localhost|localdomain|*.localdomain|*.local)
+		echo "@$domain is a local address" ;;
+	*.example|*.invalid|*.test|example.com|*.example.com|example.net|\
+	*.example.net|example.org|*.example.org)
+		echo "@$domain is a reserved domain (RFC 2606) that receives no mail" ;;
+	*.?*) ;;
+	*) echo "@$domain is not a domain that receives mail" ;;
+	esac
+	case $email in
+	*noreply*|*no-reply*)
+		echo "'$2' is a no-reply address: reviewers could not answer it" ;;
+	esac
+}
+
+# check_identity: refuse a placeholder identity, unless -t.
+check_identity() {
+	local why
+
+	why=$(placeholder "$author_name" "$author_email")
+	[ -z "$why" ] && return 0
+	if [ -n "$test_series" ]; then
+		[ -n "$author_name" ] && [ -n "$author_email" ] && return 0
+		die "a test series needs a name and an address too"
+	fi
+	{
+		echo "patch-series: refusing to sign the series as" \
+		     "'$author_name <$author_email>' (from $author_source):"
+		echo "$why" | sed 's/^/patch-series:   /'
+		echo "patch-series: sign it as yourself:" \
+		     "git config user.name/user.email, or"
+		echo "patch-series:   SCX_PATCH_FROM='Your Name <you@your.domain>' make patches"
+	} >&2
+	exit 1
+}
 
 # link_tree SRC DST EXCEPT...: link every entry of SRC into DST but EXCEPT.
 link_tree() {
@@ -80,8 +170,11 @@ base_tree() {
 	rm -rf "$d/tools/sched_ext/build"
 
 	git -C "$d" init -q
-	git -C "$d" config user.name "$author_name"
-	git -C "$d" config user.email "$author_email"
+	# The scratch tree's own identity commits only its base; the series'
+	# commits carry the checked one through GIT_AUTHOR_* and
+	# GIT_COMMITTER_*.
+	git -C "$d" config user.name "scx_flash scratch tree"
+	git -C "$d" config user.email "scratch@localhost"
 	# shellcheck disable=SC2086
 	git -C "$d" add -f $edited
 	git -C "$d" commit -q -m "Linux $(make -s -C "$KSRC" kernelversion 2>/dev/null || echo tree)"
@@ -116,37 +209,25 @@ commit() {
 	git -C "$tree" commit -q -s -F "$msg"
 }
 
-# The M:, R:, L:, S:, W:, T: lines of the project's MAINTAINERS entry,
-# followed by the kernel tree's F: lines given as arguments.
-maintainers_entry() {
-	local f
-	echo "SCHEDULER - SCHED_EXT SCX_FLASH"
-	src MAINTAINERS | sed -n '/^SCX_FLASH/,/^$/{/^[MRLSWT]:\t/p}'
-	for f in "$@"; do
-		printf 'F:\t%s\n' "$f"
-	done
-}
-
-# set_maintainers F...: put our entry, with the F: lines F..., right after
-# the sched_ext entry of MAINTAINERS (replacing it if present).
-set_maintainers() {
-	local entry=$tree/.git/flash-entry
-	maintainers_entry "$@" > "$entry"
-	awk -v entry="$entry" '
-		/^SCHEDULER - SCHED_EXT SCX_FLASH$/ { skip = 1; next }
-		skip && /^$/ { skip = 0; next }
-		skip { next }
-		{ print }
+# add_scx_files PATTERN: add an F: PATTERN line to the SCHED_EXT entry of
+# MAINTAINERS, in order among its F: lines.
+add_scx_files() {
+	awk -v pat="$1" '
 		/^SCHEDULER - SCHED_EXT$/ { in_scx = 1 }
+		in_scx && /^F:\t/ && !done && substr($0, 4) > pat {
+			print "F:\t" pat
+			done = 1
+		}
 		in_scx && /^$/ {
-			while ((getline l < entry) > 0)
-				print l
-			print ""
+			if (!done)
+				print "F:\t" pat
 			in_scx = 0
-		}' "$tree/MAINTAINERS" > "$tree/MAINTAINERS.new"
+			done = 1
+		}
+		{ print }' "$tree/MAINTAINERS" > "$tree/MAINTAINERS.new"
 	mv "$tree/MAINTAINERS.new" "$tree/MAINTAINERS"
-	grep -q '^SCHEDULER - SCHED_EXT SCX_FLASH$' "$tree/MAINTAINERS" ||
-		die "no sched_ext entry in MAINTAINERS"
+	grep -q "^F:	$1\$" "$tree/MAINTAINERS" ||
+		die "no SCHED_EXT entry in MAINTAINERS"
 }
 
 patch_scheduler() {
@@ -158,8 +239,6 @@ patch_scheduler() {
 	sed -i '/^c-sched-targets = /{/ scx_flash\b/!s/$/ scx_flash/}' "$mk"
 	grep -q '^c-sched-targets = .* scx_flash' "$mk" ||
 		die "no c-sched-targets line in tools/sched_ext/Makefile"
-	set_maintainers "tools/sched_ext/scx_flash*"
-
 	cat > "$tree/.git/msg" <<-'EOF'
 	tools/sched_ext: Add scx_flash, a deadline scheduler for interactive work
 
@@ -174,9 +253,15 @@ patch_scheduler() {
 	weight.  Optional modes: round robin, tickless slices preempted by a
 	timer, idle injection, wakeup throttling and cpufreq control.
 
-	It is a C port of the scheduler of the same name in sched-ext/scx, whose
-	user space half is written in Rust.  As an example it shows parts of
-	the sched_ext API that none of the existing ones use:
+	It is a C port of the scheduler of the same name in sched-ext/scx,
+	whose user space half is written in Rust: it follows the behaviour and
+	the options of scx_flash 1.1.2 (sched-ext/scx revision 7a58a3a1a).  It
+	adds one thing, wakeup preemption (below): inserting the waking task
+	into the CPU's local DSQ measured faster on hackbench than queueing it
+	and kicking the CPU.
+
+	As an example it shows parts of the sched_ext API that none of the
+	existing ones use:
 
 	- per-node DSQs with SCX_OPS_BUILTIN_IDLE_PER_NODE and the per-node
 	  idle cpumask and node kfuncs;
@@ -185,21 +270,25 @@ patch_scheduler() {
 	  bpf_prog_test_run_opts(), together with the SMT sibling masks;
 	- scx_bpf_dsq_peek() to let the previous task keep its CPU only while
 	  its deadline is earlier than that of the first waiting task;
-	- wakeup preemption that compares against scx_bpf_cpu_curr() and kicks
-	  with SCX_KICK_PREEMPT;
+	- wakeup preemption: when a waking task's deadline is earlier than
+	  that of the task running on its CPU, read with scx_bpf_cpu_curr(),
+	  and that task has used its slice or ran without sleeping for the
+	  whole sleep credit, the waking task is inserted into the CPU's local
+	  DSQ with SCX_ENQ_PREEMPT.  Kernels without scx_bpf_cpu_curr()
+	  (before v6.18) get no wakeup preemption;
 	- scx_bpf_task_set_slice(), scx_bpf_cpuperf_set(),
 	  SCX_OPS_ALLOW_QUEUED_WAKEUP and SCX_OPS_ENQ_MIGRATION_DISABLED;
-	- BPF timers that preempt long-running tasks (tickless mode) or keep
-	  every CPU idle for a while (idle injection);
-	- a fallback for every kfunc newer than v6.12, so that one object loads
-	  on every sched_ext kernel.
+	- BPF timers that preempt long-running tasks with SCX_KICK_PREEMPT
+	  (tickless mode) or keep every CPU idle for a while (idle injection);
+	- every kfunc newer than v6.12 called through the compat helpers of
+	  include/scx or behind bpf_ksym_exists().
 
 	The loader parses and checks its options before opening the skeleton,
 	reads the CPU topology from sysfs, restarts the scheduler when the
 	kernel asks to (CPU hotplug) and serves its counters on a UNIX socket
 	in the JSON protocol of the scx tools.
 	EOF
-	commit "$tree/.git/msg" tools/sched_ext MAINTAINERS
+	commit "$tree/.git/msg" tools/sched_ext
 }
 
 patch_docs() {
@@ -300,11 +389,12 @@ patch_selftests() {
 		cp "$top/scripts/patches/selftests.mk" "$d/Makefile"
 	fi
 	[ -f "$d/settings" ] || printf 'timeout=900\n' > "$d/settings"
-	printf '%s\n' '*' '!*.c' '!*.h' '!*.sh' '!Makefile' '!.gitignore' \
+	printf '%s\n' '*' '!*.c' '!*.h' '!*.mk' '!*.sh' '!Makefile' '!.gitignore' \
 		'!config' '!settings' > "$d/.gitignore"
 
-	set_maintainers "tools/sched_ext/scx_flash*" \
-		"tools/testing/selftests/scx_flash/"
+	# The SCHED_EXT entry covers tools/sched_ext/ already; the new
+	# directory joins it there.
+	add_scx_files "tools/testing/selftests/scx_flash/"
 
 	cat > "$tree/.git/msg" <<-'EOF'
 	tools/sched_ext: Add scx_flash selftests
@@ -319,10 +409,23 @@ patch_selftests() {
 	storms, a SCHED_FIFO hog, affinity churn) with the kernel log checked
 	for stalls.
 
-	The scheduler, its skeleton and libbpf are built by tools/sched_ext's
-	Makefile. Like sched_ext, which is in SKIP_TARGETS, the directory is
-	not added to the default TARGETS because it needs clang and a kernel
-	with BTF; it is built and run with:
+	They get a directory of their own rather than joining
+	tools/testing/selftests/sched_ext, which tests the core: each of its
+	cases loads a small BPF program written for that one check.  These
+	cases need the scx_flash object and its loader instead, which the
+	Makefile here builds from tools/sched_ext with the tree's libbpf,
+	bpftool and include/scx, and most of them run a load for seconds.
+	List the directory in the SCHED_EXT entry of MAINTAINERS, which has
+	tools/sched_ext/ already.
+
+	A case whose tool is missing (hackbench) is skipped and says so.  The
+	long forms of two cases are opt-in: SCX_SOAK_SECS sets the length of
+	the mixed-load soak (5 s by default) and SCX_ATTACH_CYCLES the number
+	of attach/detach cycles (20).  settings allows the runner 600 s, what
+	a default run needs under QEMU emulation with room to spare.  Like
+	sched_ext, which is in SKIP_TARGETS, the directory is not added to the
+	default TARGETS, because it needs clang and a kernel with BTF; it is
+	built and run with:
 
 	  make -C tools/testing/selftests TARGETS=scx_flash run_tests
 	EOF
@@ -340,7 +443,9 @@ cover_letter() {
 	time it used since it last slept; tasks that run briefly and sleep go
 	first, CPU hogs keep their weighted share.  It is a C port of the
 	scheduler of the same name in sched-ext/scx, whose user space half is
-	Rust, with the same options, statistics and monitor protocol.
+	Rust: it follows the behaviour and the options of scx_flash 1.1.2
+	(sched-ext/scx revision 7a58a3a1a), with the same statistics and monitor
+	protocol, and adds wakeup preemption (below).
 
 	Why another example: it shows parts of the sched_ext API that none of
 	the existing examples use, in a scheduler people run on their desktops:
@@ -355,33 +460,71 @@ cover_letter() {
 	  sibling masks filled the same way;
 	- scx_bpf_dsq_peek(): the previous task keeps its CPU only while its
 	  deadline is earlier than that of the first waiting task;
-	- wakeup preemption: the waking task's deadline is compared with that
-	  of scx_bpf_cpu_curr() and the CPU kicked with SCX_KICK_PREEMPT;
+	- wakeup preemption: a waking task whose deadline is earlier than that
+	  of the task running on its CPU (read with scx_bpf_cpu_curr()), when
+	  that task has used its slice or ran for the whole sleep credit
+	  without sleeping, is inserted into the CPU's local DSQ with
+	  SCX_ENQ_PREEMPT.  Queueing it on the node DSQ and kicking the CPU
+	  instead may let another CPU take it first, and was slower on
+	  hackbench;
 	- scx_bpf_task_set_slice() to refill a running task's slice,
 	  scx_bpf_cpuperf_set() to drive cpufreq from per-CPU load,
 	  SCX_OPS_ALLOW_QUEUED_WAKEUP and SCX_OPS_ENQ_MIGRATION_DISABLED;
-	- BPF timers that preempt tasks with infinite slices only when others
-	  wait (tickless) or keep every CPU idle for a while (idle injection,
-	  SCX_KICK_IDLE and SCX_KICK_PREEMPT on every CPU);
-	- a fallback for every kfunc newer than v6.12 through the compat
-	  helpers, so that one object loads on every sched_ext kernel.
+	- BPF timers that preempt tasks with infinite slices with
+	  SCX_KICK_PREEMPT only when others wait (tickless) or keep every CPU
+	  idle for a while (idle injection, SCX_KICK_PREEMPT on every CPU to
+	  start, SCX_KICK_IDLE to end);
+	- every kfunc newer than v6.12 called through the compat helpers of
+	  include/scx or behind bpf_ksym_exists().
 
 	Its loader checks its options before SCX_OPS_OPEN() (so that --help
 	works on any kernel), reads the topology from sysfs, restarts on CPU
 	hotplug and serves its counters over a UNIX socket.
 
-	Patch 1 adds the scheduler and a MAINTAINERS entry, patch 2 documents
-	it in README.md and sched-ext.rst, patch 3 adds its selftests as the
-	kselftest directory tools/testing/selftests/scx_flash, built and run
-	with 'make -C tools/testing/selftests TARGETS=scx_flash run_tests'.
+	Patch 1 adds the scheduler, patch 2 documents it in README.md and
+	sched-ext.rst, patch 3 adds its selftests as the kselftest directory
+	tools/testing/selftests/scx_flash, built and run with
+	'make -C tools/testing/selftests TARGETS=scx_flash run_tests'.  The
+	series adds no MAINTAINERS entry: the SCHED_EXT entry covers
+	tools/sched_ext/ already, and patch 3 adds the new selftest directory
+	to it.
 
-	Every patch applies with git am, builds with
-	'make -C tools/sched_ext scx_flash' and passes checkpatch.pl, but for
-	the VOLATILE warnings on 'const volatile' BPF rodata that every
-	example has.  The scheduler needs nothing beyond the tree's
-	include/scx headers, and loads on every kernel with sched_ext since
-	v6.12.  It was tested with the selftests of patch 3 in a virtme-ng VM
-	on 7.3 and 7.2 kernels.
+	Why a selftest directory of its own: tools/testing/selftests/sched_ext
+	tests the core, each case with a small BPF program written for that
+	one check, built by its own Makefile.  These cases test one scheduler
+	instead: they run the scx_flash loader and its BPF object from
+	tools/sched_ext, read the scheduler's counters and measure what it
+	does under load for seconds at a time.  Mixed into the sched_ext
+	runner they would make it build an example and run for minutes.  If
+	the cases that test the core rather than scx_flash (attach/detach
+	cycles, the watchdog, a scheduler ejected by the kernel) are wanted in
+	tools/testing/selftests/sched_ext instead, they can move there with a
+	dedicated BPF program each.
+
+	Headers: the scheduler and its loader use nothing that the tree's
+	tools/sched_ext/include lacks.  Each patch is built after git am
+	against those headers, the tree's libbpf and bpftool: after patch 1
+	'make -C tools/sched_ext scx_flash', after patch 3 also
+	'make -C tools/testing/selftests TARGETS=scx_flash'.
+
+	checkpatch.pl finds no error and no warning but VOLATILE, for the
+	'const volatile' BPF rodata that every example has, and, for patch 1,
+	the reminder that new files may need MAINTAINERS, where
+	tools/sched_ext/ is listed already.
+
+	Where it ran, in QEMU guests (software emulation, no KVM) booted with
+	virtme-ng, with the selftests of patch 3:
+	- 7.3.4 (Debian trixie-backports): every case on 2 vCPUs, and the
+	  topology cases on 8 vCPUs as 2 NUMA nodes of 2 SMT-2 cores each.
+	  mode_wakeup_throttle skips there: under emulation a task cannot
+	  wake up every few microseconds, which that mode is about;
+	- 7.2.13 (Debian sid): attach_detach, exit_info and workload;
+	- 6.12.117 (Debian's linux-source-6.12, built with sched_ext and BTF;
+	  by hand, not in the regular runs): attach_detach, exit_info,
+	  workload, dispatch_direct_idle, fairness_nice and mode_tickless.
+	No other kernel was tried.  Before v6.18, which added
+	scx_bpf_cpu_curr(), there is no wakeup preemption, and the tickless
+	timer preempts a task without knowing how long it ran.
 	EOF
 	awk -v blurb="$blurb" '
 		/\*\*\* SUBJECT HERE \*\*\*/ {
@@ -399,23 +542,31 @@ cover_letter() {
 
 if [ "${1:-}" = --base-tree ]; then
 	[ $# -eq 2 ] || die "usage: $0 --base-tree DIR"
-	author_name=$(git -C "$top" config user.name || echo scx_flash)
-	author_email=$(git -C "$top" config user.email || echo scx_flash@localhost)
 	base_tree "$2"
 	exit 0
 fi
 
-while getopts "o:r:" opt; do
+dry_run=
+while getopts "o:r:tn" opt; do
 	case $opt in
 	o) out=$OPTARG ;;
 	r) rev=$OPTARG ;;
-	*) die "usage: $0 [-o DIR] [-r REV] | --base-tree DIR" ;;
+	t) test_series=1 ;;
+	n) dry_run=1 ;;
+	*) die "usage: $0 [-o DIR] [-r REV] [-t] [-n] | --base-tree DIR" ;;
 	esac
 done
 
-author_name=$(git -C "$top" config user.name || echo scx_flash)
-author_email=$(git -C "$top" config user.email || echo scx_flash@localhost)
-tree=$OUTPUT_DIR/patches-tree
+get_identity
+check_identity
+if [ -n "$dry_run" ]; then
+	echo "$author_name <$author_email>"
+	exit 0
+fi
+export GIT_AUTHOR_NAME=$author_name GIT_AUTHOR_EMAIL=$author_email
+export GIT_COMMITTER_NAME=$author_name GIT_COMMITTER_EMAIL=$author_email
+
+tree=${out%/}-tree
 base_tree "$tree"
 patch_scheduler
 patch_docs

@@ -58,6 +58,7 @@ for t in "$OUTPUT_DIR"/obj/unit/*; do
 	[ -x "$t" ] && stage "unit-${t##*/}" "$t"
 done
 stage cli tests/host/cli.sh
+stage runner tests/host/runner.sh
 stage check scripts/check.sh
 stage intree scripts/intree-check.sh
 stage patches scripts/patch-series-check.sh
@@ -67,7 +68,8 @@ if [ "${SCX_SKIP_VM:-0}" = 1 ]; then
 	echo "# SCX_SKIP_VM=1: selftests in the VM not run"
 else
 	# The soak length and the attach cycles reach the guest on its command
-	# line; a long soak gets a longer VM timeout.
+	# line: the long forms (30 s, 200 cycles) where the runner's defaults
+	# are short (5 s, 20).  A long soak gets a longer VM timeout.
 	soak=${SCX_SOAK_SECS:-30}
 	# The same boot runs the examples that stage built (tests/vm/examples.sh).
 	stage selftests scripts/vm-run.sh -r "$results/vm" \

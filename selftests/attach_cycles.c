@@ -3,7 +3,9 @@
  * attach_cycles: attach and detach flash_ops many times in a row from one
  * loaded skeleton, the way a loader does, and check that every cycle
  * works and that the process holding the scheduler leaks neither file
- * descriptors nor memory.  SCX_ATTACH_CYCLES sets the count (200).
+ * descriptors nor memory.  It runs SCX_ATTACH_CYCLES_DFL (20) cycles by
+ * default; SCX_ATTACH_CYCLES sets the count of a long run ('make test'
+ * runs 200).
  *
  * attach_busy: with another sched_ext scheduler attached, scx_flash must
  * fail to attach, say why, and leave the other scheduler running.
@@ -22,7 +24,6 @@
 #include "flash.h"
 #include "util.h"
 
-#define NR_CYCLES_DFL		200
 #define NR_WARMUP		5
 #define STATE_TIMEOUT_MS	10000
 /* Allowed growth of this process's resident memory over the cycles. */
@@ -50,10 +51,10 @@ static void cleanup(void *ctx)
 
 static int nr_cycles(void)
 {
-	const char *env = getenv("SCX_ATTACH_CYCLES");
+	const char *env = getenv(SCX_ATTACH_CYCLES_ENV);
 	int nr = env ? atoi(env) : 0;
 
-	return nr > NR_WARMUP ? nr : NR_CYCLES_DFL;
+	return nr > NR_WARMUP ? nr : SCX_ATTACH_CYCLES_DFL;
 }
 
 /* One attach and detach; false, saying why, if either went wrong. */
@@ -122,7 +123,7 @@ static enum scx_test_status run_cycles(void *ctx)
 
 static struct scx_test attach_cycles = {
 	.name = "attach_cycles",
-	.description = "200 attach/detach cycles in a row; no fd or memory growth",
+	.description = "Attach/detach cycles in a row (SCX_ATTACH_CYCLES); no fd or memory growth",
 	.setup = setup,
 	.run = run_cycles,
 	.cleanup = cleanup,

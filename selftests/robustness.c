@@ -73,10 +73,18 @@ static enum scx_test_status run_messaging(void *ctx)
 	return under_flash(message_passing);
 }
 
+/* hackbench comes with rt-tests: a machine without it skips the case. */
+static enum scx_test_status need_hackbench(void **ctx)
+{
+	if (!tool_available("hackbench"))
+		SCX_SKIP("no hackbench in PATH (it comes with rt-tests)");
+	return flash_need_sched_ext(ctx);
+}
+
 static struct scx_test robust_messaging = {
 	.name = "robust_message_passing",
 	.description = "hackbench with processes/sockets and threads/pipes",
-	.setup = flash_need_sched_ext,
+	.setup = need_hackbench,
 	.run = run_messaging,
 };
 REGISTER_SCX_TEST(&robust_messaging)

@@ -22,6 +22,7 @@
 #include <unistd.h>
 #include <bpf/libbpf.h>
 #include "scx_test.h"
+#include "util.h"
 #ifdef SCX_KSELFTEST
 #include "kselftest.h"
 #endif
@@ -38,7 +39,16 @@ static const char help_fmt[] =
 "  -s        Report the tests left out by -t as skipped\n"
 "  -l        List the test names (those matching -t, if given) and exit\n"
 "  -q        Do not print the test descriptions\n"
-"  -h        Display this help and exit\n";
+"  -h        Display this help and exit\n"
+"\n"
+"Environment:\n"
+"  " SCX_SOAK_SECS_ENV "=N      Run soak_mixed_load for N s (default %d)\n"
+"  " SCX_ATTACH_CYCLES_ENV "=N  Run N cycles in attach_cycles (default %d)\n"
+"  " SCX_FLASH_BIN_ENV ", " SCX_FLASH_TEST_BIN_ENV "\n"
+"                       The loaders to run (default: beside this program)\n"
+"\n"
+"A case that needs a tool this machine lacks (hackbench) is skipped, with\n"
+"the reason on its result line.\n";
 
 #define MAX_SCX_TESTS		256
 
@@ -256,6 +266,7 @@ static bool run_all(struct run_totals *totals)
 {
 	unsigned int i, nr = 0;
 	enum scx_test_status status;
+	unsigned long long t0;
 
 	for (i = 0; i < nr_scx_tests; i++) {
 		const struct scx_test *test = &scx_tests[i];
@@ -270,7 +281,9 @@ static bool run_all(struct run_totals *totals)
 		}
 
 		print_preamble(test);
+		t0 = monotonic_ms();
 		status = run_test(test);
+		printf("# %s took %llu ms\n", test->name, monotonic_ms() - t0);
 		print_result(test, ++nr, status);
 		account(totals, status);
 	}
@@ -303,10 +316,12 @@ static int parse_args(int argc, char **argv)
 			quiet = true;
 			break;
 		case 'h':
-			printf(help_fmt, basename(argv[0]));
+			printf(help_fmt, basename(argv[0]), SCX_SOAK_SECS_DFL,
+			       SCX_ATTACH_CYCLES_DFL);
 			return 0;
 		default:
-			fprintf(stderr, help_fmt, basename(argv[0]));
+			fprintf(stderr, help_fmt, basename(argv[0]),
+				SCX_SOAK_SECS_DFL, SCX_ATTACH_CYCLES_DFL);
 			return 1;
 		}
 	}
@@ -323,6 +338,7 @@ static int parse_args(int argc, char **argv)
 int main(int argc, char **argv)
 {
 	struct run_totals totals = {};
+	unsigned long long start, ms;
 	unsigned int nr_planned;
 	bool completed;
 	int ret;
@@ -358,7 +374,11 @@ int main(int argc, char **argv)
 	nr_planned = report_filtered ? nr_scx_tests : nr_selected_tests();
 	tap_header(nr_planned);
 
+	/* What the timeout in settings must allow for. */
+	start = monotonic_ms();
 	completed = run_all(&totals);
+	ms = monotonic_ms() - start;
+	printf("# all tests took %llu.%llu s\n", ms / 1000, ms % 1000 / 100);
 	return tap_finish(&totals, completed);
 }
 

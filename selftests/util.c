@@ -219,6 +219,42 @@ int scx_test_loader_path(char *buf, size_t size)
 			SCX_FLASH_TEST_BIN_NAME);
 }
 
+/* Whether @path is a regular file this process may execute. */
+static bool is_executable(const char *path)
+{
+	struct stat st;
+
+	return !stat(path, &st) && S_ISREG(st.st_mode) && !access(path, X_OK);
+}
+
+/*
+ * Whether execvp() would find the program @name: in a directory of $PATH
+ * (an empty entry is the current directory), or at @name itself if it
+ * holds a slash.  Cases that run an outside tool (hackbench) call it to
+ * skip, saying which tool is missing, rather than fail.
+ */
+bool tool_available(const char *name)
+{
+	const char *dir = getenv("PATH"), *end;
+	char file[PATH_MAX];
+	int len, ret;
+
+	if (strchr(name, '/'))
+		return is_executable(name);
+	if (!dir)
+		dir = "/bin:/usr/bin";
+	for (;; dir = end + 1) {
+		end = strchr(dir, ':');
+		len = end ? end - dir : (int)strlen(dir);
+		ret = len ? snprintf(file, sizeof(file), "%.*s/%s", len, dir, name) :
+			    snprintf(file, sizeof(file), "./%s", name);
+		if (ret > 0 && (size_t)ret < sizeof(file) && is_executable(file))
+			return true;
+		if (!end)
+			return false;
+	}
+}
+
 static int open_capture_file(void)
 {
 	const char *dir = getenv("TMPDIR");

@@ -21,6 +21,16 @@
 #define SCX_FLASH_TEST_BIN_NAME	"scx_flash_test"
 #define SCX_FLASH_TEST_BIN_ENV	"SCX_FLASH_TEST_BIN"
 
+/*
+ * The long forms of two cases are opt-in: the variable sets the soak's
+ * length in seconds and the number of attach/detach cycles; without it
+ * they run short enough for a default run.
+ */
+#define SCX_SOAK_SECS_ENV	"SCX_SOAK_SECS"
+#define SCX_SOAK_SECS_DFL	5
+#define SCX_ATTACH_CYCLES_ENV	"SCX_ATTACH_CYCLES"
+#define SCX_ATTACH_CYCLES_DFL	20
+
 /* A child process whose stdout and stderr go to an unlinked temp file. */
 struct scx_child {
 	pid_t pid;		/* 0 once reaped or never started */
@@ -45,6 +55,7 @@ int pid_wait_timeout(pid_t pid, int *status, unsigned int timeout_ms);
 
 int scx_loader_path(char *buf, size_t size);
 int scx_test_loader_path(char *buf, size_t size);
+bool tool_available(const char *name);
 int scx_child_start(struct scx_child *child, const char *path,
 		    const char *const extra_args[]);
 bool scx_child_running(struct scx_child *child);
