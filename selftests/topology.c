@@ -1147,6 +1147,22 @@ static bool cpu_hotpluggable(int cpu)
 }
 
 /*
+ * What a failed re-attach leaves to go on: the kernel's state, how far
+ * enable_seq moved since @seq, and what the loader said.
+ */
+static void reattach_diagnose(struct topo_ctx *c, long seq)
+{
+	char state[32] = "?", ops[128] = "?";
+
+	scx_state_read(state, sizeof(state));
+	scx_root_ops_read(ops, sizeof(ops));
+	fprintf(stderr, "sched_ext state %s, ops %s, enable_seq %ld -> %ld\n",
+		state, ops, seq, enable_seq());
+	if (c->s.loader)
+		flash_dump_output(&c->s.child);
+}
+
+/*
  * Take @cpu offline (@on false) or bring it back, then wait until the
  * loader has attached scx_flash again: the kernel ejects a scheduler
  * without hotplug callbacks and asks its loader to restart.
@@ -1173,9 +1189,12 @@ static enum scx_test_status hotplug(struct topo_ctx *c, int cpu, bool on)
 			    on ? "online" : "offline");
 		if (again && !sched_check(&c->s))
 			break;
-		SCX_FAIL_IF(monotonic_ms() > deadline,
-			    "scx_flash not attached again %d ms after CPU %d went %s",
-			    REATTACH_TIMEOUT_MS, cpu, on ? "online" : "offline");
+		if (monotonic_ms() > deadline) {
+			reattach_diagnose(c, seq);
+			SCX_FAIL("scx_flash not attached again %d ms after CPU %d went %s",
+				 REATTACH_TIMEOUT_MS, cpu,
+				 on ? "online" : "offline");
+		}
 		sleep_ms(50);
 	}
 	fprintf(stderr, "scx_flash attached again (enable_seq %ld -> %ld)\n",
