@@ -205,7 +205,7 @@ long long proc_cpu_ns(pid_t pid)
 /* The CPU @pid last ran on (/proc/PID/stat field 39); < 0 on error. */
 int proc_last_cpu(pid_t pid)
 {
-	char path[64], buf[1024], *p;
+	char path[64], buf[1024], *p, *end;
 	int cpu, field;
 
 	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
@@ -215,9 +215,10 @@ int proc_last_cpu(pid_t pid)
 	p = strrchr(buf, ')');
 	for (field = 2; p && field < 39; field++)
 		p = strchr(p + 1, ' ');
-	if (!p || sscanf(p, "%d", &cpu) != 1)
+	if (!p)
 		return -1;
-	return cpu;
+	cpu = strtol(p, &end, 10);
+	return end == p ? -1 : cpu;
 }
 
 /* Start @argv in a child process; its pid, or a negative error. */

@@ -153,7 +153,8 @@ static enum scx_test_status expect_share(const struct load_opts *o, int n,
 	return SCX_TEST_PASS;
 }
 
-static const int tested_nice[] = { -5, 5, 10, 19 };
+#define NR_TESTED_NICE	4
+static const int tested_nice[NR_TESTED_NICE] = { -5, 5, 10, 19 };
 
 /*
  * Nice 0 against each tested level: one hog of each on CPU 0 (@spread
@@ -173,7 +174,7 @@ static enum scx_test_status nice_matrix(bool spread)
 		per_group = MAX_HOGS / 2;
 
 	SCX_FAIL_IF(flash_start(&loader, NULL), "scx_flash did not start");
-	for (i = 0; i < sizeof(tested_nice) / sizeof(tested_nice[0]); i++) {
+	for (i = 0; i < NR_TESTED_NICE; i++) {
 		for (j = 0; j < per_group * 2; j++)
 			o[j] = (struct load_opts) {
 				.cpu = spread ? -1 : 0,
@@ -196,7 +197,7 @@ static enum scx_test_status run_nice_one_cpu(void *ctx)
 
 static struct scx_test nice_one_cpu = {
 	.name = "fairness_nice_matrix",
-	.description = "Nice 0 against -5, 5, 10, 19 on one CPU: kernel weights +-5% and a tick",
+	.description = "Nice 0 against -5, 5, 10, 19 on 1 CPU: weights +-5% and a tick",
 	.setup = flash_need_sched_ext,
 	.run = run_nice_one_cpu,
 };
@@ -209,7 +210,7 @@ static enum scx_test_status run_nice_spread(void *ctx)
 
 static struct scx_test nice_spread = {
 	.name = "fairness_nice_spread",
-	.description = "Nice 0 against -5, 5, 10, 19, a hog of each per CPU: weights +-5% and a tick",
+	.description = "Nice 0 against -5, 5, 10, 19 on all CPUs: weights +-5% and a tick",
 	.setup = flash_need_sched_ext,
 	.run = run_nice_spread,
 };
@@ -285,6 +286,14 @@ static int waker_beside_fifo_hog(struct latency_stats *st)
 	return err ?: (fifo > 0 && hog > 0 ? 0 : -1);
 }
 
+static void print_waker(const char *sched, const struct latency_stats *st)
+{
+	printf("# waker beside a SCHED_FIFO hog, %s: %llu of %llu wakeups",
+	       sched, st->nr_home, st->nr);
+	printf(" on its CPU, p99 %llu us, max %llu us\n", st->p99_us,
+	       st->max_us);
+}
+
 /*
  * Parked behind the SCHED_FIFO hog, the waker runs on CPU 0 whenever the
  * sched_ext server lets CPU 0 run it, and wakes up there again; served by
@@ -310,10 +319,8 @@ static enum scx_test_status run_fifo_waker(void *ctx)
 	SCX_FAIL_IF(flash_stop(&loader), "scx_flash did not exit cleanly");
 	SCX_FAIL_IF(err, "the load failed under scx_flash");
 
-	printf("# waker beside a SCHED_FIFO hog, default: %llu of %llu wakeups on its CPU, p99 %llu us, max %llu us\n",
-	       dfl.nr_home, dfl.nr, dfl.p99_us, dfl.max_us);
-	printf("# waker beside a SCHED_FIFO hog, scx_flash: %llu of %llu wakeups on its CPU, p99 %llu us, max %llu us\n",
-	       fifo.nr_home, fifo.nr, fifo.p99_us, fifo.max_us);
+	print_waker("default", &dfl);
+	print_waker("scx_flash", &fifo);
 	SCX_GT(fifo.nr, 100);
 	SCX_LE(fifo.nr_home * 5, fifo.nr);
 	return SCX_TEST_PASS;
@@ -480,6 +487,14 @@ static int storm_beside_nice19(struct latency_stats *st,
 	return err || !WIFEXITED(status) || WEXITSTATUS(status) ? -1 : 0;
 }
 
+static void print_storm(const char *sched, unsigned long long ms,
+			const struct latency_stats *st)
+{
+	printf("# hackbench -g 20 -l 300, %s: %llu ms; nice 19 sleeper", sched,
+	       ms);
+	printf(" p99 %llu us, max %llu us\n", st->p99_us, st->max_us);
+}
+
 static enum scx_test_status run_storm_nice19(void *ctx)
 {
 	unsigned long long dfl_ms, flash_ms;
@@ -497,10 +512,8 @@ static enum scx_test_status run_storm_nice19(void *ctx)
 	SCX_FAIL_IF(flash_stop(&loader), "scx_flash did not exit cleanly");
 	SCX_FAIL_IF(err, "the storm failed under scx_flash");
 
-	printf("# hackbench -g 20 -l 300, default: %llu ms; nice 19 sleeper p99 %llu us, max %llu us\n",
-	       dfl_ms, dfl.p99_us, dfl.max_us);
-	printf("# hackbench -g 20 -l 300, scx_flash: %llu ms; nice 19 sleeper p99 %llu us, max %llu us\n",
-	       flash_ms, flash.p99_us, flash.max_us);
+	print_storm("default", dfl_ms, &dfl);
+	print_storm("scx_flash", flash_ms, &flash);
 	SCX_LT(flash.max_us, STORM_BOUND_MS * 1000ULL);
 	return ret;
 }
