@@ -128,7 +128,7 @@ const volatile bool rr_sched;
 const volatile bool wakeup_throttle;
 const volatile bool slice_lag_scaling;
 const volatile bool smt_enabled = true;
-const volatile bool numa_disabled;
+const volatile bool numa_disabled = true;	/* no per-node idle masks */
 const volatile bool primary_all = true;
 const volatile bool debug;
 
@@ -143,6 +143,7 @@ u64 cpu_util;
 /* Counters read by the loader. */
 u64 nr_running, nr_online_cpus;
 u64 nr_kthread_dispatches, nr_direct_dispatches, nr_shared_dispatches;
+u64 nr_preempt_dispatches;	/* the direct ones that preempt a task */
 
 /*
  * Global virtual clock: the largest vruntime of a task that started
@@ -961,6 +962,7 @@ void BPF_STRUCT_OPS(flash_enqueue, struct task_struct *p, u64 enq_flags)
 				   task_slice(p, tctx),
 				   enq_flags | SCX_ENQ_PREEMPT);
 		__sync_fetch_and_add(&nr_direct_dispatches, 1);
+		__sync_fetch_and_add(&nr_preempt_dispatches, 1);
 		return;
 	}
 

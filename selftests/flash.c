@@ -328,9 +328,10 @@ int flash_counters_read(struct flash_counters *c)
 	static const char *const names[] = {
 		"nr_running", "nr_online_cpus", "nr_kthread_dispatches",
 		"nr_direct_dispatches", "nr_shared_dispatches",
+		"nr_preempt_dispatches",
 	};
-	unsigned long long v[5];
-	int ret = flash_bss_read(names, v, 5);
+	unsigned long long v[6];
+	int ret = flash_bss_read(names, v, 6);
 
 	if (ret)
 		return ret;
@@ -339,6 +340,7 @@ int flash_counters_read(struct flash_counters *c)
 	c->nr_kthread_dispatches = v[2];
 	c->nr_direct_dispatches = v[3];
 	c->nr_shared_dispatches = v[4];
+	c->nr_preempt_dispatches = v[5];
 	return 0;
 }
 

@@ -19,6 +19,7 @@ struct flash_counters {
 	unsigned long long nr_kthread_dispatches;
 	unsigned long long nr_direct_dispatches;
 	unsigned long long nr_shared_dispatches;
+	unsigned long long nr_preempt_dispatches;
 };
 
 /* Faults of the test build; see test_fault in scx_flash.bpf.c. */
