@@ -54,6 +54,14 @@ BPFTOOL		?= $(SBINDIR)/bpftool
 # VM kernel's, never the host's: the host kernel may lack sched_ext types.
 VMLINUX_BTF	?= $(OBJ_DIR)/vmlinux-$(VM_KVER)
 
+# Where 'make install' puts the loader, its systemd unit and the unit's
+# options file (under $(DESTDIR)).  systemd reads units from
+# /usr/local/lib/systemd/system as well as /usr/lib/systemd/system.
+prefix		?= /usr/local
+bindir		?= $(prefix)/bin
+sysconfdir	?= /etc
+unitdir		?= $(prefix)/lib/systemd/system
+
 CLANG		?= clang-19
 CC		?= gcc
 HOSTCC		?= $(CC)
@@ -265,10 +273,46 @@ examples: ensure-deps
 	fi;									\
 	exit $$rc
 
+# The loader, its systemd unit (with the installed paths substituted) and
+# the unit's options file.  An options file already in place holds the
+# administrator's options: install leaves it alone, and uninstall removes
+# it only while it is the one shipped, as a package manager treats a
+# configuration file.  Directories on the system stay, shared as they are
+# with other packages; under a DESTDIR, a staging tree, uninstall removes
+# those left empty, up to DESTDIR itself.
 install: all_targets
-	$(Q)mkdir -p $(DESTDIR)/usr/local/bin/
+	$(Q)install -d $(DESTDIR)$(bindir) $(DESTDIR)$(unitdir)		\
+		$(DESTDIR)$(sysconfdir)/default
 	$(Q)install -m 0755 $(addprefix $(BINDIR)/,$(c-sched-targets))	\
-		$(DESTDIR)/usr/local/bin/
+		$(DESTDIR)$(bindir)/
+	$(Q)sed -e 's|@BINDIR@|$(bindir)|g'					\
+		-e 's|@SYSCONFDIR@|$(sysconfdir)|g'				\
+		services/scx_flash.service.in >				\
+		$(DESTDIR)$(unitdir)/scx_flash.service
+	$(Q)chmod 0644 $(DESTDIR)$(unitdir)/scx_flash.service
+	$(Q)if [ -e $(DESTDIR)$(sysconfdir)/default/scx_flash ]; then		\
+		echo "  KEEP     $(DESTDIR)$(sysconfdir)/default/scx_flash";	\
+	else									\
+		install -m 0644 services/scx_flash.default			\
+			$(DESTDIR)$(sysconfdir)/default/scx_flash;		\
+	fi
+
+uninstall:
+	$(Q)rm -f $(addprefix $(DESTDIR)$(bindir)/,$(c-sched-targets))		\
+		$(DESTDIR)$(unitdir)/scx_flash.service
+	$(Q)if cmp -s services/scx_flash.default				\
+		      $(DESTDIR)$(sysconfdir)/default/scx_flash; then		\
+		rm -f $(DESTDIR)$(sysconfdir)/default/scx_flash;		\
+	elif [ -e $(DESTDIR)$(sysconfdir)/default/scx_flash ]; then		\
+		echo "  KEEP     $(DESTDIR)$(sysconfdir)/default/scx_flash (changed)"; \
+	fi
+	$(Q)[ -z "$(DESTDIR)" ] ||						\
+	for d in $(bindir) $(unitdir) $(sysconfdir)/default; do		\
+		d=$(DESTDIR:%/=%)$$d;						\
+		while [ "$$d" != "$(DESTDIR:%/=%)" ] && rmdir "$$d" 2>/dev/null; do \
+			d=$${d%/*};						\
+		done;								\
+	done
 
 clean:
 	$(call msg,CLEAN,$(OUTPUT_DIR))
@@ -278,7 +322,9 @@ help:
 	@echo 'Build targets:'
 	@echo '  all          - build scx_flash into build/bin (default)'
 	@echo '  scx_flash    - the same, by name'
-	@echo '  install      - install build/bin/scx_flash to $$DESTDIR/usr/local/bin'
+	@echo '  install      - install scx_flash, scx_flash.service and'
+	@echo '                 /etc/default/scx_flash (DESTDIR, prefix)'
+	@echo '  uninstall    - remove what install put there'
 	@echo '  clean        - remove the build directory'
 	@echo ''
 	@echo 'Jobs:'
@@ -306,10 +352,12 @@ help:
 	@echo '                 (default: .cache/linux from linux-source-7.x)'
 	@echo '  VMLINUX_BTF= - BTF for vmlinux.h (default: the VM kernel'"'"'s)'
 	@echo '  CLANG=       - BPF compiler (default: clang-19)'
-	@echo '  DESTDIR=     - install prefix'
+	@echo '  DESTDIR=     - staging directory for install and uninstall'
+	@echo '  prefix=      - install prefix (default: /usr/local; bindir,'
+	@echo '                 unitdir and sysconfdir=/etc follow)'
 
 .PHONY: all all_targets $(c-sched-targets) selftests unit-tests deps		\
-	ensure-deps run test check bench examples install clean help
+	ensure-deps run test check bench examples install uninstall clean help
 .PHONY: patches patches-check
 
 .DELETE_ON_ERROR:

@@ -33,6 +33,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sysexits.h>
 #include <time.h>
 #include <unistd.h>
 #include <sys/resource.h>
@@ -243,7 +244,9 @@ static const char help_outro[] =
 "\n"
 "Environment: SCX_TIMEOUT_MS overrides the watchdog timeout (5000 ms);\n"
 "SCX_SYSFS_PREFIX is put in front of /sys/devices/system paths (tests).\n"
-"Statistics are served on " STATS_SOCK_PATH " (scx_stats protocol).\n";
+"Statistics are served on " STATS_SOCK_PATH " (scx_stats protocol).\n"
+"Exit status: 0 once stopped by a signal, 69 (EX_UNAVAILABLE) on a kernel\n"
+"without sched_ext, 1 on any other failure.\n";
 
 #define HELP_COL	29
 
@@ -2521,9 +2524,16 @@ int main(int argc, char **argv)
 	if (opts.monitor_interval)
 		return monitor_stats(opts.monitor_interval);
 
-	if (timeout_from_env(&opts, &timeout_ms) || set_open_opts(&opts) ||
-	    check_sched_ext())
+	if (timeout_from_env(&opts, &timeout_ms) || set_open_opts(&opts))
 		return 1;
+	/*
+	 * A kernel without sched_ext gets its own exit status: a service
+	 * manager must not restart what can never run on this boot, while
+	 * any other failure may be worth a retry (scx_flash.service).
+	 */
+	ret = check_sched_ext();
+	if (ret)
+		return ret == -ENODEV ? EX_UNAVAILABLE : 1;
 
 	/* SCX_BUG() and other exit()s must not leave the idle QoS changed */
 	atexit(restore_idle_qos);

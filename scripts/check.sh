@@ -10,7 +10,8 @@
 # sparse finding in our own code.  --strict checks are reported, not fatal.
 # Also renders Documentation/*.rst with docutils (any warning fails), checks
 # that they describe every option of the loader and that MAINTAINERS has an
-# F: pattern for every file.
+# F: pattern for every file.  The systemd unit, as 'make install' writes
+# it, must pass 'systemd-analyze verify' without a word.
 #
 # Environment: KSRC, OUTPUT_DIR, CHECKPATCH, SPARSE.
 
@@ -25,6 +26,8 @@ SPARSE=${SPARSE:-sparse}
 
 [ -x "$CHECKPATCH" ] || { echo "check: no checkpatch.pl at $CHECKPATCH" >&2; exit 2; }
 command -v "$SPARSE" >/dev/null || { echo "check: no $SPARSE" >&2; exit 2; }
+command -v systemd-analyze >/dev/null ||
+	{ echo "check: no systemd-analyze (package systemd)" >&2; exit 2; }
 
 c_files=$(git ls-files --cached --others --exclude-standard '*.c' '*.h' 2>/dev/null)
 [ -n "$c_files" ] || c_files=$(find . -path ./build -prune -o -path ./.cache -prune -o \( -name '*.c' -o -name '*.h' \) -print | sed 's|^\./||')
@@ -38,7 +41,7 @@ n=0
 failed=0
 echo "TAP version 13"
 rst_files=$(git ls-files --cached --others --exclude-standard 'Documentation/*.rst' 2>/dev/null)
-echo "1..$(( $(echo "$c_files" | wc -w) + $(echo "$user_files" | wc -w) + $(echo "$rst_files" | wc -w) + 2 ))"
+echo "1..$(( $(echo "$c_files" | wc -w) + $(echo "$user_files" | wc -w) + $(echo "$rst_files" | wc -w) + 3 ))"
 
 result() {
 	n=$((n + 1))
@@ -110,6 +113,19 @@ diff_opts=$(diff <(echo "$opts") <(echo "$doc_opts") | grep '^[<>]' |
 [ -n "$diff_opts" ] && echo "$diff_opts"
 result "$([ -z "$diff_opts" ] && [ -n "$opts" ]; echo $?)" \
 	"Documentation describes every option of scx_flash.c"
+
+# The unit as installed, under a scratch prefix rather than a DESTDIR:
+# verify wants ExecStart='s program where the unit says it is, and with
+# --root=DESTDIR it would want a whole system's units there.
+unit_tmp=$(mktemp -d)
+out=$(make -s -C "$top" O="${OUTPUT_DIR%/build}" install \
+	prefix="$unit_tmp/usr" sysconfdir="$unit_tmp/etc" 2>&1 &&
+      systemd-analyze verify "$unit_tmp/usr/lib/systemd/system/scx_flash.service" 2>&1)
+rc=$?
+rm -rf "$unit_tmp"
+[ -n "$out" ] && echo "$out" | sed 's/^/# /'
+result "$([ $rc -eq 0 ] && [ -z "$out" ]; echo $?)" \
+	"systemd-analyze verify scx_flash.service"
 
 # Every file of the project has a MAINTAINERS F: pattern.
 patterns=$(sed -n 's/^F:\t//p' MAINTAINERS 2>/dev/null)

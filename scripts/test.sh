@@ -59,6 +59,7 @@ for t in "$OUTPUT_DIR"/obj/unit/*; do
 done
 stage cli tests/host/cli.sh
 stage runner tests/host/runner.sh
+stage install tests/host/install.sh
 stage check scripts/check.sh
 stage intree scripts/intree-check.sh
 stage patches scripts/patch-series-check.sh
@@ -71,12 +72,20 @@ else
 	# line: the long forms (30 s, 200 cycles) where the runner's defaults
 	# are short (5 s, 20).  A long soak gets a longer VM timeout.
 	soak=${SCX_SOAK_SECS:-30}
+	# The systemd unit as 'make install' writes it, for tests/vm/service.sh
+	# in the same boot, in the directory the guest may write: the test
+	# changes the options file for one run.
+	service_root=$results/vm/service-root
+	make -s -C "$top" O="${OUTPUT_DIR%/build}" install \
+		DESTDIR="$service_root" > "$results/service-install.log" 2>&1 ||
+		echo "# make install DESTDIR=$service_root failed: see $results/service-install.log"
 	# The same boot runs the examples that stage built (tests/vm/examples.sh).
 	stage selftests scripts/vm-run.sh -r "$results/vm" \
 		-t $((${VM_TIMEOUT:-1800} + soak)) -- \
 		env SCX_SOAK_SECS="$soak" \
 		SCX_ATTACH_CYCLES="${SCX_ATTACH_CYCLES:-200}" \
 		SCX_EXAMPLES="$OUTPUT_DIR/examples" \
+		SCX_SERVICE_ROOT="$service_root" \
 		tests/vm/selftests.sh "$OUTPUT_DIR/bin/runner" $filter
 	# One more boot with an emulated topology, two NUMA nodes of two
 	# cores with two SMT threads each, for the topology cases (SMT

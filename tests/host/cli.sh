@@ -47,6 +47,7 @@ echo "TAP version 13"
 [ -x "$bin" ] || { echo "1..0 # SKIP $bin is not built"; exit 1; }
 
 expect 0 '^Usage: scx_flash' "--help prints the usage" -- --help
+expect 0 '^Exit status: .* 69 ' "--help documents the exit status" -- --help
 for opt in --slice-us --slice-us-lag --throttle-us --idle-resume-us \
 	   --tickless --rr-sched --wakeup-throttle --slice-lag-scaling \
 	   --primary-domain --disable-smt --disable-numa --cpufreq \
@@ -98,8 +99,9 @@ ok $? "--monitor waits for the server and exits 0 on SIGTERM (exit $rc)"
 if [ -d /sys/kernel/sched_ext ]; then
 	skip "refuses to run without sched_ext" "this kernel has sched_ext"
 else
-	expect 1 "no sched_ext support" "refuses to run without sched_ext" --
-	expect 1 "no sched_ext support" "-I -1 is a value, not an option" -- -I -1
+	# 69 (EX_UNAVAILABLE), which scx_flash.service does not restart
+	expect 69 "no sched_ext support" "refuses to run without sched_ext" --
+	expect 69 "no sched_ext support" "-I -1 is a value, not an option" -- -I -1
 fi
 
 echo "1..$n"

@@ -11,7 +11,8 @@
 # in the same boot, as a TAP block of its own after the runner's.
 #
 # Without FILTER it also runs loader.sh, the loader's tests, after the
-# runner.
+# runner, and, if SCX_SERVICE_ROOT names a 'make install DESTDIR=' tree,
+# service.sh: the installed systemd unit's commands run as systemd would.
 #
 # Usage: selftests.sh RUNNER [FILTER]
 
@@ -31,6 +32,10 @@ rc=$?
 # hotplug), with the scx_flash built beside the runner.
 if [ -z "$filter" ]; then
 	"$(dirname "$0")/loader.sh" "$(dirname "$runner")/scx_flash" || rc=1
+fi
+
+if [ -z "$filter" ] && [ -n "${SCX_SERVICE_ROOT:-}" ]; then
+	"$(dirname "$0")/service.sh" "$SCX_SERVICE_ROOT" || rc=1
 fi
 
 examples=${SCX_EXAMPLES:-}
