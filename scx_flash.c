@@ -467,7 +467,11 @@ static int parse_opts(int argc, char **argv, struct flash_opts *o)
 	};
 	build_getopt_tables(long_opts, short_opts);
 
-	optind = 1;
+	/*
+	 * 0, not 1: glibc then forgets a short-option cluster that an
+	 * earlier parse left half read, instead of resuming it.
+	 */
+	optind = 0;
 	while ((opt = getopt_long(argc, argv, short_opts, long_opts,
 				  NULL)) != -1) {
 		if (opt >= OPT_LONG_BASE)

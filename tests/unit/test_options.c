@@ -160,6 +160,19 @@ static void test_bad_input(void)
 	       "bad input wins over --help");
 }
 
+/*
+ * A parse that stops inside a cluster of short options ("-xT" stops at
+ * the unknown x) must not leave the rest of it to the next parse.
+ */
+static void test_parse_again(void)
+{
+	struct flash_opts o;
+
+	tap_ok(REJECTS(&o, "-xT") && PARSE(&o, "-R") == -1 && o.rr_sched &&
+	       !o.tickless,
+	       "a second parse does not resume the first one's cluster");
+}
+
 static void test_early_exits(void)
 {
 	struct flash_opts o;
@@ -180,6 +193,7 @@ int main(void)
 	test_defaults();
 	test_every_option();
 	test_bad_input();
+	test_parse_again();
 	test_early_exits();
 	return tap_done();
 }
