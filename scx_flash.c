@@ -310,16 +310,27 @@ static int parse_s64(const char *opt, const char *str, s64 min, s64 max,
 	return 0;
 }
 
-/* A positive, finite number of seconds. */
+/*
+ * The longest --stats or --monitor interval, one day: far beyond any use,
+ * and far below what a time_t holds, which the sleep needs.
+ */
+#define MAX_INTERVAL_SECS	86400
+
+/* A positive number of seconds, at most MAX_INTERVAL_SECS. */
 static int parse_interval(const char *opt, const char *str, double *val)
 {
-	char *end;
+	char *end, why[48];
 	double v;
 
 	errno = 0;
 	v = strtod(str, &end);
 	if (end == str || *end || errno || !isfinite(v) || v <= 0)
 		return bad_value(opt, str, "not a positive number of seconds");
+	if (v > MAX_INTERVAL_SECS) {
+		snprintf(why, sizeof(why), "more than %d seconds (one day)",
+			 MAX_INTERVAL_SECS);
+		return bad_value(opt, str, why);
+	}
 	*val = v;
 	return 0;
 }
@@ -2219,14 +2230,22 @@ io_error:
 	return -EIO;
 }
 
+/* @secs, which parse_interval() bounded, as a struct timespec. */
+static struct timespec secs_to_timespec(double secs)
+{
+	return (struct timespec) {
+		.tv_sec = (time_t)secs,
+		.tv_nsec = (secs - (time_t)secs) * 1e9,
+	};
+}
+
 /*
  * Print the running scheduler's statistics every @interval seconds until
  * interrupted, through scheduler restarts: a lost connection is retried.
  */
 static int monitor_stats(double interval)
 {
-	struct timespec ts = { .tv_sec = (time_t)interval,
-			       .tv_nsec = (interval - (time_t)interval) * 1e9 };
+	struct timespec ts = secs_to_timespec(interval);
 	struct timespec retry = { .tv_sec = 1 };
 	struct flash_stats s;
 	int fd, fails = 0;

@@ -45,6 +45,7 @@ static void test_numbers(void)
 	u64 v = 0;
 	s64 sv = 0;
 	double d = 0;
+	bool bad;
 
 	tap_ok(!parse_u64("x", "700", UINT64_MAX, &v) && v == 700,
 	       "parse_u64 accepts 700");
@@ -81,6 +82,14 @@ static void test_numbers(void)
 	       parse_interval("stats", "1s", &d),
 	       "parse_interval rejects 0, negative, inf, nan, junk");
 	loud();
+
+	tap_ok(!parse_interval("monitor", "86400", &d) && d == 86400,
+	       "parse_interval accepts one day");
+	quiet();
+	bad = parse_interval("monitor", "86400.001", &d) &&
+	      parse_interval("monitor", "1e19", &d);
+	loud();
+	tap_ok(bad, "parse_interval rejects more than a day (1e19 overflows time_t)");
 }
 
 static void test_defaults(void)
