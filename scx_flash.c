@@ -639,8 +639,16 @@ static bool sys_exists(const char *fmt, ...)
 }
 
 /*
+ * No CPU or node number reaches the kernel's largest NR_CPUS (8192, with
+ * CONFIG_MAXSMP): anything above is not a real sysfs entry, and taking it
+ * would size the topology tables by it.
+ */
+#define MAX_CPU_IDS	8192
+
+/*
  * Call @fn for every entry "<stem><N>" of directory @dir (under the prefix)
- * with its number N.  Returns the number of entries or a negative errno.
+ * with its number N, below MAX_CPU_IDS.  Returns the number of entries or a
+ * negative errno.
  */
 static int scan_numbered(const char *dir, const char *stem,
 			 void (*fn)(int, void *), void *arg)
@@ -663,7 +671,7 @@ static int scan_numbered(const char *dir, const char *stem,
 		if (strncmp(e->d_name, stem, stem_len) || !isdigit(*num))
 			continue;
 		n = strtol(num, &end, 10);
-		if (*end || n > INT_MAX)
+		if (*end || n >= MAX_CPU_IDS)
 			continue;
 		fn(n, arg);
 		nr++;

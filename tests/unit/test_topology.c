@@ -119,6 +119,38 @@ static void test_smt(void)
 	fake_end();
 }
 
+/*
+ * CPU numbers are taken up to the kernel's largest NR_CPUS: a cpuN beyond
+ * it would size the tables (and cpu2147483647 overflow an int).
+ */
+static void test_cpu_numbers(void)
+{
+	struct topology t;
+	int ret;
+
+	fake_smt_machine();
+	fake_write("", CPU_PATH "/cpu8191/.dir");
+	quiet();
+	ret = read_topology(&t);
+	loud();
+	tap_ok(!ret && t.nr_cpu_ids == 8192, "cpu8191 counts: 8192 CPU ids");
+	if (!ret)
+		topo_free(&t);
+
+	fake_smt_machine();
+	fake_write("", CPU_PATH "/cpu8192/.dir");
+	fake_write("", CPU_PATH "/cpu100000/.dir");
+	fake_write("", CPU_PATH "/cpu2147483647/.dir");
+	quiet();
+	ret = read_topology(&t);
+	loud();
+	tap_ok(!ret && t.nr_cpu_ids == 4,
+	       "cpu8192, cpu100000 and cpu2147483647 are not CPUs: 4 CPU ids");
+	if (!ret)
+		topo_free(&t);
+	fake_end();
+}
+
 static void test_numa(void)
 {
 	struct topology t;
@@ -378,6 +410,7 @@ int main(void)
 	test_cpu_list();
 	test_masks();
 	test_smt();
+	test_cpu_numbers();
 	test_numa();
 	test_primary_domain();
 	test_power_profile();
