@@ -539,20 +539,13 @@ static void sys_path(char *path, size_t size, const char *fmt, va_list args)
 }
 
 /*
- * Read the sysfs file named by @fmt (under the prefix) into @buf, without
- * trailing whitespace.  Returns 0 or a negative errno.
+ * Read the file @path into @buf as a string, without trailing whitespace
+ * or NULs.  Returns 0 or a negative errno; @buf is unchanged on error.
  */
-
-static int read_sys(char *buf, size_t size, const char *fmt, ...)
+static int read_text(const char *path, char *buf, size_t size)
 {
-	char path[PATH_MAX];
-	va_list args;
 	ssize_t len;
 	int fd;
-
-	va_start(args, fmt);
-	sys_path(path, sizeof(path), fmt, args);
-	va_end(args);
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
@@ -565,6 +558,21 @@ static int read_sys(char *buf, size_t size, const char *fmt, ...)
 		len--;
 	buf[len] = '\0';
 	return 0;
+}
+
+/*
+ * Read the sysfs file named by @fmt (under the prefix) into @buf, without
+ * trailing whitespace.  Returns 0 or a negative errno.
+ */
+static int read_sys(char *buf, size_t size, const char *fmt, ...)
+{
+	char path[PATH_MAX];
+	va_list args;
+
+	va_start(args, fmt);
+	sys_path(path, sizeof(path), fmt, args);
+	va_end(args);
+	return read_text(path, buf, size);
 }
 
 /* An unsigned number from sysfs; 0 if it cannot be read. */
@@ -1647,28 +1655,20 @@ static int program_smt_siblings(struct scx_flash *skel,
 	return 0;
 }
 
-/* The sched_ext state is "enabled" while another scheduler is attached. */
-static bool other_scheduler_attached(void)
+/*
+ * The sched_ext state in @dir (SCHED_EXT_SYSFS but in tests) is "enabled"
+ * while another scheduler is attached.
+ */
+static bool other_scheduler_attached(const char *dir)
 {
-	char state[32], ops[128] = "?";
-	int fd;
-	ssize_t len;
+	char path[PATH_MAX], state[32], ops[128] = "?";
 
-	fd = open(SCHED_EXT_SYSFS "/state", O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return false;
-	len = read(fd, state, sizeof(state) - 1);
-	close(fd);
-	if (len <= 0 || strncmp(state, "enabled", 7))
+	snprintf(path, sizeof(path), "%s/state", dir);
+	if (read_text(path, state, sizeof(state)) || strcmp(state, "enabled"))
 		return false;
 
-	fd = open(SCHED_EXT_SYSFS "/root/ops", O_RDONLY | O_CLOEXEC);
-	if (fd >= 0) {
-		len = read(fd, ops, sizeof(ops) - 1);
-		ops[len > 0 ? len : 0] = '\0';
-		ops[strcspn(ops, "\n")] = '\0';
-		close(fd);
-	}
+	snprintf(path, sizeof(path), "%s/root/ops", dir);
+	read_text(path, ops, sizeof(ops));
 	fprintf(stderr,
 		"scx_flash: another sched_ext scheduler is already running (%s)\n",
 		ops);
@@ -1692,7 +1692,7 @@ static int check_sched_ext(void)
 			"scx_flash: attaching a BPF scheduler needs root (CAP_SYS_ADMIN and CAP_BPF)\n");
 		return -EPERM;
 	}
-	if (other_scheduler_attached())
+	if (other_scheduler_attached(SCHED_EXT_SYSFS))
 		return -EBUSY;
 	return 0;
 }
@@ -2483,7 +2483,7 @@ static int run_once(const struct flash_opts *o, u32 timeout_ms, int argc,
 	set_cpufreq_level(skel, o);
 	if (s.smt && program_smt_siblings(skel, &topo))
 		goto out_skel;
-	if (other_scheduler_attached())
+	if (other_scheduler_attached(SCHED_EXT_SYSFS))
 		goto out_skel;
 
 	link = SCX_OPS_ATTACH(skel, flash_ops, scx_flash);

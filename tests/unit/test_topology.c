@@ -404,6 +404,37 @@ static void test_idle_qos(void)
 	fake_end();
 }
 
+/*
+ * Another scheduler is attached when the sched_ext state reads "enabled";
+ * a shorter read must not be completed by what the buffer held before.
+ * Both calls go through the same call site, as they would in the loader.
+ */
+static void test_other_scheduler(void)
+{
+	static const char *const states[] = { "enabled\n", "ena", "disabled\n",
+					     "enabled" };
+	char dir[ARRAY_SIZE(states)][PATH_MAX + 16];
+	bool attached[ARRAY_SIZE(states)];
+	size_t i;
+
+	fake_begin();
+	for (i = 0; i < ARRAY_SIZE(states); i++) {
+		fake_write(states[i], "sched_ext%zu/state", i);
+		fake_write("other\n", "sched_ext%zu/root/ops", i);
+		snprintf(dir[i], sizeof(dir[i]), "%s/sched_ext%zu", fake_root,
+			 i);
+	}
+	quiet();
+	for (i = 0; i < ARRAY_SIZE(states); i++)
+		attached[i] = other_scheduler_attached(dir[i]);
+	loud();
+	tap_ok(attached[0] && attached[3], "state \"enabled\": attached");
+	tap_ok(!attached[1], "state \"ena\" after \"enabled\": not attached");
+	tap_ok(!attached[2] && !other_scheduler_attached(fake_root),
+	       "state \"disabled\" or none: not attached");
+	fake_end();
+}
+
 int main(void)
 {
 	tap_start();
@@ -416,5 +447,6 @@ int main(void)
 	test_power_profile();
 	test_profile_change();
 	test_idle_qos();
+	test_other_scheduler();
 	return tap_done();
 }
