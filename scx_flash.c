@@ -2136,16 +2136,25 @@ static bool stats_client_serve(struct stats_client *c,
 	if (n <= 0)
 		return n < 0 && errno == EAGAIN;
 	c->len += n;
-	c->buf[c->len] = '\0';
 
-	while ((nl = strchr(c->buf, '\n'))) {
+	/*
+	 * Lines are found in the bytes received, not in a C string: a NUL
+	 * from the client must not hide the newlines after it.  A line with
+	 * a NUL in it is no JSON.
+	 */
+	while ((nl = memchr(c->buf, '\n', c->len))) {
 		*nl = '\0';
 		read_stats(skel, &cur);
-		len = answer_request(c->buf, &cur, &c->prev, out, sizeof(out));
+		if (strlen(c->buf) < (size_t)(nl - c->buf))
+			len = error_json(out, sizeof(out),
+					 "invalid request: NUL byte");
+		else
+			len = answer_request(c->buf, &cur, &c->prev, out,
+					     sizeof(out));
 		if (send(c->fd, out, len, MSG_NOSIGNAL | MSG_DONTWAIT) != len)
 			return false;
 		c->len -= nl + 1 - c->buf;
-		memmove(c->buf, nl + 1, c->len + 1);
+		memmove(c->buf, nl + 1, c->len);
 	}
 	if (c->len == sizeof(c->buf) - 1) {
 		len = error_json(out, sizeof(out), "request too long");

@@ -115,6 +115,50 @@ static void test_json_reader(void)
 	       "strings are quoted: %s", quoted);
 }
 
+/*
+ * What the stats server sends back to a client that sent @len bytes of
+ * @req at once, in @out; the number of replies, or -1 if it dropped it.
+ */
+static int serve(const char *req, size_t len, char *out, size_t size)
+{
+	struct scx_flash__bss bss = { .nr_online_cpus = 4 };
+	struct scx_flash skel = { .bss = &bss };
+	struct stats_client c = {};
+	int sv[2], lines = 0;
+	bool alive;
+	ssize_t n;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, sv))
+		return -2;
+	c.fd = sv[0];
+	n = send(sv[1], req, len, 0);
+	alive = n == (ssize_t)len && stats_client_serve(&c, &skel);
+	n = recv(sv[1], out, size - 1, 0);
+	out[n > 0 ? n : 0] = '\0';
+	for (; n > 0; n--)
+		lines += out[n - 1] == '\n';
+	close(sv[0]);
+	close(sv[1]);
+	return alive ? lines : -1;
+}
+
+static void test_server(void)
+{
+	static const char two[] = "{\"req\":\"stats\"}\n{\"req\":\"stats\"}\n";
+	static const char nul[] = "{\"req\":\"stats\"}\0x\n{\"req\":\"stats\"}\n";
+	char out[4096];
+
+	tap_ok(serve(two, sizeof(two) - 1, out, sizeof(out)) == 2 &&
+	       !strncmp(out, "{\"errno\":0,", 11),
+	       "server: one reply per request line");
+	tap_ok(serve(nul, sizeof(nul) - 1, out, sizeof(out)) == 2 &&
+	       !strncmp(out, "{\"errno\":22,", 12) &&
+	       strstr(out, "}\n{\"errno\":0,"),
+	       "server: a NUL byte makes its line an error, not the next one");
+	tap_ok(serve("{\"req\":", 8, out, sizeof(out)) == 0,
+	       "server: no reply before the newline");
+}
+
 static void test_stats_line(void)
 {
 	char line[256] = "", expect[256];
@@ -139,6 +183,7 @@ int main(void)
 	test_requests();
 	test_errors();
 	test_json_reader();
+	test_server();
 	test_stats_line();
 	return tap_done();
 }
