@@ -2193,25 +2193,55 @@ struct stats_reply {
 	struct flash_stats stats;
 };
 
+/* The errno of a reply into @err: an int only.  Returns success. */
+static bool reply_errno(const char *val, bool is_str, int *err)
+{
+	long long v;
+	char *end;
+
+	if (is_str || !isdigit((unsigned char)val[*val == '-']))
+		return false;
+	errno = 0;
+	v = strtoll(val, &end, 10);
+	if (*end || errno == ERANGE || v < INT_MIN || v > INT_MAX)
+		return false;
+	*err = v;
+	return true;
+}
+
+/* A statistic of a reply: digits only, within a u64.  Returns success. */
+static bool reply_u64(const char *val, bool is_str, u64 *v)
+{
+	char *end;
+
+	if (is_str || !isdigit((unsigned char)*val))
+		return false;
+	errno = 0;
+	*v = strtoull(val, &end, 10);
+	return !*end && errno != ERANGE;
+}
+
 static void collect_reply(const char *path, const char *val, bool is_str,
 			  void *arg)
 {
 	struct stats_reply *r = arg;
-	char *end;
 	int i;
 
 	if (!strcmp(path, "errno")) {
-		r->err = is_str ? EINVAL : atoi(val);
+		/* an errno that is no int is an error too */
+		if (!reply_errno(val, is_str, &r->err))
+			r->err = EINVAL;
 		return;
 	}
-	if (strncmp(path, "args.resp.", 10) || is_str)
+	if (strncmp(path, "args.resp.", 10))
 		return;
 	for (i = 0; i < NR_STATS; i++) {
 		if (strcmp(path + 10, stat_meta[i].name))
 			continue;
-		r->stats.v[i] = strtoull(val, &end, 10);
-		if (!*end)
+		if (reply_u64(val, is_str, &r->stats.v[i]))
 			r->seen |= 1U << i;
+		else
+			r->seen &= ~(1U << i);
 	}
 }
 

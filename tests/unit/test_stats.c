@@ -87,6 +87,16 @@ static void collect_field(const char *path, const char *val, bool is_str,
 	sprintf(out + strlen(out), "%s=%s%s;", path, val, is_str ? "'" : "");
 }
 
+/* The error --monitor reads from a reply whose errno is @val. */
+static int reply_err(const char *val)
+{
+	struct stats_reply r = {};
+	char json[128];
+
+	snprintf(json, sizeof(json), "{\"errno\":%s}", val);
+	return json_parse(json, collect_reply, &r) ?: r.err;
+}
+
 static void test_json_reader(void)
 {
 	char out[512] = "";
@@ -109,6 +119,18 @@ static void test_json_reader(void)
 			   collect_reply, &r) &&
 	       r.seen != (1U << NR_STATS) - 1,
 	       "--monitor notices missing fields");
+
+	tap_ok(reply_err("0") == 0 && reply_err("-0") == 0 &&
+	       reply_err("22") == 22 && reply_err("-2147483648") == INT_MIN,
+	       "--monitor reads an integer errno");
+	tap_ok(reply_err("4294967296") && reply_err("true") &&
+	       reply_err("\"0\"") && reply_err("0.5") && reply_err("1e3") &&
+	       reply_err("null") && reply_err("-"),
+	       "--monitor takes an errno that is no int for an error");
+	memset(&r, 0, sizeof(r));
+	tap_ok(!json_parse("{\"errno\":0,\"args\":{\"resp\":{\"nr_cpus\":-1,\"nr_direct_dispatches\":18446744073709551616,\"nr_kthread_dispatches\":3,\"nr_running\":2,\"nr_shared_dispatches\":40}}}",
+			   collect_reply, &r) && r.seen == 0x1c,
+	       "--monitor refuses negative and overflowing statistics");
 
 	json_quote(quoted, sizeof(quoted), "a\"b\\c\n");
 	tap_ok(!strcmp(quoted, "\"a\\\"b\\\\c\\u000a\""),
