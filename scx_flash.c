@@ -358,13 +358,20 @@ static const char *const domain_keywords[] = {
  * A primary domain keyword or the syntax of a hex mask.  Whether the mask
  * names CPUs that exist is checked once the topology is known.
  */
-static int check_domain(const char *opt, const char *str)
+static bool is_domain_keyword(const char *str)
 {
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(domain_keywords); i++)
 		if (!strcmp(str, domain_keywords[i]))
-			return 0;
+			return true;
+	return false;
+}
+
+static int check_domain(const char *opt, const char *str)
+{
+	if (is_domain_keyword(str))
+		return 0;
 	if (!is_hex_mask(str))
 		return bad_value(opt, str,
 				 "expected auto, turbo, performance, powersave, all, none or a hex CPU mask");
@@ -1072,6 +1079,22 @@ static void mark_online(int cpu, void *t)
 }
 
 /*
+ * The highest cpuN under sysfs plus one: the width of every CPU mask.
+ * Prints why and returns a negative errno if there is none.
+ */
+static int read_nr_cpu_ids(void)
+{
+	int nr = 0;
+
+	if (scan_numbered(CPU_DIR, "cpu", note_max, &nr) <= 0) {
+		fprintf(stderr, "scx_flash: no CPU found under '%s" CPU_DIR "'\n",
+			sysfs_prefix());
+		return -ENOENT;
+	}
+	return nr;
+}
+
+/*
  * Read the machine's CPUs, nodes, cores, SMT siblings, capacities and idle
  * resume latencies from sysfs.  Prints why and returns a negative errno if
  * the topology cannot be read.
@@ -1082,12 +1105,10 @@ static int read_topology(struct topology *t)
 	int cpu, ret;
 
 	*t = (struct topology) {};
-	ret = scan_numbered(CPU_DIR, "cpu", note_max, &t->nr_cpu_ids);
-	if (ret <= 0) {
-		fprintf(stderr, "scx_flash: no CPU found under '%s" CPU_DIR "'\n",
-			sysfs_prefix());
-		return -ENOENT;
-	}
+	ret = read_nr_cpu_ids();
+	if (ret < 0)
+		return ret;
+	t->nr_cpu_ids = ret;
 
 	t->cpus = calloc(t->nr_cpu_ids, sizeof(*t->cpus));
 	if (!t->cpus || mask_init(&t->online, t->nr_cpu_ids)) {
@@ -1309,6 +1330,28 @@ static int resolve_primary_domain(const char *domain, const struct topology *t,
 
 	primary_cpus(t, mode, m);
 	return 0;
+}
+
+/*
+ * A --primary-domain mask may only name CPUs this machine can have: checked
+ * with the other option values, before the kernel is looked at.  Prints
+ * why and returns a negative errno if not.
+ */
+static int check_primary_mask(const char *domain)
+{
+	struct flash_mask m;
+	int nr, ret;
+
+	if (is_domain_keyword(domain))
+		return 0;
+	nr = read_nr_cpu_ids();
+	if (nr < 0)
+		return nr;
+	if (mask_init(&m, nr))
+		return -ENOMEM;
+	ret = mask_parse(domain, &m);
+	mask_free(&m);
+	return ret;
 }
 
 /* ------------------------------------------------------------------------
@@ -2555,6 +2598,8 @@ int main(int argc, char **argv)
 	ret = parse_opts(argc, argv, &opts);
 	if (ret >= 0)
 		return ret;
+	if (check_primary_mask(opts.primary_domain))
+		return 1;
 
 	verbose = opts.verbose;
 	libbpf_set_print(libbpf_print_fn);

@@ -76,6 +76,10 @@ expect 1 "invalid value 'yes' for --relaxed-maps" \
 	"--relaxed-maps takes true or false" -- --relaxed-maps yes
 expect 1 "invalid value '/nonexistent' for --kconfig: No such file" \
 	"a missing --kconfig file is refused" -- --kconfig /nonexistent
+# Checked against the machine's CPUs, before the kernel is looked at.
+expect 1 "invalid value '0x1000000000000000000000000000000000000000' for --primary-domain: CPU 156 does not exist" \
+	"a mask with a CPU the machine lacks is refused" \
+	-- -m 0x1000000000000000000000000000000000000000
 expect 1 "unrecognized option '--bogus'" "an unknown option is refused" -- --bogus
 expect 1 "unexpected argument 'extra'" "a stray argument is refused" -- extra
 SCX_TIMEOUT_MS=5s expect 1 "SCX_TIMEOUT_MS has invalid value '5s'" \
