@@ -2292,7 +2292,7 @@ static void collect_reply(const char *path, const char *val, bool is_str,
 static int stats_request(int fd, struct flash_stats *s)
 {
 	static const char req[] = "{\"req\":\"stats\",\"args\":{}}\n";
-	struct stats_reply r = {};
+	struct stats_reply r = { .err = EINVAL };	/* until it says 0 */
 	char buf[2048];
 	size_t len = 0;
 	ssize_t n = -1;
@@ -2307,7 +2307,8 @@ static int stats_request(int fd, struct flash_stats *s)
 	}
 	buf[len] = '\0';
 
-	if (json_parse(buf, collect_reply, &r) || r.err ||
+	/* a NUL would end the JSON text early: there is none in JSON */
+	if (strlen(buf) < len || json_parse(buf, collect_reply, &r) || r.err ||
 	    r.seen != (1U << NR_STATS) - 1) {
 		warn("Error handling stats_server result: %s", buf);
 		return -EINVAL;

@@ -181,6 +181,42 @@ static void test_server(void)
 	       "server: no reply before the newline");
 }
 
+/* What --monitor makes of the reply @reply of @len bytes: 0 or an error. */
+static int monitor_reads(const char *reply, size_t len)
+{
+	struct flash_stats s;
+	int sv[2], ret = -2;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv))
+		return ret;
+	if (send(sv[1], reply, len, 0) == (ssize_t)len) {
+		quiet();
+		ret = stats_request(sv[0], &s);
+		loud();
+	}
+	close(sv[0]);
+	close(sv[1]);
+	return ret;
+}
+
+static void test_monitor(void)
+{
+	static const char good[] = "{\"errno\":0,\"args\":{\"resp\":{\"nr_cpus\":16,\"nr_direct_dispatches\":12,\"nr_kthread_dispatches\":3,\"nr_running\":2,\"nr_shared_dispatches\":40}}}\n";
+	static const char no_errno[] = "{\"args\":{\"resp\":{\"nr_cpus\":16,\"nr_direct_dispatches\":12,\"nr_kthread_dispatches\":3,\"nr_running\":2,\"nr_shared_dispatches\":40}}}\n";
+	char nul[sizeof(good) + 4];
+
+	/* the good reply, then a NUL and junk before its newline */
+	memcpy(nul, good, sizeof(good) - 2);
+	memcpy(nul + sizeof(good) - 2, "\0x}\n", 4);
+
+	tap_ok(!monitor_reads(good, sizeof(good) - 1),
+	       "--monitor takes a reply with errno 0");
+	tap_ok(monitor_reads(no_errno, sizeof(no_errno) - 1) == -EINVAL,
+	       "--monitor takes a reply without errno for an error");
+	tap_ok(monitor_reads(nul, sizeof(good) + 2) == -EINVAL,
+	       "--monitor takes a reply with a NUL byte for an error");
+}
+
 static void test_stats_line(void)
 {
 	char line[256] = "", expect[256];
@@ -206,6 +242,7 @@ int main(void)
 	test_errors();
 	test_json_reader();
 	test_server();
+	test_monitor();
 	test_stats_line();
 	return tap_done();
 }
