@@ -2293,19 +2293,24 @@ static int stats_request(int fd, struct flash_stats *s)
 {
 	static const char req[] = "{\"req\":\"stats\",\"args\":{}}\n";
 	struct stats_reply r = { .err = EINVAL };	/* until it says 0 */
-	char buf[2048];
+	char buf[2048], *nl;
 	size_t len = 0;
 	ssize_t n = -1;
 
 	if (send(fd, req, sizeof(req) - 1, MSG_NOSIGNAL) != sizeof(req) - 1)
 		goto io_error;
-	while (!memchr(buf, '\n', len)) {
+	while (!(nl = memchr(buf, '\n', len))) {
 		n = recv(fd, buf + len, sizeof(buf) - 1 - len, 0);
 		if (n <= 0 || len + n == sizeof(buf) - 1)
 			goto io_error;
 		len += n;
 	}
-	buf[len] = '\0';
+	/*
+	 * The reply is one line, as a request is: what came after its
+	 * newline in the same read is not more of it.
+	 */
+	*nl = '\0';
+	len = nl - buf;
 
 	/* a NUL would end the JSON text early: there is none in JSON */
 	if (strlen(buf) < len || json_parse(buf, collect_reply, &r) || r.err ||

@@ -203,6 +203,7 @@ static void test_monitor(void)
 {
 	static const char good[] = "{\"errno\":0,\"args\":{\"resp\":{\"nr_cpus\":16,\"nr_direct_dispatches\":12,\"nr_kthread_dispatches\":3,\"nr_running\":2,\"nr_shared_dispatches\":40}}}\n";
 	static const char no_errno[] = "{\"args\":{\"resp\":{\"nr_cpus\":16,\"nr_direct_dispatches\":12,\"nr_kthread_dispatches\":3,\"nr_running\":2,\"nr_shared_dispatches\":40}}}\n";
+	static const char split[] = "{\"errno\":0,\"args\":{\"resp\":{\"nr_cpus\":16,\"nr_direct_dispatches\":12,\"nr_kthread_dispatches\":3,\n\"nr_running\":2,\"nr_shared_dispatches\":40}}}\n";
 	char nul[sizeof(good) + 4];
 
 	/* the good reply, then a NUL and junk before its newline */
@@ -215,6 +216,8 @@ static void test_monitor(void)
 	       "--monitor takes a reply without errno for an error");
 	tap_ok(monitor_reads(nul, sizeof(good) + 2) == -EINVAL,
 	       "--monitor takes a reply with a NUL byte for an error");
+	tap_ok(monitor_reads(split, sizeof(split) - 1) == -EINVAL,
+	       "--monitor reads only the first line of a reply");
 }
 
 static void test_stats_line(void)
