@@ -547,23 +547,32 @@ static void sys_path(char *path, size_t size, const char *fmt, va_list args)
 
 /*
  * Read the file @path into @buf as a string, without trailing whitespace
- * or NULs.  Returns 0 or a negative errno; @buf is unchanged on error.
+ * or NULs.  Returns 0 or a negative errno, with @buf empty.  A NUL before
+ * the end is an error: the string would stop there, "enabled\0junk" read
+ * as "enabled".
  */
 static int read_text(const char *path, char *buf, size_t size)
 {
 	ssize_t len;
 	int fd;
 
+	buf[0] = '\0';
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	len = read(fd, buf, size - 1);
 	close(fd);
-	if (len < 0)
+	if (len < 0) {
+		buf[0] = '\0';
 		return -errno;
+	}
 	while (len && (isspace((unsigned char)buf[len - 1]) || !buf[len - 1]))
 		len--;
 	buf[len] = '\0';
+	if (strlen(buf) < (size_t)len) {
+		buf[0] = '\0';
+		return -EINVAL;
+	}
 	return 0;
 }
 
@@ -1704,14 +1713,15 @@ static int program_smt_siblings(struct scx_flash *skel,
  */
 static bool other_scheduler_attached(const char *dir)
 {
-	char path[PATH_MAX], state[32], ops[128] = "?";
+	char path[PATH_MAX], state[32], ops[128];
 
 	snprintf(path, sizeof(path), "%s/state", dir);
 	if (read_text(path, state, sizeof(state)) || strcmp(state, "enabled"))
 		return false;
 
 	snprintf(path, sizeof(path), "%s/root/ops", dir);
-	read_text(path, ops, sizeof(ops));
+	if (read_text(path, ops, sizeof(ops)))
+		snprintf(ops, sizeof(ops), "?");
 	fprintf(stderr,
 		"scx_flash: another sched_ext scheduler is already running (%s)\n",
 		ops);

@@ -416,6 +416,7 @@ static void test_other_scheduler(void)
 	char dir[ARRAY_SIZE(states)][PATH_MAX + 16];
 	bool attached[ARRAY_SIZE(states)];
 	size_t i;
+	FILE *f;
 
 	fake_begin();
 	for (i = 0; i < ARRAY_SIZE(states); i++) {
@@ -432,6 +433,18 @@ static void test_other_scheduler(void)
 	tap_ok(!attached[1], "state \"ena\" after \"enabled\": not attached");
 	tap_ok(!attached[2] && !other_scheduler_attached(fake_root),
 	       "state \"disabled\" or none: not attached");
+
+	/* a NUL does not end the state early */
+	f = fopen(strcat(dir[0], "/state"), "w");
+	if (f) {
+		fwrite("enabled\0 24\n", 1, 12, f);
+		fclose(f);
+	}
+	dir[0][strlen(dir[0]) - strlen("/state")] = '\0';
+	quiet();
+	attached[0] = other_scheduler_attached(dir[0]);
+	loud();
+	tap_ok(f && !attached[0], "state \"enabled\\0 24\": not attached");
 	fake_end();
 }
 
