@@ -58,6 +58,7 @@ for t in "$OUTPUT_DIR"/obj/unit/*; do
 	[ -x "$t" ] && stage "unit-${t##*/}" "$t"
 done
 stage cli tests/host/cli.sh
+stage fuzz scripts/fuzz.sh --short
 stage check scripts/check.sh
 stage intree scripts/intree-check.sh
 stage patches scripts/patch-series-check.sh
