@@ -43,6 +43,7 @@ BPFOBJ_DIR	:= $(OBJ_DIR)/libbpf
 SCXOBJ_DIR	:= $(OBJ_DIR)/sched_ext
 TESTOBJ_DIR	:= $(OBJ_DIR)/selftests
 UNITOBJ_DIR	:= $(OBJ_DIR)/unit
+FUZZOBJ_DIR	:= $(OBJ_DIR)/fuzz
 
 BPFDIR		:= $(KSRC)/tools/lib/bpf
 BPFTOOLDIR	:= $(KSRC)/tools/bpf/bpftool
@@ -91,12 +92,13 @@ c-sched-targets	:= scx_flash
 SCX_HEADERS	:= $(wildcard include/scx/*.h)
 SELFTEST_SRCS	:= $(wildcard selftests/*.c)
 UNIT_SRCS	:= $(wildcard tests/unit/*.c)
+FUZZ_SRCS	:= $(wildcard tests/fuzz/*.c)
 
 # ---------------------------------------------------------------------------
 # Tools: libbpf and bpftool from KSRC
 
 $(OBJ_DIR) $(BPFOBJ_DIR) $(SCXOBJ_DIR) $(TESTOBJ_DIR) $(UNITOBJ_DIR)		\
-$(OBJ_DIR)/bpftool $(INCLUDE_DIR) $(BINDIR) $(SBINDIR):
+$(FUZZOBJ_DIR) $(OBJ_DIR)/bpftool $(INCLUDE_DIR) $(BINDIR) $(SBINDIR):
 	$(Q)mkdir -p $@
 
 $(KSRC)/Makefile:
@@ -224,6 +226,23 @@ $(BINDIR)/scx_flash_test: $(TESTBLD_DIR)/scx_flash.o $(BPFOBJ) | $(BINDIR)
 selftests: $(BINDIR)/runner $(BINDIR)/scx_flash_test
 unit-tests: $(patsubst tests/unit/%.c,$(UNITOBJ_DIR)/%,$(UNIT_SRCS))
 
+# The libFuzzer harnesses of the loader's parsers (tests/fuzz/): each
+# includes the loader whole, as the unit tests do, and is built by clang
+# with the fuzzer, address and undefined behaviour sanitizers, any
+# undefined behaviour being fatal.  'make fuzz' runs them.
+FUZZ_CFLAGS	:= -g -O1 -fno-omit-frame-pointer				\
+		   -fsanitize=fuzzer,address,undefined				\
+		   -fno-sanitize-recover=all -Wall -Werror			\
+		   -I$(INCLUDE_DIR) -I$(APIDIR) -I$(CURDIR)/include -I$(CURDIR)
+
+$(FUZZOBJ_DIR)/%: tests/fuzz/%.c tests/fuzz/fuzz.h $(wildcard tests/unit/*.h)	\
+		  scx_flash.c scx_flash.h $(INCLUDE_DIR)/scx_flash.bpf.skel.h	\
+		  $(BPFOBJ) | $(FUZZOBJ_DIR)
+	$(call msg,CC-FUZZ,$@)
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) -o $@ $< $(BPFOBJ) $(LDFLAGS)
+
+fuzz-targets: $(patsubst tests/fuzz/%.c,$(FUZZOBJ_DIR)/%,$(FUZZ_SRCS))
+
 # ---------------------------------------------------------------------------
 # Top-level jobs
 
@@ -241,8 +260,15 @@ run: ensure-deps
 	$(Q)$(SCX_ENV) $(CURDIR)/scripts/run.sh $(ARGS)
 
 test: ensure-deps
-	$(Q)$(MAKE) all_targets selftests unit-tests
+	$(Q)$(MAKE) all_targets selftests unit-tests fuzz-targets
 	$(Q)$(SCX_ENV) $(CURDIR)/scripts/test.sh $(TESTS)
+
+# FUZZ_RUNS executions per harness (1000000), or FUZZ_SECS seconds each;
+# FUZZ=name selects harnesses.
+fuzz: ensure-deps
+	$(Q)$(MAKE) fuzz-targets
+	$(Q)$(SCX_ENV) FUZZ_RUNS=$(FUZZ_RUNS) FUZZ_SECS=$(FUZZ_SECS)		\
+		$(CURDIR)/scripts/fuzz.sh $(FUZZ)
 
 check:
 	$(Q)$(SCX_ENV) $(CURDIR)/scripts/check.sh
@@ -334,6 +360,9 @@ help:
 	@echo '  test         - unit tests, style checks, in-tree build and the'
 	@echo '                 selftests in one VM boot (TESTS=filter)'
 	@echo '  check        - checkpatch.pl and sparse from KSRC'
+	@echo '  fuzz         - the libFuzzer harnesses of the loader'"'"'s parsers,'
+	@echo '                 1000000 executions each (FUZZ_RUNS=, FUZZ_SECS=,'
+	@echo '                 FUZZ=name); make test runs a short form'
 	@echo '  patches      - upstream patch series against KSRC in build/patches'
 	@echo '                 (PATCHES_OUT=dir), signed by git config user.name/'
 	@echo '                 user.email or SCX_PATCH_FROM="Name <address>";'
@@ -357,7 +386,8 @@ help:
 	@echo '                 unitdir and sysconfdir=/etc follow)'
 
 .PHONY: all all_targets $(c-sched-targets) selftests unit-tests deps		\
-	ensure-deps run test check bench examples install uninstall clean help
+	ensure-deps run test check bench examples install uninstall clean help	\
+	fuzz fuzz-targets
 .PHONY: patches patches-check
 
 .DELETE_ON_ERROR:

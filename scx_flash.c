@@ -322,16 +322,27 @@ static int parse_s64(const char *opt, const char *str, s64 min, s64 max,
 	return 0;
 }
 
-/* A positive, finite number of seconds. */
+/*
+ * The longest --stats or --monitor interval, one day: far beyond any use,
+ * and far below what a time_t holds, which the sleep needs.
+ */
+#define MAX_INTERVAL_SECS	86400
+
+/* A positive number of seconds, at most MAX_INTERVAL_SECS. */
 static int parse_interval(const char *opt, const char *str, double *val)
 {
-	char *end;
+	char *end, why[48];
 	double v;
 
 	errno = 0;
 	v = strtod(str, &end);
 	if (end == str || *end || errno || !isfinite(v) || v <= 0)
 		return bad_value(opt, str, "not a positive number of seconds");
+	if (v > MAX_INTERVAL_SECS) {
+		snprintf(why, sizeof(why), "more than %d seconds (one day)",
+			 MAX_INTERVAL_SECS);
+		return bad_value(opt, str, why);
+	}
 	*val = v;
 	return 0;
 }
@@ -359,13 +370,20 @@ static const char *const domain_keywords[] = {
  * A primary domain keyword or the syntax of a hex mask.  Whether the mask
  * names CPUs that exist is checked once the topology is known.
  */
-static int check_domain(const char *opt, const char *str)
+static bool is_domain_keyword(const char *str)
 {
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(domain_keywords); i++)
 		if (!strcmp(str, domain_keywords[i]))
-			return 0;
+			return true;
+	return false;
+}
+
+static int check_domain(const char *opt, const char *str)
+{
+	if (is_domain_keyword(str))
+		return 0;
 	if (!is_hex_mask(str))
 		return bad_value(opt, str,
 				 "expected auto, turbo, performance, powersave, all, none or a hex CPU mask");
@@ -484,7 +502,11 @@ static int parse_opts(int argc, char **argv, struct flash_opts *o)
 	};
 	build_getopt_tables(long_opts, short_opts);
 
-	optind = 1;
+	/*
+	 * 0, not 1: glibc then forgets a short-option cluster that an
+	 * earlier parse left half read, instead of resuming it.
+	 */
+	optind = 0;
 	while ((opt = getopt_long(argc, argv, short_opts, long_opts,
 				  NULL)) != -1) {
 		if (opt >= OPT_LONG_BASE)
@@ -541,32 +563,49 @@ static void sys_path(char *path, size_t size, const char *fmt, va_list args)
 }
 
 /*
- * Read the sysfs file named by @fmt (under the prefix) into @buf, without
- * trailing whitespace.  Returns 0 or a negative errno.
+ * Read the file @path into @buf as a string, without trailing whitespace
+ * or NULs.  Returns 0 or a negative errno, with @buf empty.  A NUL before
+ * the end is an error: the string would stop there, "enabled\0junk" read
+ * as "enabled".
  */
-
-static int read_sys(char *buf, size_t size, const char *fmt, ...)
+static int read_text(const char *path, char *buf, size_t size)
 {
-	char path[PATH_MAX];
-	va_list args;
 	ssize_t len;
 	int fd;
 
-	va_start(args, fmt);
-	sys_path(path, sizeof(path), fmt, args);
-	va_end(args);
-
+	buf[0] = '\0';
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	len = read(fd, buf, size - 1);
 	close(fd);
-	if (len < 0)
+	if (len < 0) {
+		buf[0] = '\0';
 		return -errno;
+	}
 	while (len && (isspace((unsigned char)buf[len - 1]) || !buf[len - 1]))
 		len--;
 	buf[len] = '\0';
+	if (strlen(buf) < (size_t)len) {
+		buf[0] = '\0';
+		return -EINVAL;
+	}
 	return 0;
+}
+
+/*
+ * Read the sysfs file named by @fmt (under the prefix) into @buf, without
+ * trailing whitespace.  Returns 0 or a negative errno.
+ */
+static int read_sys(char *buf, size_t size, const char *fmt, ...)
+{
+	char path[PATH_MAX];
+	va_list args;
+
+	va_start(args, fmt);
+	sys_path(path, sizeof(path), fmt, args);
+	va_end(args);
+	return read_text(path, buf, size);
 }
 
 /* An unsigned number from sysfs; 0 if it cannot be read. */
@@ -641,8 +680,16 @@ static bool sys_exists(const char *fmt, ...)
 }
 
 /*
+ * No CPU or node number reaches the kernel's largest NR_CPUS (8192, with
+ * CONFIG_MAXSMP): anything above is not a real sysfs entry, and taking it
+ * would size the topology tables by it.
+ */
+#define MAX_CPU_IDS	8192
+
+/*
  * Call @fn for every entry "<stem><N>" of directory @dir (under the prefix)
- * with its number N.  Returns the number of entries or a negative errno.
+ * with its number N, below MAX_CPU_IDS.  Returns the number of entries or a
+ * negative errno.
  */
 static int scan_numbered(const char *dir, const char *stem,
 			 void (*fn)(int, void *), void *arg)
@@ -665,7 +712,7 @@ static int scan_numbered(const char *dir, const char *stem,
 		if (strncmp(e->d_name, stem, stem_len) || !isdigit(*num))
 			continue;
 		n = strtol(num, &end, 10);
-		if (*end || n > INT_MAX)
+		if (*end || n >= MAX_CPU_IDS)
 			continue;
 		fn(n, arg);
 		nr++;
@@ -1058,6 +1105,22 @@ static void mark_online(int cpu, void *t)
 }
 
 /*
+ * The highest cpuN under sysfs plus one: the width of every CPU mask.
+ * Prints why and returns a negative errno if there is none.
+ */
+static int read_nr_cpu_ids(void)
+{
+	int nr = 0;
+
+	if (scan_numbered(CPU_DIR, "cpu", note_max, &nr) <= 0) {
+		fprintf(stderr, "scx_flash: no CPU found under '%s" CPU_DIR "'\n",
+			sysfs_prefix());
+		return -ENOENT;
+	}
+	return nr;
+}
+
+/*
  * Read the machine's CPUs, nodes, cores, SMT siblings, capacities and idle
  * resume latencies from sysfs.  Prints why and returns a negative errno if
  * the topology cannot be read.
@@ -1068,12 +1131,10 @@ static int read_topology(struct topology *t)
 	int cpu, ret;
 
 	*t = (struct topology) {};
-	ret = scan_numbered(CPU_DIR, "cpu", note_max, &t->nr_cpu_ids);
-	if (ret <= 0) {
-		fprintf(stderr, "scx_flash: no CPU found under '%s" CPU_DIR "'\n",
-			sysfs_prefix());
-		return -ENOENT;
-	}
+	ret = read_nr_cpu_ids();
+	if (ret < 0)
+		return ret;
+	t->nr_cpu_ids = ret;
 
 	t->cpus = calloc(t->nr_cpu_ids, sizeof(*t->cpus));
 	if (!t->cpus || mask_init(&t->online, t->nr_cpu_ids)) {
@@ -1295,6 +1356,28 @@ static int resolve_primary_domain(const char *domain, const struct topology *t,
 
 	primary_cpus(t, mode, m);
 	return 0;
+}
+
+/*
+ * A --primary-domain mask may only name CPUs this machine can have: checked
+ * with the other option values, before the kernel is looked at.  Prints
+ * why and returns a negative errno if not.
+ */
+static int check_primary_mask(const char *domain)
+{
+	struct flash_mask m;
+	int nr, ret;
+
+	if (is_domain_keyword(domain))
+		return 0;
+	nr = read_nr_cpu_ids();
+	if (nr < 0)
+		return nr;
+	if (mask_init(&m, nr))
+		return -ENOMEM;
+	ret = mask_parse(domain, &m);
+	mask_free(&m);
+	return ret;
 }
 
 /* ------------------------------------------------------------------------
@@ -1651,28 +1734,21 @@ static int program_smt_siblings(struct scx_flash *skel,
 	return 0;
 }
 
-/* The sched_ext state is "enabled" while another scheduler is attached. */
-static bool other_scheduler_attached(void)
+/*
+ * The sched_ext state in @dir (SCHED_EXT_SYSFS but in tests) is "enabled"
+ * while another scheduler is attached.
+ */
+static bool other_scheduler_attached(const char *dir)
 {
-	char state[32], ops[128] = "?";
-	int fd;
-	ssize_t len;
+	char path[PATH_MAX], state[32], ops[128];
 
-	fd = open(SCHED_EXT_SYSFS "/state", O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return false;
-	len = read(fd, state, sizeof(state) - 1);
-	close(fd);
-	if (len <= 0 || strncmp(state, "enabled", 7))
+	snprintf(path, sizeof(path), "%s/state", dir);
+	if (read_text(path, state, sizeof(state)) || strcmp(state, "enabled"))
 		return false;
 
-	fd = open(SCHED_EXT_SYSFS "/root/ops", O_RDONLY | O_CLOEXEC);
-	if (fd >= 0) {
-		len = read(fd, ops, sizeof(ops) - 1);
-		ops[len > 0 ? len : 0] = '\0';
-		ops[strcspn(ops, "\n")] = '\0';
-		close(fd);
-	}
+	snprintf(path, sizeof(path), "%s/root/ops", dir);
+	if (read_text(path, ops, sizeof(ops)))
+		snprintf(ops, sizeof(ops), "?");
 	fprintf(stderr,
 		"scx_flash: another sched_ext scheduler is already running (%s)\n",
 		ops);
@@ -1696,7 +1772,7 @@ static int check_sched_ext(void)
 			"scx_flash: attaching a BPF scheduler needs root (CAP_SYS_ADMIN and CAP_BPF)\n");
 		return -EPERM;
 	}
-	if (other_scheduler_attached())
+	if (other_scheduler_attached(SCHED_EXT_SYSFS))
 		return -EBUSY;
 	return 0;
 }
@@ -2140,16 +2216,25 @@ static bool stats_client_serve(struct stats_client *c,
 	if (n <= 0)
 		return n < 0 && errno == EAGAIN;
 	c->len += n;
-	c->buf[c->len] = '\0';
 
-	while ((nl = strchr(c->buf, '\n'))) {
+	/*
+	 * Lines are found in the bytes received, not in a C string: a NUL
+	 * from the client must not hide the newlines after it.  A line with
+	 * a NUL in it is no JSON.
+	 */
+	while ((nl = memchr(c->buf, '\n', c->len))) {
 		*nl = '\0';
 		read_stats(skel, &cur);
-		len = answer_request(c->buf, &cur, &c->prev, out, sizeof(out));
+		if (strlen(c->buf) < (size_t)(nl - c->buf))
+			len = error_json(out, sizeof(out),
+					 "invalid request: NUL byte");
+		else
+			len = answer_request(c->buf, &cur, &c->prev, out,
+					     sizeof(out));
 		if (send(c->fd, out, len, MSG_NOSIGNAL | MSG_DONTWAIT) != len)
 			return false;
 		c->len -= nl + 1 - c->buf;
-		memmove(c->buf, nl + 1, c->len + 1);
+		memmove(c->buf, nl + 1, c->len);
 	}
 	if (c->len == sizeof(c->buf) - 1) {
 		len = error_json(out, sizeof(out), "request too long");
@@ -2188,25 +2273,55 @@ struct stats_reply {
 	struct flash_stats stats;
 };
 
+/* The errno of a reply into @err: an int only.  Returns success. */
+static bool reply_errno(const char *val, bool is_str, int *err)
+{
+	long long v;
+	char *end;
+
+	if (is_str || !isdigit((unsigned char)val[*val == '-']))
+		return false;
+	errno = 0;
+	v = strtoll(val, &end, 10);
+	if (*end || errno == ERANGE || v < INT_MIN || v > INT_MAX)
+		return false;
+	*err = v;
+	return true;
+}
+
+/* A statistic of a reply: digits only, within a u64.  Returns success. */
+static bool reply_u64(const char *val, bool is_str, u64 *v)
+{
+	char *end;
+
+	if (is_str || !isdigit((unsigned char)*val))
+		return false;
+	errno = 0;
+	*v = strtoull(val, &end, 10);
+	return !*end && errno != ERANGE;
+}
+
 static void collect_reply(const char *path, const char *val, bool is_str,
 			  void *arg)
 {
 	struct stats_reply *r = arg;
-	char *end;
 	int i;
 
 	if (!strcmp(path, "errno")) {
-		r->err = is_str ? EINVAL : atoi(val);
+		/* an errno that is no int is an error too */
+		if (!reply_errno(val, is_str, &r->err))
+			r->err = EINVAL;
 		return;
 	}
-	if (strncmp(path, "args.resp.", 10) || is_str)
+	if (strncmp(path, "args.resp.", 10))
 		return;
 	for (i = 0; i < NR_STATS; i++) {
 		if (strcmp(path + 10, stat_meta[i].name))
 			continue;
-		r->stats.v[i] = strtoull(val, &end, 10);
-		if (!*end)
+		if (reply_u64(val, is_str, &r->stats.v[i]))
 			r->seen |= 1U << i;
+		else
+			r->seen &= ~(1U << i);
 	}
 }
 
@@ -2214,22 +2329,28 @@ static void collect_reply(const char *path, const char *val, bool is_str,
 static int stats_request(int fd, struct flash_stats *s)
 {
 	static const char req[] = "{\"req\":\"stats\",\"args\":{}}\n";
-	struct stats_reply r = {};
-	char buf[2048];
+	struct stats_reply r = { .err = EINVAL };	/* until it says 0 */
+	char buf[2048], *nl;
 	size_t len = 0;
 	ssize_t n = -1;
 
 	if (send(fd, req, sizeof(req) - 1, MSG_NOSIGNAL) != sizeof(req) - 1)
 		goto io_error;
-	while (!memchr(buf, '\n', len)) {
+	while (!(nl = memchr(buf, '\n', len))) {
 		n = recv(fd, buf + len, sizeof(buf) - 1 - len, 0);
 		if (n <= 0 || len + n == sizeof(buf) - 1)
 			goto io_error;
 		len += n;
 	}
-	buf[len] = '\0';
+	/*
+	 * The reply is one line, as a request is: what came after its
+	 * newline in the same read is not more of it.
+	 */
+	*nl = '\0';
+	len = nl - buf;
 
-	if (json_parse(buf, collect_reply, &r) || r.err ||
+	/* a NUL would end the JSON text early: there is none in JSON */
+	if (strlen(buf) < len || json_parse(buf, collect_reply, &r) || r.err ||
 	    r.seen != (1U << NR_STATS) - 1) {
 		warn("Error handling stats_server result: %s", buf);
 		return -EINVAL;
@@ -2242,14 +2363,22 @@ io_error:
 	return -EIO;
 }
 
+/* @secs, which parse_interval() bounded, as a struct timespec. */
+static struct timespec secs_to_timespec(double secs)
+{
+	return (struct timespec) {
+		.tv_sec = (time_t)secs,
+		.tv_nsec = (secs - (time_t)secs) * 1e9,
+	};
+}
+
 /*
  * Print the running scheduler's statistics every @interval seconds until
  * interrupted, through scheduler restarts: a lost connection is retried.
  */
 static int monitor_stats(double interval)
 {
-	struct timespec ts = { .tv_sec = (time_t)interval,
-			       .tv_nsec = (interval - (time_t)interval) * 1e9 };
+	struct timespec ts = secs_to_timespec(interval);
 	struct timespec retry = { .tv_sec = 1 };
 	struct flash_stats s;
 	int fd, fails = 0;
@@ -2479,7 +2608,7 @@ static int run_once(const struct flash_opts *o, u32 timeout_ms, int argc,
 	set_cpufreq_level(skel, o);
 	if (s.smt && program_smt_siblings(skel, &topo))
 		goto out_skel;
-	if (other_scheduler_attached())
+	if (other_scheduler_attached(SCHED_EXT_SYSFS))
 		goto out_skel;
 
 	link = SCX_OPS_ATTACH(skel, flash_ops, scx_flash);
@@ -2512,6 +2641,8 @@ int main(int argc, char **argv)
 	ret = parse_opts(argc, argv, &opts);
 	if (ret >= 0)
 		return ret;
+	if (check_primary_mask(opts.primary_domain))
+		return 1;
 
 	verbose = opts.verbose;
 	libbpf_set_print(libbpf_print_fn);

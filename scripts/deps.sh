@@ -31,7 +31,7 @@ mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 base_pkgs="clang-19 llvm-19 lld-19 libelf-dev zlib1g-dev libzstd-dev
 	libcap-dev binutils-dev pkg-config make gcc sparse git perl python3
 	xz-utils zstd qemu-system-x86 udev rt-tests stress-ng busybox-static
-	kmod file bc gnuplot-nox python3-docutils systemd"
+	kmod file bc gnuplot-nox python3-docutils systemd libclang-rt-19-dev"
 
 msg() { printf 'deps: %s\n' "$*" >&2; }
 die() { msg "error: $*"; exit 1; }
@@ -68,6 +68,9 @@ tools_ready() {
 		 systemd-analyze; do
 		command -v "$t" >/dev/null 2>&1 || [ -x "$t" ] || return 1
 	done
+	# libFuzzer and the sanitizers' runtimes, for 'make fuzz'
+	ls /usr/lib/llvm-19/lib/clang/*/lib/linux/libclang_rt.fuzzer-*.a \
+		>/dev/null 2>&1 || return 1
 	pkg-config --exists libelf zlib
 }
 

@@ -60,6 +60,7 @@ done
 stage cli tests/host/cli.sh
 stage runner tests/host/runner.sh
 stage install tests/host/install.sh
+stage fuzz scripts/fuzz.sh --short
 stage check scripts/check.sh
 stage intree scripts/intree-check.sh
 stage patches scripts/patch-series-check.sh

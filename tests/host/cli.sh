@@ -33,11 +33,12 @@ skip() {	# skip DESCRIPTION REASON
 }
 
 # expect STATUS PATTERN DESCRIPTION -- ARGS...: run the binary with ARGS,
-# check its exit status and that its output matches PATTERN.
+# check its exit status and that its output matches PATTERN.  A binary
+# that takes bad input for good may run on (--monitor): it is stopped.
 expect() {
 	local status=$1 pattern=$2 desc=$3 rc
 	shift 4
-	"$bin" "$@" > "$out" 2>&1 < /dev/null
+	timeout 10 "$bin" "$@" > "$out" 2>&1 < /dev/null
 	rc=$?
 	[ $rc -eq "$status" ] && grep -qE -- "$pattern" "$out"
 	ok $? "$desc (exit $rc)"
@@ -76,6 +77,8 @@ SCX_TIMEOUT_MS=2000 expect 1 "invalid value '400001' for --throttle-us: above a 
 	"idle injection must leave the watchdog's waiters time to run" -- -t 400001
 expect 1 "invalid value 'soon' for --stats" "a bad interval is refused" -- --stats soon
 expect 1 "invalid value '0' for --monitor" "a zero monitor interval is refused" -- --monitor 0
+expect 1 "invalid value '1e19' for --monitor: more than 86400 seconds" \
+	"a monitor interval beyond a day is refused, with the bound" -- --monitor 1e19
 expect 1 "invalid value '2147483648' for --idle-resume-us: out of range" \
 	"an idle QoS beyond s32 is refused" -- -I 2147483648
 expect 1 "invalid value 'fastest' for --primary-domain" \
@@ -84,6 +87,10 @@ expect 1 "invalid value 'yes' for --relaxed-maps" \
 	"--relaxed-maps takes true or false" -- --relaxed-maps yes
 expect 1 "invalid value '/nonexistent' for --kconfig: No such file" \
 	"a missing --kconfig file is refused" -- --kconfig /nonexistent
+# Checked against the machine's CPUs, before the kernel is looked at.
+expect 1 "invalid value '0x1000000000000000000000000000000000000000' for --primary-domain: CPU 156 does not exist" \
+	"a mask with a CPU the machine lacks is refused" \
+	-- -m 0x1000000000000000000000000000000000000000
 expect 1 "unrecognized option '--bogus'" "an unknown option is refused" -- --bogus
 expect 1 "unexpected argument 'extra'" "a stray argument is refused" -- extra
 SCX_TIMEOUT_MS=5s expect 1 "SCX_TIMEOUT_MS has invalid value '5s'" \

@@ -16,7 +16,7 @@
 static char fake_root[PATH_MAX];
 
 /* Write @val to the file @fmt under the fake root, creating directories. */
-static void fake_write(const char *val, const char *fmt, ...)
+static inline void fake_write(const char *val, const char *fmt, ...)
 {
 	char path[PATH_MAX], *slash;
 	va_list args;
@@ -43,7 +43,7 @@ static void fake_write(const char *val, const char *fmt, ...)
 }
 
 /* The content of the file @fmt under the fake root, "" if unreadable. */
-static const char *fake_read(const char *fmt, ...)
+static inline const char *fake_read(const char *fmt, ...)
 {
 	static char buf[256];
 	char path[PATH_MAX];
@@ -66,7 +66,7 @@ static const char *fake_read(const char *fmt, ...)
 }
 
 /* Remove the file @fmt under the fake root. */
-static void fake_remove(const char *fmt, ...)
+static inline void fake_remove(const char *fmt, ...)
 {
 	char path[PATH_MAX];
 	va_list args;
@@ -80,7 +80,7 @@ static void fake_remove(const char *fmt, ...)
 }
 
 /* Start a new, empty tree and point the loader at it. */
-static void fake_begin(void)
+static inline void fake_begin(void)
 {
 	char cmd[PATH_MAX + 16];
 
@@ -97,7 +97,7 @@ static void fake_begin(void)
 	setenv("SCX_SYSFS_PREFIX", fake_root, 1);
 }
 
-static void fake_end(void)
+static inline void fake_end(void)
 {
 	char cmd[PATH_MAX + 16];
 
@@ -111,7 +111,7 @@ static void fake_end(void)
 #define CPU_PATH	"sys/devices/system/cpu"
 
 /* CPU @cpu as thread of core @core in package @pkg. */
-static void fake_cpu(int cpu, int pkg, int core)
+static inline void fake_cpu(int cpu, int pkg, int core)
 {
 	char v[16];
 
@@ -122,7 +122,7 @@ static void fake_cpu(int cpu, int pkg, int core)
 }
 
 /* Make CPU @cpu a member of NUMA node @node. */
-static void fake_node_cpu(int node, int cpu)
+static inline void fake_node_cpu(int node, int cpu)
 {
 	fake_write("0 10\n", "sys/devices/system/node/node%d/distance", node);
 	fake_write("", "sys/devices/system/node/node%d/cpu%d/.link", node,

@@ -45,6 +45,7 @@ static void test_numbers(void)
 	u64 v = 0;
 	s64 sv = 0;
 	double d = 0;
+	bool bad;
 
 	tap_ok(!parse_u64("x", "700", UINT64_MAX, &v) && v == 700,
 	       "parse_u64 accepts 700");
@@ -81,6 +82,14 @@ static void test_numbers(void)
 	       parse_interval("stats", "1s", &d),
 	       "parse_interval rejects 0, negative, inf, nan, junk");
 	loud();
+
+	tap_ok(!parse_interval("monitor", "86400", &d) && d == 86400,
+	       "parse_interval accepts one day");
+	quiet();
+	bad = parse_interval("monitor", "86400.001", &d) &&
+	      parse_interval("monitor", "1e19", &d);
+	loud();
+	tap_ok(bad, "parse_interval rejects more than a day (1e19 overflows time_t)");
 }
 
 static void test_defaults(void)
@@ -160,6 +169,19 @@ static void test_bad_input(void)
 	       "bad input wins over --help");
 }
 
+/*
+ * A parse that stops inside a cluster of short options ("-xT" stops at
+ * the unknown x) must not leave the rest of it to the next parse.
+ */
+static void test_parse_again(void)
+{
+	struct flash_opts o;
+
+	tap_ok(REJECTS(&o, "-xT") && PARSE(&o, "-R") == -1 && o.rr_sched &&
+	       !o.tickless,
+	       "a second parse does not resume the first one's cluster");
+}
+
 static void test_early_exits(void)
 {
 	struct flash_opts o;
@@ -180,6 +202,7 @@ int main(void)
 	test_defaults();
 	test_every_option();
 	test_bad_input();
+	test_parse_again();
 	test_early_exits();
 	return tap_done();
 }

@@ -87,6 +87,16 @@ static void collect_field(const char *path, const char *val, bool is_str,
 	sprintf(out + strlen(out), "%s=%s%s;", path, val, is_str ? "'" : "");
 }
 
+/* The error --monitor reads from a reply whose errno is @val. */
+static int reply_err(const char *val)
+{
+	struct stats_reply r = {};
+	char json[128];
+
+	snprintf(json, sizeof(json), "{\"errno\":%s}", val);
+	return json_parse(json, collect_reply, &r) ?: r.err;
+}
+
 static void test_json_reader(void)
 {
 	char out[512] = "";
@@ -110,9 +120,104 @@ static void test_json_reader(void)
 	       r.seen != (1U << NR_STATS) - 1,
 	       "--monitor notices missing fields");
 
+	tap_ok(reply_err("0") == 0 && reply_err("-0") == 0 &&
+	       reply_err("22") == 22 && reply_err("-2147483648") == INT_MIN,
+	       "--monitor reads an integer errno");
+	tap_ok(reply_err("4294967296") && reply_err("true") &&
+	       reply_err("\"0\"") && reply_err("0.5") && reply_err("1e3") &&
+	       reply_err("null") && reply_err("-"),
+	       "--monitor takes an errno that is no int for an error");
+	memset(&r, 0, sizeof(r));
+	tap_ok(!json_parse("{\"errno\":0,\"args\":{\"resp\":{\"nr_cpus\":-1,\"nr_direct_dispatches\":18446744073709551616,\"nr_kthread_dispatches\":3,\"nr_running\":2,\"nr_shared_dispatches\":40}}}",
+			   collect_reply, &r) && r.seen == 0x1c,
+	       "--monitor refuses negative and overflowing statistics");
+
 	json_quote(quoted, sizeof(quoted), "a\"b\\c\n");
 	tap_ok(!strcmp(quoted, "\"a\\\"b\\\\c\\u000a\""),
 	       "strings are quoted: %s", quoted);
+}
+
+/*
+ * What the stats server sends back to a client that sent @len bytes of
+ * @req at once, in @out; the number of replies, or -1 if it dropped it.
+ */
+static int serve(const char *req, size_t len, char *out, size_t size)
+{
+	struct scx_flash__bss bss = { .nr_online_cpus = 4 };
+	struct scx_flash skel = { .bss = &bss };
+	struct stats_client c = {};
+	int sv[2], lines = 0;
+	bool alive;
+	ssize_t n;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, sv))
+		return -2;
+	c.fd = sv[0];
+	n = send(sv[1], req, len, 0);
+	alive = n == (ssize_t)len && stats_client_serve(&c, &skel);
+	n = recv(sv[1], out, size - 1, 0);
+	out[n > 0 ? n : 0] = '\0';
+	for (; n > 0; n--)
+		lines += out[n - 1] == '\n';
+	close(sv[0]);
+	close(sv[1]);
+	return alive ? lines : -1;
+}
+
+static void test_server(void)
+{
+	static const char two[] = "{\"req\":\"stats\"}\n{\"req\":\"stats\"}\n";
+	static const char nul[] = "{\"req\":\"stats\"}\0x\n{\"req\":\"stats\"}\n";
+	char out[4096];
+
+	tap_ok(serve(two, sizeof(two) - 1, out, sizeof(out)) == 2 &&
+	       !strncmp(out, "{\"errno\":0,", 11),
+	       "server: one reply per request line");
+	tap_ok(serve(nul, sizeof(nul) - 1, out, sizeof(out)) == 2 &&
+	       !strncmp(out, "{\"errno\":22,", 12) &&
+	       strstr(out, "}\n{\"errno\":0,"),
+	       "server: a NUL byte makes its line an error, not the next one");
+	tap_ok(serve("{\"req\":", 8, out, sizeof(out)) == 0,
+	       "server: no reply before the newline");
+}
+
+/* What --monitor makes of the reply @reply of @len bytes: 0 or an error. */
+static int monitor_reads(const char *reply, size_t len)
+{
+	struct flash_stats s;
+	int sv[2], ret = -2;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv))
+		return ret;
+	if (send(sv[1], reply, len, 0) == (ssize_t)len) {
+		quiet();
+		ret = stats_request(sv[0], &s);
+		loud();
+	}
+	close(sv[0]);
+	close(sv[1]);
+	return ret;
+}
+
+static void test_monitor(void)
+{
+	static const char good[] = "{\"errno\":0,\"args\":{\"resp\":{\"nr_cpus\":16,\"nr_direct_dispatches\":12,\"nr_kthread_dispatches\":3,\"nr_running\":2,\"nr_shared_dispatches\":40}}}\n";
+	static const char no_errno[] = "{\"args\":{\"resp\":{\"nr_cpus\":16,\"nr_direct_dispatches\":12,\"nr_kthread_dispatches\":3,\"nr_running\":2,\"nr_shared_dispatches\":40}}}\n";
+	static const char split[] = "{\"errno\":0,\"args\":{\"resp\":{\"nr_cpus\":16,\"nr_direct_dispatches\":12,\"nr_kthread_dispatches\":3,\n\"nr_running\":2,\"nr_shared_dispatches\":40}}}\n";
+	char nul[sizeof(good) + 4];
+
+	/* the good reply, then a NUL and junk before its newline */
+	memcpy(nul, good, sizeof(good) - 2);
+	memcpy(nul + sizeof(good) - 2, "\0x}\n", 4);
+
+	tap_ok(!monitor_reads(good, sizeof(good) - 1),
+	       "--monitor takes a reply with errno 0");
+	tap_ok(monitor_reads(no_errno, sizeof(no_errno) - 1) == -EINVAL,
+	       "--monitor takes a reply without errno for an error");
+	tap_ok(monitor_reads(nul, sizeof(good) + 2) == -EINVAL,
+	       "--monitor takes a reply with a NUL byte for an error");
+	tap_ok(monitor_reads(split, sizeof(split) - 1) == -EINVAL,
+	       "--monitor reads only the first line of a reply");
 }
 
 static void test_stats_line(void)
@@ -139,6 +244,8 @@ int main(void)
 	test_requests();
 	test_errors();
 	test_json_reader();
+	test_server();
+	test_monitor();
 	test_stats_line();
 	return tap_done();
 }

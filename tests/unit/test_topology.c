@@ -119,6 +119,38 @@ static void test_smt(void)
 	fake_end();
 }
 
+/*
+ * CPU numbers are taken up to the kernel's largest NR_CPUS: a cpuN beyond
+ * it would size the tables (and cpu2147483647 overflow an int).
+ */
+static void test_cpu_numbers(void)
+{
+	struct topology t;
+	int ret;
+
+	fake_smt_machine();
+	fake_write("", CPU_PATH "/cpu8191/.dir");
+	quiet();
+	ret = read_topology(&t);
+	loud();
+	tap_ok(!ret && t.nr_cpu_ids == 8192, "cpu8191 counts: 8192 CPU ids");
+	if (!ret)
+		topo_free(&t);
+
+	fake_smt_machine();
+	fake_write("", CPU_PATH "/cpu8192/.dir");
+	fake_write("", CPU_PATH "/cpu100000/.dir");
+	fake_write("", CPU_PATH "/cpu2147483647/.dir");
+	quiet();
+	ret = read_topology(&t);
+	loud();
+	tap_ok(!ret && t.nr_cpu_ids == 4,
+	       "cpu8192, cpu100000 and cpu2147483647 are not CPUs: 4 CPU ids");
+	if (!ret)
+		topo_free(&t);
+	fake_end();
+}
+
 static void test_numa(void)
 {
 	struct topology t;
@@ -372,16 +404,62 @@ static void test_idle_qos(void)
 	fake_end();
 }
 
+/*
+ * Another scheduler is attached when the sched_ext state reads "enabled";
+ * a shorter read must not be completed by what the buffer held before.
+ * Both calls go through the same call site, as they would in the loader.
+ */
+static void test_other_scheduler(void)
+{
+	static const char *const states[] = { "enabled\n", "ena", "disabled\n",
+					     "enabled" };
+	char dir[ARRAY_SIZE(states)][PATH_MAX + 16];
+	bool attached[ARRAY_SIZE(states)];
+	size_t i;
+	FILE *f;
+
+	fake_begin();
+	for (i = 0; i < ARRAY_SIZE(states); i++) {
+		fake_write(states[i], "sched_ext%zu/state", i);
+		fake_write("other\n", "sched_ext%zu/root/ops", i);
+		snprintf(dir[i], sizeof(dir[i]), "%s/sched_ext%zu", fake_root,
+			 i);
+	}
+	quiet();
+	for (i = 0; i < ARRAY_SIZE(states); i++)
+		attached[i] = other_scheduler_attached(dir[i]);
+	loud();
+	tap_ok(attached[0] && attached[3], "state \"enabled\": attached");
+	tap_ok(!attached[1], "state \"ena\" after \"enabled\": not attached");
+	tap_ok(!attached[2] && !other_scheduler_attached(fake_root),
+	       "state \"disabled\" or none: not attached");
+
+	/* a NUL does not end the state early */
+	f = fopen(strcat(dir[0], "/state"), "w");
+	if (f) {
+		fwrite("enabled\0 24\n", 1, 12, f);
+		fclose(f);
+	}
+	dir[0][strlen(dir[0]) - strlen("/state")] = '\0';
+	quiet();
+	attached[0] = other_scheduler_attached(dir[0]);
+	loud();
+	tap_ok(f && !attached[0], "state \"enabled\\0 24\": not attached");
+	fake_end();
+}
+
 int main(void)
 {
 	tap_start();
 	test_cpu_list();
 	test_masks();
 	test_smt();
+	test_cpu_numbers();
 	test_numa();
 	test_primary_domain();
 	test_power_profile();
 	test_profile_change();
 	test_idle_qos();
+	test_other_scheduler();
 	return tap_done();
 }

@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * libFuzzer harness of --monitor's reply reader: stats_request() with the
+ * input as what the server sends back, in chunks of the size the first
+ * byte gives.  Statistics come out only of a reply whose first line is
+ * JSON with an errno of exactly 0 and the five statistics as plain
+ * numbers, which must be the ones returned and format back the same.
+ */
+#define recv fuzz_recv
+#define send fuzz_send
+#include "fuzz.h"
+#undef recv
+#undef send
+
+static struct {
+	const u8 *data;
+	size_t left;
+	size_t chunk;
+} server;
+
+int LLVMFuzzerInitialize(int *argc, char **argv[])
+{
+	fuzz_silence();
+	return 0;
+}
+
+/* The request must be the one line of the protocol. */
+ssize_t fuzz_send(int fd, const void *buf, size_t len, int flags)
+{
+	static const char req[] = "{\"req\":\"stats\",\"args\":{}}\n";
+
+	fuzz_check(len == sizeof(req) - 1 && !memcmp(buf, req, len),
+		   "request %.*s", (int)len, (const char *)buf);
+	return len;
+}
+
+/* The server's reply, chunk by chunk, then a closed connection. */
+ssize_t fuzz_recv(int fd, void *buf, size_t len, int flags)
+{
+	size_t n = len < server.chunk ? len : server.chunk;
+
+	n = n < server.left ? n : server.left;
+	memcpy(buf, server.data, n);
+	server.data += n;
+	server.left -= n;
+	return n;
+}
+
+/* The values of a reply as plain text, the last of each name kept. */
+struct raw_reply {
+	const char *err;
+	const char *stat[NR_STATS];
+	char store[NR_STATS + 1][JSON_TOKEN_MAX];
+};
+
+/* @val kept in @store, or "string" for a JSON string. */
+static const char *keep(char *store, const char *val, bool is_str)
+{
+	snprintf(store, JSON_TOKEN_MAX, "%s", val);
+	return is_str ? "string" : store;
+}
+
+static void collect_raw(const char *path, const char *val, bool is_str,
+			void *arg)
+{
+	struct raw_reply *r = arg;
+	int i;
+
+	if (!strcmp(path, "errno")) {
+		r->err = keep(r->store[NR_STATS], val, is_str);
+		return;
+	}
+	for (i = 0; i < NR_STATS; i++)
+		if (!strncmp(path, "args.resp.", 10) &&
+		    !strcmp(path + 10, stat_meta[i].name))
+			r->stat[i] = keep(r->store[i], val, is_str);
+}
+
+/* Only digits, no sign, no more than a u64 holds. */
+static bool plain_u64(const char *s, u64 *v)
+{
+	const char *p = s;
+
+	while (*p == '0' && p[1])
+		p++;
+	if (!*p || strspn(p, "0123456789") != strlen(p) || strlen(p) > 20 ||
+	    (strlen(p) == 20 && strcmp(p, "18446744073709551615") > 0))
+		return false;
+	*v = strtoull(p, NULL, 10);
+	return true;
+}
+
+/* What the reply reader must have seen to return @s. */
+static void check_accepted(const u8 *reply, size_t len,
+			   const struct flash_stats *s)
+{
+	const u8 *nl = memchr(reply, '\n', len);
+	struct raw_reply raw = {};
+	struct stats_reply back = {};
+	char line[2048], json[2048];
+	u64 v;
+	int i;
+
+	fuzz_check(nl && nl - reply < (long)sizeof(line), "no line");
+	fuzz_check(!memchr(reply, '\0', nl - reply), "NUL in the line");
+	memcpy(line, reply, nl - reply);
+	line[nl - reply] = '\0';
+	fuzz_check(!json_parse(line, collect_raw, &raw), "%s", line);
+	fuzz_check(raw.err && strspn(raw.err + (*raw.err == '-'), "0") ==
+		   strlen(raw.err + (*raw.err == '-')) &&
+		   raw.err[*raw.err == '-'], "errno %s taken for 0", raw.err);
+	for (i = 0; i < NR_STATS; i++)
+		fuzz_check(raw.stat[i] && plain_u64(raw.stat[i], &v) &&
+			   v == s->v[i], "%s: %s, read as %" PRIu64,
+			   stat_meta[i].name, raw.stat[i], s->v[i]);
+
+	stats_json(json, sizeof(json), s);
+	fuzz_check(!json_parse(json, collect_reply, &back) && !back.err &&
+		   back.seen == (1U << NR_STATS) - 1 &&
+		   !memcmp(&back.stats, s, sizeof(*s)), "%s", json);
+}
+
+int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
+{
+	struct flash_stats s = {};
+	int ret;
+
+	if (!size)
+		return 0;
+	server.chunk = data[0] ? data[0] : 2048;
+	server.data = data + 1;
+	server.left = size - 1;
+
+	ret = stats_request(0, &s);
+	fuzz_check(!ret || ret == -EINVAL || ret == -EIO, "%d", ret);
+	if (!ret)
+		check_accepted(data + 1, size - 1, &s);
+	return 0;
+}

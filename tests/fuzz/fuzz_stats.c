@@ -1,0 +1,177 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * libFuzzer harness of the stats server's side of the scx_stats protocol:
+ * stats_client_serve() fed the input as what a client sends, in chunks of
+ * the size the first byte gives, and the JSON reader and writer behind it.
+ * Every newline received gets exactly one reply, and every reply is one
+ * line of JSON that reads back; "stats" replies carry the counters.
+ */
+#define recv fuzz_recv
+#define send fuzz_send
+#include "fuzz.h"
+#undef recv
+#undef send
+
+static struct {
+	const u8 *data;
+	size_t left;
+	size_t chunk;
+	size_t newlines;	/* newlines handed to the server so far */
+	size_t replies;
+	size_t stats_replies;
+	bool too_long;		/* the last reply refused a long request */
+} client;
+
+static struct scx_flash__bss bss = {
+	.nr_running = 3,
+	.nr_online_cpus = 4,
+	.nr_kthread_dispatches = UINT64_MAX,
+	.nr_direct_dispatches = 1ULL << 40,
+	.nr_shared_dispatches = 12345,
+};
+
+int LLVMFuzzerInitialize(int *argc, char **argv[])
+{
+	fuzz_silence();
+	return 0;
+}
+
+/* The client's next chunk, as a non-blocking socket gives it. */
+ssize_t fuzz_recv(int fd, void *buf, size_t len, int flags)
+{
+	size_t n = len < client.chunk ? len : client.chunk;
+
+	if (!client.left) {
+		errno = EAGAIN;
+		return -1;
+	}
+	n = n < client.left ? n : client.left;
+	memcpy(buf, client.data, n);
+	for (len = 0; len < n; len++)
+		client.newlines += client.data[len] == '\n';
+	client.data += n;
+	client.left -= n;
+	return n;
+}
+
+/* The statistics a reply must carry: counters since the last one. */
+static void expected_stats(struct flash_stats *s)
+{
+	static const struct scx_flash skel = { .bss = &bss };
+	int i;
+
+	read_stats(&skel, s);
+	if (!client.stats_replies)
+		return;
+	for (i = 0; i < NR_STATS; i++)
+		if (stat_meta[i].counter)
+			s->v[i] = 0;
+}
+
+struct reply_fields {
+	struct stats_reply r;
+	bool meta;
+	bool too_long;
+};
+
+static void collect_fields(const char *path, const char *val, bool is_str,
+			   void *arg)
+{
+	struct reply_fields *f = arg;
+
+	collect_reply(path, val, is_str, &f->r);
+	if (!strcmp(path, "args.resp.Metrics.name"))
+		f->meta = !strcmp(val, "Metrics");
+	if (!strcmp(path, "args.resp"))
+		f->too_long = !strcmp(val, "request too long");
+}
+
+/* Each reply: one line of JSON with an errno that reads back. */
+ssize_t fuzz_send(int fd, const void *buf, size_t len, int flags)
+{
+	struct reply_fields f = { .r.err = -1 };
+	struct flash_stats want;
+	char line[2048];
+
+	fuzz_check(len > 0 && len < sizeof(line), "%zu bytes", len);
+	memcpy(line, buf, len);
+	fuzz_check(line[len - 1] == '\n' && !memchr(line, '\n', len - 1) &&
+		   !memchr(line, '\0', len), "not one line: %.*s", (int)len,
+		   line);
+	line[len - 1] = '\0';
+	fuzz_check(!json_parse(line, collect_fields, &f) && f.r.err >= 0,
+		   "does not read back: %s", line);
+	if (!f.r.err && !f.meta) {
+		expected_stats(&want);
+		fuzz_check(f.r.seen == (1U << NR_STATS) - 1 &&
+			   !memcmp(&f.r.stats, &want, sizeof(want)),
+			   "wrong statistics: %s", line);
+		client.stats_replies++;
+	}
+	client.replies++;
+	client.too_long = f.too_long;
+	return len;
+}
+
+/* A string read back from its JSON quoting, control characters as '?'. */
+static void check_quote(const char *s)
+{
+	char quoted[4 * 1024], json[sizeof(quoted) + 16], back[JSON_TOKEN_MAX];
+	const char *p = json;
+	size_t i, len = strlen(s);
+
+	if (len >= JSON_TOKEN_MAX || 8 * len + 16 >= sizeof(quoted))
+		return;
+	json_quote(quoted, sizeof(quoted), s);
+	snprintf(json, sizeof(json), "%s", quoted);
+	fuzz_check(!json_string(&p, back, sizeof(back)) && !*p,
+		   "%s does not read back", quoted);
+	for (i = 0; i < len; i++)
+		fuzz_check(back[i] == ((unsigned char)s[i] < 0x20 ? '?' : s[i]),
+			   "%s read back as %s", quoted, back);
+	fuzz_check(!back[len], "%s read back as %s", quoted, back);
+}
+
+static void collect_any(const char *path, const char *val, bool is_str,
+			void *arg)
+{
+	fuzz_check(strlen(path) < JSON_TOKEN_MAX && strlen(val) < JSON_TOKEN_MAX,
+		   "%s", path);
+}
+
+int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
+{
+	struct scx_flash skel = { .bss = &bss };
+	struct stats_client c = { .fd = -1 };
+	char *s;
+	bool alive = true;
+
+	if (!size)
+		return 0;
+	memset(&client, 0, sizeof(client));
+	client.chunk = data[0] ? data[0] : STATS_REQ_MAX;
+	client.data = data + 1;
+	client.left = size - 1;
+
+	while (alive && client.left)
+		alive = stats_client_serve(&c, &skel);
+	if (alive) {
+		fuzz_check(client.replies == client.newlines,
+			   "%zu replies to %zu lines", client.replies,
+			   client.newlines);
+		fuzz_check(c.len < STATS_REQ_MAX - 1 &&
+			   !memchr(c.buf, '\n', c.len), "%zu bytes kept",
+			   c.len);
+	} else {
+		fuzz_check(client.too_long &&
+			   client.replies == client.newlines + 1,
+			   "dropped after %zu replies to %zu lines",
+			   client.replies, client.newlines);
+	}
+
+	s = fuzz_string(data + 1, size - 1);
+	json_parse(s, collect_any, NULL);
+	check_quote(s);
+	free(s);
+	return 0;
+}
