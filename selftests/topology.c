@@ -429,8 +429,12 @@ static struct scx_flash *skel_load(const struct topo *t,
 	skel->struct_ops.flash_ops->hotplug_seq = scx_hotplug_seq();
 	skel->struct_ops.flash_ops->flags =
 		SCX_OPS_ENQ_EXITING | SCX_OPS_ENQ_LAST |
-		SCX_OPS_ENQ_MIGRATION_DISABLED | SCX_OPS_ALLOW_QUEUED_WAKEUP |
-		SCX_OPS_BUILTIN_IDLE_PER_NODE;
+		SCX_OPS_ENQ_MIGRATION_DISABLED | SCX_OPS_ALLOW_QUEUED_WAKEUP;
+	/* Per-node queues and idle masks go together, as in the loader. */
+	skel->rodata->numa_disabled = t->nr_nodes < 2;
+	if (t->nr_nodes >= 2)
+		skel->struct_ops.flash_ops->flags |=
+			SCX_OPS_BUILTIN_IDLE_PER_NODE;
 	skel->rodata->smt_enabled = t->smt;
 	skel->rodata->primary_all = !primary;
 
