@@ -1150,6 +1150,22 @@ static bool cpu_hotpluggable(int cpu)
 	return !access(path, W_OK);
 }
 
+/* Where in the kernel @pid waits, from /proc/PID/stack (root only). */
+static void dump_kernel_stack(pid_t pid)
+{
+	char path[64], line[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/stack", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return;
+	fprintf(stderr, "----- loader's kernel stack -----\n");
+	while (fgets(line, sizeof(line), f))
+		fputs(line, stderr);
+	fclose(f);
+}
+
 /*
  * What a failed re-attach leaves to go on: the kernel's state, how far
  * enable_seq moved since @seq, and what the loader said.
@@ -1162,8 +1178,10 @@ static void reattach_diagnose(struct topo_ctx *c, long seq)
 	scx_root_ops_read(ops, sizeof(ops));
 	fprintf(stderr, "sched_ext state %s, ops %s, enable_seq %ld -> %ld\n",
 		state, ops, seq, enable_seq());
-	if (c->s.loader)
-		flash_dump_output(&c->s.child);
+	if (!c->s.loader)
+		return;
+	flash_dump_output(&c->s.child);
+	dump_kernel_stack(c->s.child.pid);
 }
 
 /*
