@@ -413,13 +413,10 @@ static u64 scale_down(u64 val, u64 weight)
 /*
  * Exponentially weighted average: a new sample counts for a quarter.  It
  * rounds toward the sample, so that a steady sample is reached exactly
- * (truncating, 100 wakeups per 100 ms would settle at 97).  The first
- * sample seeds it.
+ * (truncating, 100 wakeups per 100 ms would settle at 97).
  */
 static u64 calc_avg(u64 old, u64 sample)
 {
-	if (!old)
-		return sample;
 	if (sample > old)
 		return (old * 3 + sample + 3) / 4;
 	return (old * 3 + sample) / 4;
@@ -679,7 +676,9 @@ void BPF_STRUCT_OPS(flash_stopping, struct task_struct *p, bool runnable)
 		return;
 
 	refresh_cgweight(p, tctx);
-	tctx->avg_runtime = calc_avg(tctx->avg_runtime, used);
+	/* The first run seeds the average: 0 would make a wakeup abuser. */
+	tctx->avg_runtime = tctx->avg_runtime ?
+			    calc_avg(tctx->avg_runtime, used) : used;
 	tctx->vruntime += scale_down(used, task_weight(p, tctx));
 	tctx->exec_runtime += used;
 	if (tctx->exec_runtime > slice_lag)
