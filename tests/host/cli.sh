@@ -11,26 +11,11 @@ set -u
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 bin=${1:-${OUTPUT_DIR:-$top/build}/bin/scx_flash}
-n=0
-failed=0
+. "$(dirname "$0")/tap.sh"
 out=$(mktemp)
+tap_log=$out
 trap 'rm -f "$out"' EXIT
 
-ok() {		# ok STATUS DESCRIPTION
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		sed 's/^/#   /' "$out"
-		failed=$((failed + 1))
-	fi
-}
-
-skip() {	# skip DESCRIPTION REASON
-	n=$((n + 1))
-	echo "ok $n - $1 # SKIP $2"
-}
 
 # expect STATUS PATTERN DESCRIPTION -- ARGS...: run the binary with ARGS,
 # check its exit status and that its output matches PATTERN.  A binary
@@ -111,5 +96,4 @@ else
 	expect 69 "no sched_ext support" "-I -1 is a value, not an option" -- -I -1
 fi
 
-echo "1..$n"
-[ $failed -eq 0 ]
+tap_end

@@ -17,25 +17,9 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 OUTPUT_DIR=${OUTPUT_DIR:-$top/build}
 tmp=$(mktemp -d)
 log=$tmp/log
-n=0
-failed=0
 trap 'rm -rf "$tmp"' EXIT
-
-ok() {		# ok STATUS DESCRIPTION
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		sed 's/^/#   /' "$log"
-		failed=$((failed + 1))
-	fi
-}
-
-skip() {	# skip DESCRIPTION REASON
-	n=$((n + 1))
-	echo "ok $n - $1 # SKIP $2"
-}
+. "$(dirname "$0")/tap.sh"
+tap_log=$log
 
 # mk ARGS...: make in the project with the build of this test run (O= is
 # the parent of OUTPUT_DIR, which the Makefile names O/build).
@@ -138,5 +122,4 @@ files "$root" > "$log"
 [ "$(cat "$log")" = "644 etc/default/scx_flash" ]
 ok $? "uninstall removes all but the changed options file"
 
-echo "1..$n"
-[ $failed -eq 0 ]
+tap_end

@@ -12,24 +12,14 @@ set -u
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 bin=${1:-${OUTPUT_DIR:-$top/build}/bin/runner}
-n=0
-failed=0
+. "$(dirname "$0")/tap.sh"
 out=$(mktemp)
 dir=$(mktemp -d)
 trap 'rm -rf "$out" "$dir"' EXIT
 
 # The runner's own TAP stays in $out, shown as comments on failure only,
 # so that 'make test' does not count its skips as ours.
-ok() {		# ok STATUS DESCRIPTION
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		sed 's/^/#   /' "$out"
-		failed=$((failed + 1))
-	fi
-}
+tap_log=$out
 
 echo "TAP version 13"
 [ -x "$bin" ] || { echo "1..0 # SKIP $bin is not built"; exit 1; }
@@ -65,5 +55,4 @@ mkdir "$dir/sub" && chmod 755 "$dir/sub" && rm "$dir/hackbench" &&
 	mv "$dir/sub" "$dir/hackbench"
 skipped_for_hackbench "a directory named hackbench counts as missing"
 
-echo "1..$n"
-[ $failed -eq 0 ]
+tap_end
