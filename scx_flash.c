@@ -1769,7 +1769,7 @@ static int check_sched_ext(void)
 	}
 	if (geteuid()) {
 		fprintf(stderr,
-			"scx_flash: attaching a BPF scheduler needs root (CAP_SYS_ADMIN and CAP_BPF)\n");
+			"scx_flash: attaching a BPF scheduler needs root (with CAP_BPF and CAP_PERFMON)\n");
 		return -EPERM;
 	}
 	if (other_scheduler_attached(SCHED_EXT_SYSFS))
