@@ -295,13 +295,16 @@ static void print_waker(const char *sched, const struct latency_stats *st)
 }
 
 /*
- * Parked behind the SCHED_FIFO hog, the waker runs on CPU 0 whenever the
- * sched_ext server lets CPU 0 run it, and wakes up there again; served by
- * CPU 1, it runs there.  Count the wakeups it spent on CPU 0: at most a
- * fifth (the server may still take it from the shared queue now and
- * then).  Latencies under emulation are printed beside the default
- * scheduler's, but not judged: the emulator's own delays (p99 near 20 ms
- * with no SCHED_FIFO task at all here) drown the difference.
+ * Parked in the local queue of the CPU the SCHED_FIFO hog spins on, the
+ * waker only runs when the kernel's sched_ext server takes that CPU for
+ * a moment, and waits for the server's next period when its budget is
+ * spent: its worst wakeup took 894 ms on the old policy, against 50 ms
+ * for the default scheduler in the same boot.  Served from the shared
+ * queue by the other CPU (or by the server, now and then), its worst
+ * wakeup is the emulator's: 0.5-1.7 times the default scheduler's in four
+ * boots here.  Allowed: four times the default scheduler's worst wakeup.
+ * How often it woke up on the FIFO hog's CPU is printed too; the server
+ * makes that count vary between boots (0 to 230 of about 700).
  */
 static enum scx_test_status run_fifo_waker(void *ctx)
 {
@@ -322,7 +325,7 @@ static enum scx_test_status run_fifo_waker(void *ctx)
 	print_waker("default", &dfl);
 	print_waker("scx_flash", &fifo);
 	SCX_GT(fifo.nr, 100);
-	SCX_LE(fifo.nr_home * 5, fifo.nr);
+	SCX_LE(fifo.max_us, dfl.max_us * 4);
 	return SCX_TEST_PASS;
 }
 
