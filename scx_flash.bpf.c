@@ -87,9 +87,6 @@
 
 char _license[] SEC("license") = "GPL";
 
-/* Largest wakeup frequency tracked (wakeups per 100 ms). */
-#define MAX_WAKEUP_FREQ		100ULL
-
 /* Tasks that run less than this per wakeup may be throttled. */
 #define WAKEUP_THROTTLE_NS	(10ULL * NSEC_PER_USEC)
 
@@ -411,18 +408,6 @@ static u64 scale_down(u64 val, u64 weight)
 }
 
 /*
- * Exponentially weighted average: a new sample counts for a quarter.  It
- * rounds toward the sample, so that a steady sample is reached exactly
- * (truncating, 100 wakeups per 100 ms would settle at 97).
- */
-static u64 calc_avg(u64 old, u64 sample)
-{
-	if (sample > old)
-		return (old * 3 + sample + 3) / 4;
-	return (old * 3 + sample) / 4;
-}
-
-/*
  * Time slice of @p, whose context @tctx may be NULL: infinite in tickless
  * mode, else slice_max by weight, at most SLICE_CAP_NS.
  */
@@ -531,14 +516,6 @@ static u64 running_deadline(const struct task_struct *p,
 	       exec_vruntime(running_exec_runtime(tctx, now), weight);
 }
 
-/* One wakeup interval, as a sample of the wakeup frequency. */
-static u64 wakeup_freq_sample(u64 interval)
-{
-	if (interval <= 100 * NSEC_PER_MSEC / MAX_WAKEUP_FREQ)
-		return MAX_WAKEUP_FREQ;
-	return 100 * NSEC_PER_MSEC / interval;
-}
-
 /*
  * The cgroup weight of @p, read again after any cgroup's cpu.weight
  * changed.  Only for a task the current operation is about: the kernel
@@ -579,8 +556,8 @@ void BPF_STRUCT_OPS(flash_runnable, struct task_struct *p, u64 enq_flags)
 		return;
 
 	tctx->exec_runtime = 0;
-	tctx->wakeup_freq = calc_avg(tctx->wakeup_freq,
-				     wakeup_freq_sample(now - tctx->last_woke_at));
+	tctx->wakeup_freq = flash_avg(tctx->wakeup_freq,
+			flash_wakeup_freq_sample(now - tctx->last_woke_at));
 	tctx->last_woke_at = now;
 
 	refresh_cgweight(p, tctx);
@@ -612,7 +589,7 @@ static void update_cpuperf_target(s32 cpu, struct cpu_ctx *cctx, u64 now)
 	perf_lvl = busy * SCX_CPUPERF_ONE / delta_t;
 	if (perf_lvl > SCX_CPUPERF_ONE)
 		perf_lvl = SCX_CPUPERF_ONE;
-	cctx->perf_lvl = (cctx->perf_lvl + perf_lvl * 3) / 4;
+	cctx->perf_lvl = flash_busy_avg(cctx->perf_lvl, perf_lvl);
 
 	if (cctx->perf_lvl >= CPUFREQ_HIGH_THRESH)
 		perf_lvl = SCX_CPUPERF_ONE;
@@ -676,9 +653,8 @@ void BPF_STRUCT_OPS(flash_stopping, struct task_struct *p, bool runnable)
 		return;
 
 	refresh_cgweight(p, tctx);
-	/* The first run seeds the average: 0 would make a wakeup abuser. */
-	tctx->avg_runtime = tctx->avg_runtime ?
-			    calc_avg(tctx->avg_runtime, used) : used;
+	/* Seeded by the first run: 0 would make a wakeup abuser of it. */
+	tctx->avg_runtime = flash_avg_runtime(tctx->avg_runtime, used);
 	tctx->vruntime += scale_down(used, task_weight(p, tctx));
 	tctx->exec_runtime += used;
 	if (tctx->exec_runtime > slice_lag)

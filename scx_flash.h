@@ -36,6 +36,50 @@
  */
 #define FLASH_PERF_ONE		1024
 
+/*
+ * The scheduler's running averages, here so that the host unit test
+ * (tests/unit/test_averages.c) checks the arithmetic the BPF program runs.
+ */
+
+/* Largest wakeup frequency tracked, in wakeups per 100 ms. */
+#define FLASH_MAX_WAKEUP_FREQ	100ULL
+
+/*
+ * Exponentially weighted average where a new sample counts for a quarter.
+ * It rounds toward the sample, so that a steady sample is reached exactly:
+ * truncating, 100 wakeups per 100 ms would settle at 97.
+ */
+static inline u64 flash_avg(u64 old, u64 sample)
+{
+	if (sample > old)
+		return (old * 3 + sample + 3) / 4;
+	return (old * 3 + sample) / 4;
+}
+
+/* The CPU time per run: the first run seeds the average. */
+static inline u64 flash_avg_runtime(u64 avg, u64 used)
+{
+	return avg ? flash_avg(avg, used) : used;
+}
+
+/* One wakeup interval, in ns, as a sample of the wakeup frequency. */
+static inline u64 flash_wakeup_freq_sample(u64 interval)
+{
+	if (interval <= 100 * NSEC_PER_MSEC / FLASH_MAX_WAKEUP_FREQ)
+		return FLASH_MAX_WAKEUP_FREQ;
+	return 100 * NSEC_PER_MSEC / interval;
+}
+
+/*
+ * Automatic cpufreq: the average busy share of a CPU, of FLASH_PERF_ONE.
+ * The new sample counts for three quarters, as upstream's: a CPU that
+ * just got busy reaches full speed at its first update.
+ */
+static inline u64 flash_busy_avg(u64 old, u64 sample)
+{
+	return (old + sample * 3) / 4;
+}
+
 /* Argument of the enable_primary_cpu() syscall program. */
 struct cpu_arg {
 	s32 cpu_id;	/* CPU to add to the primary domain, < 0 clears it */
