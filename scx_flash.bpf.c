@@ -44,9 +44,10 @@
  *
  * No task waits for ever: deadlines order the queue, and a waker's sleep
  * credit lets it overtake tasks that wait, so under a storm of wakers a
- * task could wait without bound.  Once a task has waited STARVATION_NS it
- * gets the earliest deadline of all, 0: the next scan of its node's queue
- * (every AGING_SCAN_NS, by a dispatching CPU) finds it, and then only the
+ * task could wait without bound.  Once a task has waited STARVATION_NS
+ * since its wakeup or its last run it gets the earliest deadline of all,
+ * 0: the next scan of its node's queue (every AGING_SCAN_NS, by a
+ * dispatching CPU) or its next enqueue finds it, and then only the
  * tasks found starving before it and the running tasks' slices (at most
  * SLICE_CAP_NS) are ahead of it.  Without an overload that starving tasks
  * alone fill, a task waits at most about STARVATION_NS + AGING_SCAN_NS +
@@ -100,9 +101,11 @@ char _license[] SEC("license") = "GPL";
 #define SLICE_CAP_NS		(FLASH_SLICE_US_MAX * NSEC_PER_USEC)
 
 /*
- * Starvation guard: a task that waited this long in a node queue is served
- * next, ahead of any deadline.  Each node's queue is scanned for such tasks
- * at most every AGING_SCAN_NS.  Fair waits can be long: a nice 19 task
+ * Starvation guard: a task that has waited this long to run is served next,
+ * ahead of any deadline.  Each node's queue is scanned for such tasks at
+ * most every AGING_SCAN_NS, and a task that is queued again (a new
+ * affinity, nice level or cgroup takes it off its queue and puts it back)
+ * keeps the wait it had: it is not a new wait.  Fair waits can be long: a nice 19 task
  * (1/69 of nice 0) that ran one 4 ms tick waits 0.27 s per nice 0 task
  * beside it, and must not be served early for that.
  */
@@ -195,7 +198,7 @@ struct task_ctx {
 	u64 last_run_at;	/* start of the current run, 0 if not running */
 	u64 sum_exec_at;	/* p->se.sum_exec_runtime at that start */
 	u64 last_woke_at;	/* when the task last woke up */
-	u64 queued_at;		/* when it was put in a node queue */
+	u64 waiting_since;	/* runnable and not run since then */
 	u64 wakeup_freq;	/* average wakeups per 100 ms */
 	u64 cgweight;		/* cpu.weight of the task's cgroup */
 	u64 cgweight_gen;	/* cgweight_gen when cgweight was read */
@@ -489,6 +492,16 @@ static u64 task_deadline(const struct task_struct *p,
 	return deadline;
 }
 
+/*
+ * Whether @tctx's task has waited STARVATION_NS to run: it then gets the
+ * earliest deadline of all, 0, when it is queued and when its queue is
+ * scanned.
+ */
+static bool is_starving(const struct task_ctx *tctx, u64 now)
+{
+	return now - tctx->waiting_since >= STARVATION_NS;
+}
+
 /* Whether @tctx's task is running under sched_ext right now. */
 static bool is_running(const struct task_ctx *tctx)
 {
@@ -556,6 +569,7 @@ void BPF_STRUCT_OPS(flash_runnable, struct task_struct *p, u64 enq_flags)
 		return;
 
 	tctx->exec_runtime = 0;
+	tctx->waiting_since = now;
 	tctx->wakeup_freq = flash_avg(tctx->wakeup_freq,
 			flash_wakeup_freq_sample(now - tctx->last_woke_at));
 	tctx->last_woke_at = now;
@@ -644,6 +658,8 @@ void BPF_STRUCT_OPS(flash_stopping, struct task_struct *p, bool runnable)
 	 */
 	used = p->se.sum_exec_runtime - tctx->sum_exec_at ?: 1;
 	tctx->last_run_at = 0;
+	if (runnable)
+		tctx->waiting_since = bpf_ktime_get_ns();
 
 	cctx = lookup_cpu_ctx(scx_bpf_task_cpu(p));
 	if (cctx)
@@ -665,8 +681,10 @@ void BPF_STRUCT_OPS(flash_enable, struct task_struct *p)
 {
 	struct task_ctx *tctx = lookup_task_ctx(p);
 
-	if (tctx)
+	if (tctx) {
 		tctx->vruntime = vtime_now;
+		tctx->waiting_since = bpf_ktime_get_ns();
+	}
 }
 
 /* ------------------------------------------------------------------------
@@ -921,7 +939,8 @@ void BPF_STRUCT_OPS(flash_enqueue, struct task_struct *p, u64 enq_flags)
 	}
 
 	refresh_cgweight(p, tctx);
-	deadline = task_deadline(p, tctx);
+	deadline = is_starving(tctx, bpf_ktime_get_ns()) ? 0 :
+		   task_deadline(p, tctx);
 	dsq_id = cpu_node(prev_cpu);
 
 	/*
@@ -941,7 +960,6 @@ void BPF_STRUCT_OPS(flash_enqueue, struct task_struct *p, u64 enq_flags)
 		return;
 	}
 
-	tctx->queued_at = bpf_ktime_get_ns();
 	scx_bpf_dsq_insert_vtime(p, dsq_id, task_slice(p, tctx), deadline,
 				 enq_flags);
 	__sync_fetch_and_add(&nr_shared_dispatches, 1);
@@ -1027,12 +1045,12 @@ static void age_starving(u64 dsq_id)
 		if (!p->scx.dsq_vtime)
 			continue;
 		tctx = lookup_task_ctx(p);
-		if (!tctx || now - tctx->queued_at < STARVATION_NS)
+		if (!tctx || !is_starving(tctx, now))
 			continue;
 		scx_bpf_dsq_move_set_vtime(BPF_FOR_EACH_ITER, 0);
 		if (scx_bpf_dsq_move_vtime(BPF_FOR_EACH_ITER, p, dsq_id, 0))
 			dbg_msg("aging: %d waited %llu ns", p->pid,
-				now - tctx->queued_at);
+				now - tctx->waiting_since);
 	}
 }
 

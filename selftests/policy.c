@@ -10,13 +10,16 @@
  *   while another CPU runs a normal task;
  * - a task outside the primary domain moves to an idle CPU inside it;
  * - a weight-scaled slice stays far below the watchdog's timeout;
- * - a nice 19 task keeps running under a message-passing storm.
+ * - a nice 19 task, and a task whose affinity keeps changing, keep
+ *   running under a message-passing storm.
  *
  * CPU time comes from /proc/PID/schedstat, over a window that starts after
  * the hogs settled: a nice 19 hog gets 1/69 of a CPU, so the first
  * milliseconds, before the deadlines reach their steady state, would
  * weigh on its share.
  */
+#define _GNU_SOURCE
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <unistd.h>
@@ -449,11 +452,12 @@ static struct scx_test slice_cap = {
 };
 REGISTER_SCX_TEST(&slice_cap)
 
-/* --- A nice 19 task under a message-passing storm --- */
+/* --- Waits under a message-passing storm --- */
 
 #define STORM_PERIOD_US		10000
 #define STORM_SLEEPER_MS	15000
 #define STORM_REAP_MS		300000
+#define STORM_CHURN_MS		10
 
 /*
  * No task may wait long enough for the watchdog (5 s): allowed, half of
@@ -464,67 +468,95 @@ REGISTER_SCX_TEST(&slice_cap)
  */
 #define STORM_BOUND_MS		2500
 
+struct storm_result {
+	unsigned long long ms;		/* hackbench's run */
+	struct latency_stats nice19;	/* a nice 19 task waking every 10 ms */
+	struct latency_stats churned;	/* a spinner moved every 10 ms */
+};
+
+/* Move @pid between the first and the last CPU until @bench exits. */
+static int churn_until_exit(pid_t pid, pid_t bench, int *status)
+{
+	unsigned long long end = monotonic_ms() + STORM_REAP_MS;
+	int cpus[2] = { 0, nr_cpus() - 1 }, i = 0;
+	cpu_set_t set;
+
+	while (monotonic_ms() < end) {
+		if (waitpid(bench, status, WNOHANG) == bench)
+			return 0;
+		CPU_ZERO(&set);
+		CPU_SET(cpus[i++ % 2], &set);
+		if (pid > 0)
+			sched_setaffinity(pid, sizeof(set), &set);
+		sleep_ms(STORM_CHURN_MS);
+	}
+	kill(bench, SIGKILL);
+	waitpid(bench, status, 0);
+	return -1;
+}
+
 /*
- * hackbench -g 20 with a nice 19 sleeper beside it, under the scheduler
- * attached; the sleeper's latencies go to @st, hackbench's time to *@ms.
+ * hackbench -g 20 under the scheduler attached, beside a nice 19 sleeper
+ * and a spinner whose affinity changes every STORM_CHURN_MS: each change
+ * takes it off the queue and puts it back, which must not restart its
+ * wait (it did: the spinner waited 7 s, and the watchdog ejected
+ * scx_flash).
  */
-static int storm_beside_nice19(struct latency_stats *st,
-			       unsigned long long *ms)
+static int storm_waits(struct storm_result *r)
 {
 	static const char *const storm[] = {
 		"hackbench", "-g", "20", "-l", "300", NULL
 	};
-	struct load_opts o = { .cpu = -1, .nice = 19 };
+	struct load_opts nice19 = { .cpu = -1, .nice = 19 }, any = { .cpu = -1 };
 	unsigned long long t0 = monotonic_ms();
-	int status = 0, fd, err;
-	pid_t sleeper, bench;
+	int status = 0, fd, fd_churned, err;
+	pid_t sleeper, spinner, bench;
 
 	bench = command_start(storm);
-	sleeper = sleeper_start(&o, STORM_PERIOD_US, STORM_SLEEPER_MS, &fd);
-	err = bench > 0 ? pid_wait_timeout(bench, &status, STORM_REAP_MS) : -1;
-	*ms = monotonic_ms() - t0;
-	if (bench > 0 && err)
-		kill(bench, SIGKILL);
-	if (sleeper <= 0 || sleeper_result(sleeper, fd, st))
-		return -1;
+	sleeper = sleeper_start(&nice19, STORM_PERIOD_US, STORM_SLEEPER_MS, &fd);
+	spinner = sleeper_start(&any, 0, STORM_SLEEPER_MS, &fd_churned);
+	err = bench > 0 ? churn_until_exit(spinner, bench, &status) : -1;
+	r->ms = monotonic_ms() - t0;
+	if (sleeper <= 0 || sleeper_result(sleeper, fd, &r->nice19))
+		err = -1;
+	if (spinner <= 0 || sleeper_result(spinner, fd_churned, &r->churned))
+		err = -1;
 	return err || !WIFEXITED(status) || WEXITSTATUS(status) ? -1 : 0;
 }
 
-static void print_storm(const char *sched, unsigned long long ms,
-			const struct latency_stats *st)
+static void print_storm(const char *sched, const struct storm_result *r)
 {
-	printf("# hackbench -g 20 -l 300, %s: %llu ms; nice 19 sleeper", sched,
-	       ms);
-	printf(" p99 %llu us, max %llu us\n", st->p99_us, st->max_us);
+	printf("# hackbench -g 20 -l 300, %s: %llu ms; nice 19 sleeper p99 %llu us, max %llu us; churned spinner max off-CPU %llu us\n",
+	       sched, r->ms, r->nice19.p99_us, r->nice19.max_us,
+	       r->churned.max_us);
 }
 
-static enum scx_test_status run_storm_nice19(void *ctx)
+static enum scx_test_status run_storm_waits(void *ctx)
 {
-	unsigned long long dfl_ms, flash_ms;
-	struct latency_stats dfl, flash;
+	struct storm_result dfl, flash;
 	enum scx_test_status ret;
 	struct scx_child loader;
 	int err;
 
-	SCX_FAIL_IF(storm_beside_nice19(&dfl, &dfl_ms),
-		    "the storm failed without scx_flash");
+	SCX_FAIL_IF(storm_waits(&dfl), "the storm failed without scx_flash");
 	SCX_FAIL_IF(flash_start(&loader, NULL), "scx_flash did not start");
 	kmsg_mark(MARKER);
-	err = storm_beside_nice19(&flash, &flash_ms);
+	err = storm_waits(&flash);
 	ret = still_attached(&loader);
 	SCX_FAIL_IF(flash_stop(&loader), "scx_flash did not exit cleanly");
 	SCX_FAIL_IF(err, "the storm failed under scx_flash");
 
-	print_storm("default", dfl_ms, &dfl);
-	print_storm("scx_flash", flash_ms, &flash);
-	SCX_LT(flash.max_us, STORM_BOUND_MS * 1000ULL);
+	print_storm("default", &dfl);
+	print_storm("scx_flash", &flash);
+	SCX_LT(flash.nice19.max_us, STORM_BOUND_MS * 1000ULL);
+	SCX_LT(flash.churned.max_us, STORM_BOUND_MS * 1000ULL);
 	return ret;
 }
 
-static struct scx_test storm_nice19 = {
-	.name = "robust_storm_nice19",
-	.description = "hackbench -g 20 beside a nice 19 task: no stall, waits under 2.5 s",
+static struct scx_test storm_waits_case = {
+	.name = "robust_storm_waits",
+	.description = "hackbench -g 20 beside a nice 19 task and a task moved every 10 ms: no stall, waits under 2.5 s",
 	.setup = flash_need_sched_ext,
-	.run = run_storm_nice19,
+	.run = run_storm_waits,
 };
-REGISTER_SCX_TEST(&storm_nice19)
+REGISTER_SCX_TEST(&storm_waits_case)
