@@ -284,6 +284,11 @@ bench: ensure-deps
 	$(Q)$(MAKE) all_targets
 	$(Q)$(SCX_ENV) ROUNDS=$(ROUNDS) QUICK=$(QUICK) $(CURDIR)/scripts/bench.sh
 
+soak: ensure-deps
+	$(Q)$(MAKE) all_targets selftests
+	$(Q)$(SCX_ENV) SOAK_SECS=$(SOAK_SECS) SOAK_TOPO=$(SOAK_TOPO)		\
+		$(CURDIR)/scripts/soak.sh
+
 # The kernel tree's example schedulers built unchanged against our
 # include/scx in a scratch copy of its tools/sched_ext, then run in one VM
 # boot (not with SCX_SKIP_VM=1).  'make test' does both too.
@@ -370,6 +375,9 @@ help:
 	@echo '                 and builds every step'
 	@echo '  bench        - default scheduler vs scx_flash vs scx_simple in one'
 	@echo '                 VM run (ROUNDS=3, QUICK=1); build/bench/results.md'
+	@echo '  soak         - scx_flash attached once under a mixed load with'
+	@echo '                 hackbench storms, parallel vCPUs (SOAK_SECS=600,'
+	@echo '                 SOAK_TOPO=numa: 8 vCPUs, 2 nodes); build/soak/'
 	@echo '  examples     - build the kernel tree'"'"'s example schedulers against'
 	@echo '                 our include/scx and run each in one VM boot'
 	@echo '                 (SCX_SKIP_VM=1: build only)'
@@ -386,8 +394,8 @@ help:
 	@echo '                 unitdir and sysconfdir=/etc follow)'
 
 .PHONY: all all_targets $(c-sched-targets) selftests unit-tests deps		\
-	ensure-deps run test check bench examples install uninstall clean help	\
-	fuzz fuzz-targets
+	ensure-deps run test check bench soak examples install uninstall clean	\
+	help fuzz fuzz-targets
 .PHONY: patches patches-check
 
 .DELETE_ON_ERROR:

@@ -2,9 +2,11 @@
 /*
  * soak: scx_flash under a mixed load for a long stretch, with zero
  * ejections: CPU hogs whose affinity keeps changing, a fork loop,
- * message passing over pipes and short sleepers, all at once.  The
- * scheduler must stay attached (sched_ext's enable_seq does not move),
- * every task must finish and the kernel must log no problem.
+ * message passing over pipes, short sleepers and, where hackbench is
+ * installed, back-to-back message-passing storms (hackbench -g 20, the
+ * load that once made the kernel's watchdog eject scx_flash), all at
+ * once.  The scheduler must stay attached (sched_ext's enable_seq does
+ * not move), every task must finish and the kernel must log no problem.
  *
  * It runs SCX_SOAK_SECS_DFL (5) seconds by default; SCX_SOAK_SECS sets
  * the length of a long soak ('make test' runs 30 s).
@@ -27,6 +29,14 @@
 #define MAX_HOGS	8
 #define CHURN_MS	10
 #define MARKER		"scx_flash selftest: soak starts"
+
+/*
+ * A storm is 800 processes on sockets.  Short soaks run short storms
+ * (about 10 s each under emulation); the last storm starts before the
+ * soak ends and may run past it by up to STORM_REAP_MS.
+ */
+#define STORM_LONG_SECS	120
+#define STORM_REAP_MS	300000
 
 static unsigned int soak_secs(void)
 {
@@ -110,6 +120,42 @@ static int ping_pong(unsigned int ms)
 	return nr ? 0 : 1;
 }
 
+/*
+ * Run hackbench storms back to back for @ms, printing how long each took:
+ * the long-soak script compares them with the default scheduler's.
+ */
+static int storm_loop(unsigned int ms)
+{
+	bool long_soak = ms >= STORM_LONG_SECS * 1000;
+	const char *loops = long_soak ? "300" : "50";
+	/* Its progress lines would break the TAP stream. */
+	const char *const argv[] = {
+		"sh", "-c", long_soak ? "exec hackbench -g 20 -l 300 > /dev/null" :
+					"exec hackbench -g 20 -l 50 > /dev/null",
+		NULL
+	};
+	unsigned long long end = monotonic_ms() + ms, t0;
+	int status, nr = 0;
+	pid_t pid;
+
+	while (monotonic_ms() < end) {
+		t0 = monotonic_ms();
+		pid = command_start(argv);
+		if (pid <= 0 || pid_wait_timeout(pid, &status, STORM_REAP_MS)) {
+			if (pid > 0)
+				kill(pid, SIGKILL);
+			printf("# storm %d: hackbench did not finish\n", nr);
+			return 1;
+		}
+		if (!WIFEXITED(status) || WEXITSTATUS(status))
+			return 1;
+		printf("# storm %d: hackbench -g 20 -l %s: %llu ms\n", nr++,
+		       loops, monotonic_ms() - t0);
+		fflush(stdout);
+	}
+	return 0;
+}
+
 static int reap_ok(pid_t pid, unsigned int timeout_ms)
 {
 	int status;
@@ -129,6 +175,7 @@ static enum scx_test_status run(void *ctx)
 	int nr_hogs = nr_cpus > MAX_HOGS ? MAX_HOGS : nr_cpus;
 	struct load_opts any = { .cpu = -1 };
 	pid_t hogs[MAX_HOGS], sleepers[NR_SLEEPERS], pp[NR_PINGPONG], forker;
+	pid_t storm = 0;
 	int fds[NR_SLEEPERS], i, failed = 0, problems, round = 0;
 	unsigned long long end, next_check;
 	struct latency_stats st;
@@ -150,6 +197,10 @@ static enum scx_test_status run(void *ctx)
 	for (i = 0; i < NR_PINGPONG; i++)
 		pp[i] = spawn(ping_pong, ms);
 	forker = spawn(fork_loop, ms);
+	if (tool_available("hackbench"))
+		storm = spawn(storm_loop, ms);
+	else
+		printf("# no hackbench in PATH: the soak runs without storms\n");
 
 	/* Churn the hogs' affinity; check the scheduler once a second. */
 	end = monotonic_ms() + ms;
@@ -182,6 +233,8 @@ static enum scx_test_status run(void *ctx)
 	for (i = 0; i < NR_PINGPONG; i++)
 		failed += !reap_ok(pp[i], 60000);
 	failed += !reap_ok(forker, 60000);
+	if (storm)
+		failed += !reap_ok(storm, STORM_REAP_MS);
 
 	seq = scx_enable_seq();
 	problems = kmsg_problems_since(MARKER);
