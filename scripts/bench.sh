@@ -2,17 +2,24 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # 'make bench': one VM boot that runs the kernel's default scheduler,
-# scx_flash in a few configurations and the kernel tree's scx_simple side
-# by side, in interleaved rounds (tests/vm/bench.sh), then summarises the
+# scx_flash in a few configurations, upstream's scx_flash (the peer in
+# ../shared/peers, when there) and the kernel tree's scx_simple side by
+# side, in interleaved rounds (tests/vm/bench.sh), then summarises the
 # medians and their ratios to the default scheduler in a markdown table
 # and plots them (scripts/bench-report.py, gnuplot).
+#
+# The vCPUs run in parallel (multi-threaded TCG), as CPUs do: with one
+# emulator thread, no two CPUs ever race for a queue or a wakeup, which
+# hides what a scheduler does.  VM_ACCEL=tcg,thread=single for the other.
 #
 # Usage: scripts/bench.sh
 # Environment: ROUNDS (default 5), QUICK=1 (one round of short loads),
 # SCHEDS (names of the schedulers to run, default all), EXTRA_SCHEDS
 # (more, as "NAME|=PATH ARGS;..."), BENCHES (which loads, see
-# tests/vm/bench.sh), OUTPUT_DIR, KSRC, CLANG, CC.  Results go to $OUTPUT_DIR/bench/: raw.txt, results.md,
-# hist/ (latency histograms) and *.png.
+# tests/vm/bench.sh), PEER (upstream's scx_flash binary, default
+# ../shared/peers/upstream-scx_flash; empty: none), VM_ACCEL, OUTPUT_DIR,
+# KSRC, CLANG, CC.  Results go to $OUTPUT_DIR/bench/: raw.txt,
+# results.md, hist/ (latency histograms) and *.png.
 
 set -u
 
@@ -54,13 +61,23 @@ if [ ! -x "$simple" ]; then
 fi
 [ -x "$simple" ] || simple=
 
+# Upstream's scx_flash, the peer to beat, in every round.
+peer=${PEER-$top/../shared/peers/upstream-scx_flash}
+extra=${EXTRA_SCHEDS:-}
+if [ -n "$peer" ] && [ -x "$peer" ]; then
+	extra="upstream|=$(realpath "$peer")${extra:+;$extra}"
+elif [ -n "$peer" ]; then
+	echo "bench: no upstream scx_flash at $peer; left out" >&2
+fi
+
 rm -rf "$results"
 mkdir -p "$results"
 : > "$results/raw.txt"
 
-"$top/scripts/vm-run.sh" -r "$results" -- env ROUNDS="$rounds" \
+"$top/scripts/vm-run.sh" -r "$results" -a "${VM_ACCEL:-tcg,thread=multi}" \
+	-- env ROUNDS="$rounds" \
 	BENCH_SECS="$secs" HACKBENCH_LOOPS="$loops" SCHEDS="${SCHEDS:-}" \
-	EXTRA_SCHEDS="${EXTRA_SCHEDS:-}" BENCHES="${BENCHES:-}" \
+	EXTRA_SCHEDS="$extra" BENCHES="${BENCHES:-}" \
 	"$top/tests/vm/bench.sh" "$OUTPUT_DIR/bin/scx_flash" "$load" \
 	"$bpftool" "$results" $simple
 rc=$?
