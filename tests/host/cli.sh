@@ -11,7 +11,7 @@ set -u
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 bin=${1:-${OUTPUT_DIR:-$top/build}/bin/scx_flash}
-. "$(dirname "$0")/tap.sh"
+. "$(dirname "$0")/../tap.sh"
 out=$(mktemp)
 tap_log=$out
 trap 'rm -f "$out"' EXIT

@@ -18,7 +18,7 @@ OUTPUT_DIR=${OUTPUT_DIR:-$top/build}
 tmp=$(mktemp -d)
 log=$tmp/log
 trap 'rm -rf "$tmp"' EXIT
-. "$(dirname "$0")/tap.sh"
+. "$(dirname "$0")/../tap.sh"
 tap_log=$log
 
 # mk ARGS...: make in the project with the build of this test run (O= is

@@ -12,7 +12,7 @@ set -u
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 bin=${1:-${OUTPUT_DIR:-$top/build}/bin/runner}
-. "$(dirname "$0")/tap.sh"
+. "$(dirname "$0")/../tap.sh"
 out=$(mktemp)
 dir=$(mktemp -d)
 trap 'rm -rf "$out" "$dir"' EXIT

@@ -19,25 +19,10 @@ sysfs=/sys/kernel/sched_ext
 sock=/var/run/scx/root/stats
 qos=/sys/devices/system/cpu/cpu%d/power/pm_qos_resume_latency_us
 log=$(mktemp)
-n=0
-failed=0
 pid=
 
-ok() {		# ok STATUS DESCRIPTION
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		sed 's/^/#   /' "$log" | tail -20
-		failed=$((failed + 1))
-	fi
-}
-
-skip() {	# skip DESCRIPTION REASON
-	n=$((n + 1))
-	echo "ok $n - $1 # SKIP $2"
-}
+. "$(dirname "$0")/../tap.sh"
+tap_log=$log
 
 # wait_state STATE [SECS]: wait until sched_ext is in STATE.
 wait_state() {
@@ -298,5 +283,4 @@ rc=$?
 [ $rc -eq 0 ] && [ ! -e $sock ]
 ok $? "the loader exits 0 and removes its socket (exit $rc)"
 
-echo "1..$n"
-[ $failed -eq 0 ]
+tap_end

@@ -32,20 +32,10 @@ sock=/var/run/scx/root/stats
 qos=/sys/devices/system/cpu/cpu0/power/pm_qos_resume_latency_us
 tmp=$(mktemp -d)
 log=$tmp/log
-n=0
-failed=0
 pid=
 
-ok() {		# ok STATUS DESCRIPTION
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		sed 's/^/#   /' "$log" | tail -20
-		failed=$((failed + 1))
-	fi
-}
+. "$(dirname "$0")/../tap.sh"
+tap_log=$log
 
 cleanup() {
 	[ -n "$pid" ] && kill -INT "$pid" 2>/dev/null && wait "$pid"
@@ -55,8 +45,7 @@ cleanup() {
 trap cleanup EXIT
 
 finish() {
-	echo "1..$n"
-	[ $failed -eq 0 ]
+	tap_end
 	exit
 }
 

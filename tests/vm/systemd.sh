@@ -21,19 +21,9 @@ sysfs=/sys/kernel/sched_ext
 dropin=/run/systemd/system/scx_flash.service.d
 out=${SCX_RESULTS:-/tmp}
 log=$(mktemp)
-n=0
-failed=0
 
-ok() {		# ok STATUS DESCRIPTION
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		sed 's/^/#   /' "$log" | tail -20
-		failed=$((failed + 1))
-	fi
-}
+. "$(dirname "$0")/../tap.sh"
+tap_log=$log
 
 echo "TAP version 13"
 [ -d $sysfs ] || { echo "1..0 # SKIP this kernel has no sched_ext"; exit 0; }
@@ -147,5 +137,4 @@ sd systemctl reset-failed scx_flash
 sd systemd-analyze security scx_flash --no-pager 2>&1 |
 	sed -n 's/^→ //p' | sed 's/^/# /'
 kill -9 "$spid"
-echo "1..$n"
-[ $failed -eq 0 ]
+tap_end
