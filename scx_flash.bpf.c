@@ -45,14 +45,16 @@
  * No task waits for ever: deadlines order the queue, and a waker's sleep
  * credit lets it overtake tasks that wait, so under a storm of wakers a
  * task could wait without bound.  Once a task has waited STARVATION_NS
- * since its wakeup or its last run it gets the earliest deadline of all,
- * 0: the next scan of its node's queue (every AGING_SCAN_NS, by a
- * dispatching CPU) or its next enqueue finds it, and then only the
- * tasks found starving before it and the running tasks' slices (at most
- * SLICE_CAP_NS) are ahead of it.  Without an overload that starving tasks
- * alone fill, a task waits at most about STARVATION_NS + AGING_SCAN_NS +
- * SLICE_CAP_NS (1.2 s), far below the kernel's 5 s watchdog, whatever its
- * weight and however many wakers overtake it.
+ * since its wakeup or its last run it gets the earliest deadline of all:
+ * the next scan of its node's queue (every AGING_SCAN_NS, by a dispatching
+ * CPU) or its next enqueue finds it, and then only the tasks found
+ * starving before it and the running tasks' slices (at most SLICE_CAP_NS)
+ * are ahead of it.  Without an overload that starving tasks alone fill, a
+ * task waits at most about STARVATION_NS + AGING_SCAN_NS + SLICE_CAP_NS
+ * (1.2 s), far below the kernel's 5 s watchdog, whatever its weight and
+ * however many wakers overtake it.  Kernel threads starve after
+ * KTHREAD_STARVATION_NS and go ahead of the other starving tasks: the
+ * watchdog's own work item must run within 2.5 s.
  *
  * The weight is the exact weight of the task's nice level (1024 at nice 0,
  * as in the kernel's fair class) times its cgroup's cpu.weight / 100.  The
@@ -105,12 +107,22 @@ char _license[] SEC("license") = "GPL";
  * ahead of any deadline.  Each node's queue is scanned for such tasks at
  * most every AGING_SCAN_NS, and a task that is queued again (a new
  * affinity, nice level or cgroup takes it off its queue and puts it back)
- * keeps the wait it had: it is not a new wait.  Fair waits can be long: a nice 19 task
- * (1/69 of nice 0) that ran one 4 ms tick waits 0.27 s per nice 0 task
- * beside it, and must not be served early for that.
+ * keeps the wait it had: it is not a new wait.  Fair waits can be long: a
+ * nice 19 task (1/69 of nice 0) that ran one 4 ms tick waits 0.27 s per
+ * nice 0 task beside it, and must not be served early for that.
+ *
+ * Kernel threads starve sooner and go first: the kernel's sched_ext
+ * watchdog is a work item that must run within half its timeout (2.5 s)
+ * of being due, or the kernel ejects the scheduler, and under an overload
+ * the user tasks found starving before it could take longer than that.
  */
 #define STARVATION_NS		(1000ULL * NSEC_PER_MSEC)
+#define KTHREAD_STARVATION_NS	(250ULL * NSEC_PER_MSEC)
 #define AGING_SCAN_NS		(100ULL * NSEC_PER_MSEC)
+
+/* Deadlines of starving tasks, below every other deadline. */
+#define STARVING_KTHREAD_VTIME	0
+#define STARVING_VTIME		1
 
 /* The most NUMA nodes a kernel can have (x86-64's MAX_NUMNODES). */
 #define MAX_NODES		1024
@@ -493,13 +505,22 @@ static u64 task_deadline(const struct task_struct *p,
 }
 
 /*
- * Whether @tctx's task has waited STARVATION_NS to run: it then gets the
- * earliest deadline of all, 0, when it is queued and when its queue is
+ * Whether @p has waited to run as long as the starvation guard allows: it
+ * then gets starving_vtime() when it is queued and when its queue is
  * scanned.
  */
-static bool is_starving(const struct task_ctx *tctx, u64 now)
+static bool is_starving(const struct task_struct *p,
+			const struct task_ctx *tctx, u64 now)
 {
-	return now - tctx->waiting_since >= STARVATION_NS;
+	u64 limit = is_kthread(p) ? KTHREAD_STARVATION_NS : STARVATION_NS;
+
+	return now - tctx->waiting_since >= limit;
+}
+
+/* The deadline of @p once it starves: kernel threads first. */
+static u64 starving_vtime(const struct task_struct *p)
+{
+	return is_kthread(p) ? STARVING_KTHREAD_VTIME : STARVING_VTIME;
 }
 
 /* Whether @tctx's task is running under sched_ext right now. */
@@ -939,8 +960,8 @@ void BPF_STRUCT_OPS(flash_enqueue, struct task_struct *p, u64 enq_flags)
 	}
 
 	refresh_cgweight(p, tctx);
-	deadline = is_starving(tctx, bpf_ktime_get_ns()) ? 0 :
-		   task_deadline(p, tctx);
+	deadline = is_starving(p, tctx, bpf_ktime_get_ns()) ?
+		   starving_vtime(p) : task_deadline(p, tctx);
 	dsq_id = cpu_node(prev_cpu);
 
 	/*
@@ -1026,11 +1047,11 @@ static bool claim_aging_scan(u32 node, u64 now)
 }
 
 /*
- * Starvation guard: give every task in @dsq_id that has waited
- * STARVATION_NS the earliest possible deadline, 0, so that the node's CPUs
- * serve them next, in the order they were found, ahead of any waker: a
- * waker's sleep credit may put its deadline below that of every task
- * already waiting, but never below 0.
+ * Starvation guard: give every task in @dsq_id that has waited too long
+ * the earliest possible deadline, 0 for kernel threads and 1 for the
+ * others, so that the node's CPUs serve them next, in the order they were
+ * found, ahead of any waker: a waker's sleep credit may put its deadline
+ * below that of every task already waiting, but not that low.
  */
 static void age_starving(u64 dsq_id)
 {
@@ -1042,12 +1063,13 @@ static void age_starving(u64 dsq_id)
 		return;
 
 	bpf_for_each(scx_dsq, p, dsq_id, 0) {
-		if (!p->scx.dsq_vtime)
+		if (p->scx.dsq_vtime <= starving_vtime(p))
 			continue;
 		tctx = lookup_task_ctx(p);
-		if (!tctx || !is_starving(tctx, now))
+		if (!tctx || !is_starving(p, tctx, now))
 			continue;
-		scx_bpf_dsq_move_set_vtime(BPF_FOR_EACH_ITER, 0);
+		scx_bpf_dsq_move_set_vtime(BPF_FOR_EACH_ITER,
+					   starving_vtime(p));
 		if (scx_bpf_dsq_move_vtime(BPF_FOR_EACH_ITER, p, dsq_id, 0))
 			dbg_msg("aging: %d waited %llu ns", p->pid,
 				now - tctx->waiting_since);
