@@ -1861,165 +1861,129 @@ static void print_help_stats(void)
 }
 
 /*
- * A minimal JSON reader for the scx_stats protocol: objects, strings and
- * scalars (no arrays, which the protocol does not use).  It calls @fn with
- * the dotted path of every string or scalar, e.g. "args.resp.nr_cpus".
+ * The scx_stats protocol is one JSON object per line.  Its requests and
+ * replies need no general JSON reader: a line is checked as a whole
+ * (objects at most JSON_MAX_DEPTH deep, strings, and scalars; the protocol
+ * has no arrays), then the few members it carries are looked up by path.
  */
-typedef void (*json_fn)(const char *path, const char *val, bool is_str,
-			void *arg);
-
 #define JSON_MAX_DEPTH	8
-#define JSON_TOKEN_MAX	256
 
-static void json_skip_ws(const char **p)
+static const char *json_ws(const char *p)
 {
-	while (isspace((unsigned char)**p))
-		(*p)++;
+	while (isspace((unsigned char)*p))
+		p++;
+	return p;
 }
 
-static int json_string(const char **p, char *out, size_t size)
+/*
+ * The end of the JSON string at @p, or NULL if it is none.  Its text goes
+ * to @out, if any, escapes undone (\u as '?', to keep the protocol ASCII)
+ * and cut to @size bytes with the NUL.
+ */
+static const char *json_string(const char *p, char *out, size_t size)
 {
-	const char *s = *p + 1;
+	static const char esc[] = "\"\\/bfnrt", raw[] = "\"\\/\b\f\n\r\t";
 	size_t len = 0;
+	char c;
 
-	for (; *s != '"'; s++) {
-		char c = *s;
-
-		if (!c || (unsigned char)c < 0x20)
-			return -EINVAL;
-		if (c == '\\') {
-			c = *++s;
-			switch (c) {
-			case 'n':
-				c = '\n';
-				break;
-			case 't':
-				c = '\t';
-				break;
-			case 'r':
-				c = '\r';
-				break;
-			case 'b':
-				c = '\b';
-				break;
-			case 'f':
-				c = '\f';
-				break;
-			case 'u':
-				/* keep the protocol ASCII: code points become '?' */
-				if (!isxdigit((unsigned char)s[1]) ||
-				    !isxdigit((unsigned char)s[2]) ||
-				    !isxdigit((unsigned char)s[3]) ||
-				    !isxdigit((unsigned char)s[4]))
-					return -EINVAL;
-				s += 4;
-				c = '?';
-				break;
-			case '"':
-			case '\\':
-			case '/':
-				break;
-			default:
-				return -EINVAL;
-			}
+	if (*p != '"')
+		return NULL;
+	for (p++; *p != '"'; p++) {
+		c = *p;
+		if ((unsigned char)c < 0x20)
+			return NULL;
+		if (c == '\\' && p[1] == 'u') {
+			if (strspn(p + 2, "0123456789abcdefABCDEF") < 4)
+				return NULL;
+			c = '?';
+			p += 5;
+		} else if (c == '\\') {
+			if (!*++p || !strchr(esc, *p))
+				return NULL;
+			c = raw[strchr(esc, *p) - esc];
 		}
-		if (len + 1 >= size)
-			return -E2BIG;
-		out[len++] = c;
+		if (out && len + 1 < size)
+			out[len++] = c;
 	}
-	out[len] = '\0';
-	*p = s + 1;
-	return 0;
+	if (out)
+		out[len] = '\0';
+	return p + 1;
 }
 
-static int json_value(const char **p, char *path, size_t plen, int depth,
-		      json_fn fn, void *arg);
-
-static int json_object(const char **p, char *path, size_t plen, int depth,
-		       json_fn fn, void *arg)
+/* The end of the JSON value at @p, @depth objects deep, or NULL. */
+static const char *json_skip(const char *p, int depth)
 {
-	size_t base = strlen(path);
-	char key[JSON_TOKEN_MAX];
-	int ret;
+	const char *start;
 
-	if (depth > JSON_MAX_DEPTH)
-		return -EINVAL;
-	(*p)++;
-	json_skip_ws(p);
-	if (**p == '}') {
-		(*p)++;
-		return 0;
+	p = json_ws(p);
+	if (*p == '"')
+		return json_string(p, NULL, 0);
+	if (*p != '{') {
+		for (start = p; *p && (isalnum((unsigned char)*p) || strchr("+-.", *p)); p++)
+			;
+		return p > start ? p : NULL;
 	}
+	p = json_ws(p + 1);
+	if (depth > JSON_MAX_DEPTH || *p == '}')
+		return depth > JSON_MAX_DEPTH ? NULL : p + 1;
 	for (;;) {
-		json_skip_ws(p);
-		if (**p != '"')
-			return -EINVAL;
-		ret = json_string(p, key, sizeof(key));
-		if (ret)
-			return ret;
-		json_skip_ws(p);
-		if (*(*p)++ != ':')
-			return -EINVAL;
-		if (snprintf(path + base, plen - base, "%s%s",
-			     base ? "." : "", key) >= (int)(plen - base))
-			return -E2BIG;
-		ret = json_value(p, path, plen, depth + 1, fn, arg);
-		path[base] = '\0';
-		if (ret)
-			return ret;
-		json_skip_ws(p);
-		if (**p == '}') {
-			(*p)++;
-			return 0;
-		}
-		if (*(*p)++ != ',')
-			return -EINVAL;
+		p = json_string(json_ws(p), NULL, 0);
+		if (!p || *json_ws(p) != ':')
+			return NULL;
+		p = json_ws(p);
+		p = json_skip(p + 1, depth + 1);
+		if (!p)
+			return NULL;
+		p = json_ws(p);
+		if (*p != ',')
+			return *p == '}' ? p + 1 : NULL;
+		p++;
 	}
 }
 
-static int json_value(const char **p, char *path, size_t plen, int depth,
-		      json_fn fn, void *arg)
+/* Whether @s is one JSON object and nothing else. */
+static bool json_valid(const char *s)
 {
-	char val[JSON_TOKEN_MAX];
-	size_t len = 0;
-	int ret;
-
-	json_skip_ws(p);
-	if (**p == '{')
-		return json_object(p, path, plen, depth, fn, arg);
-	if (**p == '"') {
-		ret = json_string(p, val, sizeof(val));
-		if (!ret)
-			fn(path, val, true, arg);
-		return ret;
-	}
-	/* numbers, true, false, null */
-	while (isalnum((unsigned char)**p) || strchr("+-.", **p)) {
-		if (len + 1 >= sizeof(val) || !**p)
-			return -EINVAL;
-		val[len++] = *(*p)++;
-	}
-	if (!len)
-		return -EINVAL;
-	val[len] = '\0';
-	fn(path, val, false, arg);
-	return 0;
+	s = json_ws(s);
+	return *s == '{' && (s = json_skip(s, 0)) && !*json_ws(s);
 }
 
-/* Parse the JSON text @s, which must hold exactly one object. */
-static int json_parse(const char *s, json_fn fn, void *arg)
+/*
+ * The value of member @path ("args.resp.nr_cpus") of the object @p, which
+ * json_valid() accepted; the last one if a name repeats, NULL if none.
+ */
+static const char *json_get(const char *p, const char *path)
 {
-	char path[JSON_TOKEN_MAX] = "";
-	int ret;
+	size_t len = strcspn(path, ".");
+	const char *key, *val, *found = NULL;
 
-	json_skip_ws(&s);
-	if (*s != '{')
-		return -EINVAL;
-	ret = json_object(&s, path, sizeof(path), 0, fn, arg);
-	if (ret)
-		return ret;
-	json_skip_ws(&s);
-	return *s ? -EINVAL : 0;
+	p = json_ws(p);
+	if (*p != '{')
+		return NULL;
+	for (p = json_ws(p + 1); *p == '"'; p = json_ws(p + 1)) {
+		key = p + 1;
+		p = json_string(p, NULL, 0);
+		val = json_ws(json_ws(p) + 1);		/* past the ':' */
+		if ((size_t)(p - 1 - key) == len && !strncmp(key, path, len))
+			found = val;
+		p = json_ws(json_skip(val, 0));
+		if (*p != ',')
+			break;
+	}
+	return found && path[len] ? json_get(found, path + len + 1) : found;
+}
+
+/* Whether the JSON value @v is a plain integer (signed if @sign) within 64 bits. */
+static bool json_int(const char *v, bool sign, u64 *val)
+{
+	const char *end = json_skip(v, 0);
+	char *e;
+
+	if (!isdigit((unsigned char)v[sign && *v == '-']))
+		return false;
+	errno = 0;
+	*val = sign ? (u64)strtoll(v, &e, 10) : strtoull(v, &e, 10);
+	return e == end && !errno;
 }
 
 /* Append @s to @out as a JSON string. */
@@ -2036,34 +2000,16 @@ static int json_quote(char *out, size_t size, const char *s)
 		else
 			out[len++] = *s;
 	}
-	len += snprintf(out + len, size - len, "\"");
-	return len;
-}
-
-struct stats_request {
-	char req[32];
-	char target[32];
-};
-
-static void collect_request(const char *path, const char *val, bool is_str,
-			    void *arg)
-{
-	struct stats_request *r = arg;
-
-	if (!strcmp(path, "req"))
-		snprintf(r->req, sizeof(r->req), "%s", is_str ? val : "");
-	else if (!strcmp(path, "args.target") && is_str)
-		snprintf(r->target, sizeof(r->target), "%s", val);
+	return len + snprintf(out + len, size - len, "\"");
 }
 
 static int stats_json(char *out, size_t size, const struct flash_stats *s)
 {
-	int i, len;
+	int i, len = snprintf(out, size, "{\"errno\":0,\"args\":{\"resp\":{");
 
-	len = snprintf(out, size, "{\"errno\":0,\"args\":{\"resp\":{");
 	for (i = 0; i < NR_STATS; i++)
-		len += snprintf(out + len, size - len, "%s\"%s\":%" PRIu64,
-				i ? "," : "", stat_meta[i].name, s->v[i]);
+		len += snprintf(out + len, size - len, "%s\"%s\":%" PRIu64, i ? "," : "",
+				stat_meta[i].name, s->v[i]);
 	return len + snprintf(out + len, size - len, "}}}\n");
 }
 
@@ -2071,47 +2017,45 @@ static int stats_meta_json(char *out, size_t size)
 {
 	int i, len;
 
-	len = snprintf(out, size,
-		       "{\"errno\":0,\"args\":{\"resp\":{\"Metrics\":{\"fields\":{");
+	len = snprintf(out, size, "{\"errno\":0,\"args\":{\"resp\":{\"Metrics\":{\"fields\":{");
 	for (i = 0; i < NR_STATS; i++)
 		len += snprintf(out + len, size - len,
 				"%s\"%s\":{\"datum\":\"u64\",\"desc\":\"%s\"}",
-				i ? "," : "", stat_meta[i].name,
-				stat_meta[i].desc);
+				i ? "," : "", stat_meta[i].name, stat_meta[i].desc);
 	return len + snprintf(out + len, size - len,
 			      "},\"name\":\"Metrics\",\"top\":\"true\"}}}}\n");
 }
 
 static int error_json(char *out, size_t size, const char *why)
 {
-	int len = snprintf(out, size, "{\"errno\":%d,\"args\":{\"resp\":",
-			   EINVAL);
+	int len = snprintf(out, size, "{\"errno\":%d,\"args\":{\"resp\":", EINVAL);
 
 	len += json_quote(out + len, size - len, why);
 	return len + snprintf(out + len, size - len, "}}\n");
 }
 
-/*
- * Answer one request line of a client whose previous counters are @prev:
- * "stats" (target "top", the only one) or "stats_meta".
- */
+/* Answer "stats" (target "top", the only one) or "stats_meta". */
 static int answer_request(const char *line, const struct flash_stats *cur,
 			  struct flash_stats *prev, char *out, size_t size)
 {
-	struct stats_request r = { .target = "top" };
+	char req[32] = "", target[32] = "top", why[128];
 	struct flash_stats d;
-	char why[128];
+	const char *v;
 
-	if (json_parse(line, collect_request, &r))
+	if (!json_valid(line))
 		return error_json(out, size, "invalid request: not a JSON object");
-	if (!strcmp(r.req, "stats_meta"))
+	v = json_get(line, "req");
+	if (v && *v == '"')
+		json_string(v, req, sizeof(req));
+	v = json_get(line, "args.target");
+	if (v && *v == '"')
+		json_string(v, target, sizeof(target));
+	if (!strcmp(req, "stats_meta"))
 		return stats_meta_json(out, size);
-	if (strcmp(r.req, "stats")) {
-		snprintf(why, sizeof(why), "unknown command \"%s\"", r.req);
-		return error_json(out, size, why);
-	}
-	if (strcmp(r.target, "top")) {
-		snprintf(why, sizeof(why), "unknown target \"%s\"", r.target);
+	if (strcmp(req, "stats") || strcmp(target, "top")) {
+		snprintf(why, sizeof(why), "unknown %s \"%s\"",
+			 strcmp(req, "stats") ? "command" : "target",
+			 strcmp(req, "stats") ? req : target);
 		return error_json(out, size, why);
 	}
 	d = stats_delta(cur, prev);
@@ -2273,63 +2217,38 @@ struct stats_reply {
 	struct flash_stats stats;
 };
 
-/* The errno of a reply into @err: an int only.  Returns success. */
-static bool reply_errno(const char *val, bool is_str, int *err)
+/*
+ * Read the reply @line into @r: its errno (EINVAL unless an int), and
+ * each statistic that is a plain u64.  -EINVAL if it is no JSON object.
+ */
+static int read_reply(const char *line, struct stats_reply *r)
 {
-	long long v;
-	char *end;
-
-	if (is_str || !isdigit((unsigned char)val[*val == '-']))
-		return false;
-	errno = 0;
-	v = strtoll(val, &end, 10);
-	if (*end || errno == ERANGE || v < INT_MIN || v > INT_MAX)
-		return false;
-	*err = v;
-	return true;
-}
-
-/* A statistic of a reply: digits only, within a u64.  Returns success. */
-static bool reply_u64(const char *val, bool is_str, u64 *v)
-{
-	char *end;
-
-	if (is_str || !isdigit((unsigned char)*val))
-		return false;
-	errno = 0;
-	*v = strtoull(val, &end, 10);
-	return !*end && errno != ERANGE;
-}
-
-static void collect_reply(const char *path, const char *val, bool is_str,
-			  void *arg)
-{
-	struct stats_reply *r = arg;
+	char path[64];
+	const char *v;
+	u64 n;
 	int i;
 
-	if (!strcmp(path, "errno")) {
-		/* an errno that is no int is an error too */
-		if (!reply_errno(val, is_str, &r->err))
-			r->err = EINVAL;
-		return;
-	}
-	if (strncmp(path, "args.resp.", 10))
-		return;
+	if (!json_valid(line))
+		return -EINVAL;
+	v = json_get(line, "errno");
+	r->err = v && json_int(v, true, &n) && (s64)n >= INT_MIN && (s64)n <= INT_MAX ?
+		 (int)n : EINVAL;
 	for (i = 0; i < NR_STATS; i++) {
-		if (strcmp(path + 10, stat_meta[i].name))
-			continue;
-		if (reply_u64(val, is_str, &r->stats.v[i]))
+		snprintf(path, sizeof(path), "args.resp.%s", stat_meta[i].name);
+		v = json_get(line, path);
+		if (v && json_int(v, false, &r->stats.v[i]))
 			r->seen |= 1U << i;
 		else
 			r->seen &= ~(1U << i);
 	}
+	return 0;
 }
 
 /* Ask the server on @fd for the statistics; 0, or -EIO if the link broke. */
 static int stats_request(int fd, struct flash_stats *s)
 {
 	static const char req[] = "{\"req\":\"stats\",\"args\":{}}\n";
-	struct stats_reply r = { .err = EINVAL };	/* until it says 0 */
+	struct stats_reply r = {};
 	char buf[2048], *nl;
 	size_t len = 0;
 	ssize_t n = -1;
@@ -2343,14 +2262,11 @@ static int stats_request(int fd, struct flash_stats *s)
 		len += n;
 	}
 	/*
-	 * The reply is one line, as a request is: what came after its
-	 * newline in the same read is not more of it.
+	 * The reply is one line, as a request is: what came after its newline
+	 * in the same read is not more of it.  There is no NUL in JSON.
 	 */
 	*nl = '\0';
-	len = nl - buf;
-
-	/* a NUL would end the JSON text early: there is none in JSON */
-	if (strlen(buf) < len || json_parse(buf, collect_reply, &r) || r.err ||
+	if (strlen(buf) < (size_t)(nl - buf) || read_reply(buf, &r) || r.err ||
 	    r.seen != (1U << NR_STATS) - 1) {
 		warn("Error handling stats_server result: %s", buf);
 		return -EINVAL;
