@@ -101,146 +101,70 @@ static const char *full_version(void)
  */
 
 struct flash_opts {
-	u64 slice_us;
-	u64 slice_us_lag;
-	u64 throttle_us;
+	u64 slice_us, slice_us_lag, throttle_us;
 	s64 idle_resume_us;		/* < 0: leave the idle QoS alone */
 	u32 exit_dump_len;
 	const char *primary_domain;
 	double stats_interval;		/* seconds, 0 = no statistics */
 	double monitor_interval;	/* seconds, 0 = run the scheduler */
-	bool tickless;
-	bool rr_sched;
-	bool wakeup_throttle;
-	bool slice_lag_scaling;
-	bool cpufreq;
-	bool disable_smt;
-	bool disable_numa;
-	bool debug;
-	bool verbose;
-	bool version;
-	bool help;
-	bool help_stats;
-	/* libbpf object options */
-	const char *relaxed_maps;	/* "true" or "false" */
-	const char *pin_root_path;
-	const char *kconfig_path;
-	const char *btf_custom_path;
-	const char *bpf_token_path;
+	bool tickless, rr_sched, wakeup_throttle, slice_lag_scaling, cpufreq;
+	bool disable_smt, disable_numa, debug, verbose;
+	bool version, help, help_stats;
+	/* libbpf object options; relaxed_maps is "true" or "false" */
+	const char *relaxed_maps, *pin_root_path, *kconfig_path;
+	const char *btf_custom_path, *bpf_token_path;
 };
 
-enum opt_kind {
-	OPT_FLAG,	/* bool, no argument */
-	OPT_USEC,	/* u64 microseconds, must fit in u64 nanoseconds */
-	OPT_SLICE,	/* OPT_USEC that must not be 0 */
-	OPT_U32,
-	OPT_S32,	/* signed: a negative value is meaningful */
-	OPT_SECS,	/* positive, finite number of seconds */
-	OPT_BOOL,	/* "true" or "false" */
-	OPT_DOMAIN,	/* --primary-domain */
-	OPT_PATH,	/* an existing file or directory */
-};
-
-struct opt_desc {
-	const char *name;
-	char short_name;
-	enum opt_kind kind;
-	size_t off;
-	u64 max;		/* OPT_USEC, OPT_SLICE: the largest value */
-	const char *metavar;
-	const char *help;
-};
-
-#define OPT(n, s, k, field, meta, h)					\
-	{ n, s, k, offsetof(struct flash_opts, field), 0, meta, h }
-#define OPT_MAX(n, s, k, field, max, meta, h)				\
-	{ n, s, k, offsetof(struct flash_opts, field), max, meta, h }
-
-/* Every option, in --help order; --help is printed from this table. */
-static const struct opt_desc opt_table[] = {
-	OPT_MAX("slice-us", 's', OPT_SLICE, slice_us, FLASH_SLICE_US_MAX, "US",
-		"Maximum scheduling slice (default: 700, at\n"
-		"most 100000)"),
-	OPT_MAX("slice-us-lag", 'l', OPT_SLICE, slice_us_lag,
-		FLASH_SLICE_US_LAG_MAX, "US",
-		"Maximum sleep credit of a task, scaled by how\n"
-		"often it wakes up (default: 20000, at most\n"
-		"1000000)"),
-	OPT_MAX("throttle-us", 't', OPT_USEC, throttle_us,
-		FLASH_THROTTLE_US_MAX, "US",
-		"Idle injection: keep each CPU idle for US after\n"
-		"every slice, to save power (default: 0 = off;\n"
-		"at most 1000000 and a fifth of the watchdog\n"
-		"timeout)"),
-	OPT("idle-resume-us", 'I', OPT_S32, idle_resume_us, "US",
-	    "Limit the CPUs' idle exit latency to US while\n"
-	    "running (0 = no limit, negative = leave it\n"
-	    "alone; default: 32)"),
-	OPT("tickless", 'T', OPT_FLAG, tickless, NULL,
-	    "Infinite slices: preempt only when tasks wait"),
-	OPT("rr-sched", 'R', OPT_FLAG, rr_sched, NULL,
-	    "Round-robin: fixed slices, tasks run in turn"),
-	OPT("wakeup-throttle", 0, OPT_FLAG, wakeup_throttle, NULL,
-	    "Push back tasks that wake up very often only\n"
-	    "to run a few microseconds"),
-	OPT("slice-lag-scaling", 0, OPT_FLAG, slice_lag_scaling, NULL,
-	    "Scale the sleep credit by the user-mode CPU\n"
-	    "utilisation, sampled every second"),
-	OPT("primary-domain", 'm', OPT_DOMAIN, primary_domain, "DOMAIN",
-	    "CPUs tried first for idle selection: auto (from\n"
-	    "the power profile), turbo, performance,\n"
-	    "powersave, all, none or a hex CPU mask such as\n"
-	    "0xf0 (default: auto)"),
-	OPT("disable-smt", 0, OPT_FLAG, disable_smt, NULL,
-	    "Ignore SMT: treat sibling threads as cores"),
-	OPT("disable-numa", 0, OPT_FLAG, disable_numa, NULL,
-	    "Ignore NUMA: one shared queue for all CPUs"),
-	OPT("cpufreq", 'f', OPT_FLAG, cpufreq, NULL,
-	    "Drive each CPU's frequency from its load\n"
-	    "(default: highest frequency)"),
-	OPT("exit-dump-len", 0, OPT_U32, exit_dump_len, "LEN",
-	    "Exit debug dump buffer length (default: 0 =\n"
-	    "32768)"),
-	OPT("stats", 0, OPT_SECS, stats_interval, "SECS",
-	    "Print statistics every SECS seconds"),
-	OPT("monitor", 0, OPT_SECS, monitor_interval, "SECS",
-	    "Run no scheduler: print the running\n"
-	    "scx_flash's statistics every SECS seconds"),
-	OPT("help-stats", 0, OPT_FLAG, help_stats, NULL,
-	    "Describe the statistics and exit"),
-	OPT("debug", 'd', OPT_FLAG, debug, NULL,
-	    "Trace decisions to the kernel trace buffer"),
-	OPT("verbose", 'v', OPT_FLAG, verbose, NULL,
-	    "Print libbpf's debug messages"),
-	OPT("version", 'V', OPT_FLAG, version, NULL,
-	    "Print the version and exit"),
-	OPT("help", 'h', OPT_FLAG, help, NULL,
-	    "Print this help and exit"),
-	OPT("relaxed-maps", 0, OPT_BOOL, relaxed_maps, "BOOL",
-	    "libbpf: parse map definitions non-strictly\n"
-	    "(true or false)"),
-	OPT("pin-root-path", 0, OPT_PATH, pin_root_path, "DIR",
-	    "libbpf: directory of pinned maps"),
-	OPT("kconfig", 0, OPT_PATH, kconfig_path, "FILE",
-	    "libbpf: CONFIG_* values overriding the kernel's"),
-	OPT("btf-custom-path", 0, OPT_PATH, btf_custom_path, "FILE",
-	    "libbpf: BTF for CO-RE instead of the kernel's"),
-	OPT("bpf-token-path", 0, OPT_PATH, bpf_token_path, "DIR",
-	    "libbpf: BPF file system to take a token from"),
-};
-
-#define NR_OPTS		ARRAY_SIZE(opt_table)
-#define OPT_LONG_BASE	256
-
-static const char help_intro[] =
+static const char help_fmt[] =
 "A deadline-based sched_ext scheduler focused on fairness and performance\n"
 "predictability.  A task's deadline is its virtual runtime plus the CPU\n"
 "time it used since it last slept; see scx_flash.bpf.c for the policy.\n"
 "\n"
 "Usage: %s [OPTIONS]\n"
-"\n";
-
-static const char help_outro[] =
+"\n"
+"  -s, --slice-us=US          Maximum scheduling slice (default: 700, at\n"
+"                             most 100000)\n"
+"  -l, --slice-us-lag=US      Maximum sleep credit of a task, scaled by how\n"
+"                             often it wakes up (default: 20000, at most\n"
+"                             1000000)\n"
+"  -t, --throttle-us=US       Idle injection: keep each CPU idle for US after\n"
+"                             every slice, to save power (default: 0 = off;\n"
+"                             at most 1000000 and a fifth of the watchdog\n"
+"                             timeout)\n"
+"  -I, --idle-resume-us=US    Limit the CPUs' idle exit latency to US while\n"
+"                             running (0 = no limit, negative = leave it\n"
+"                             alone; default: 32)\n"
+"  -T, --tickless             Infinite slices: preempt only when tasks wait\n"
+"  -R, --rr-sched             Round-robin: fixed slices, tasks run in turn\n"
+"      --wakeup-throttle      Push back tasks that wake up very often only\n"
+"                             to run a few microseconds\n"
+"      --slice-lag-scaling    Scale the sleep credit by the user-mode CPU\n"
+"                             utilisation, sampled every second\n"
+"  -m, --primary-domain=DOMAIN\n"
+"                             CPUs tried first for idle selection: auto (from\n"
+"                             the power profile), turbo, performance,\n"
+"                             powersave, all, none or a hex CPU mask such as\n"
+"                             0xf0 (default: auto)\n"
+"      --disable-smt          Ignore SMT: treat sibling threads as cores\n"
+"      --disable-numa         Ignore NUMA: one shared queue for all CPUs\n"
+"  -f, --cpufreq              Drive each CPU's frequency from its load\n"
+"                             (default: highest frequency)\n"
+"      --exit-dump-len=LEN    Exit debug dump buffer length (default: 0 =\n"
+"                             32768)\n"
+"      --stats=SECS           Print statistics every SECS seconds\n"
+"      --monitor=SECS         Run no scheduler: print the running\n"
+"                             scx_flash's statistics every SECS seconds\n"
+"      --help-stats           Describe the statistics and exit\n"
+"  -d, --debug                Trace decisions to the kernel trace buffer\n"
+"  -v, --verbose              Print libbpf's debug messages\n"
+"  -V, --version              Print the version and exit\n"
+"  -h, --help                 Print this help and exit\n"
+"      --relaxed-maps=BOOL    libbpf: parse map definitions non-strictly\n"
+"                             (true or false)\n"
+"      --pin-root-path=DIR    libbpf: directory of pinned maps\n"
+"      --kconfig=FILE         libbpf: CONFIG_* values overriding the kernel's\n"
+"      --btf-custom-path=FILE libbpf: BTF for CO-RE instead of the kernel's\n"
+"      --bpf-token-path=DIR   libbpf: BPF file system to take a token from\n"
 "\n"
 "Environment: SCX_TIMEOUT_MS overrides the watchdog timeout (5000 ms);\n"
 "SCX_SYSFS_PREFIX is put in front of /sys/devices/system paths (tests).\n"
@@ -248,39 +172,40 @@ static const char help_outro[] =
 "Exit status: 0 once stopped by a signal, 69 (EX_UNAVAILABLE) on a kernel\n"
 "without sched_ext, 1 on any other failure.\n";
 
-#define HELP_COL	29
+/* getopt_long() values of the options without a short form */
+enum {
+	OPT_WAKEUP_THROTTLE = 256, OPT_SLICE_LAG_SCALING, OPT_DISABLE_SMT,
+	OPT_DISABLE_NUMA, OPT_EXIT_DUMP_LEN, OPT_STATS, OPT_MONITOR,
+	OPT_HELP_STATS, OPT_RELAXED_MAPS, OPT_PIN_ROOT_PATH, OPT_KCONFIG,
+	OPT_BTF_CUSTOM_PATH, OPT_BPF_TOKEN_PATH,
+};
 
-static void print_help(const char *prog)
-{
-	const struct opt_desc *d;
-	char left[48];
-	const char *h;
-	int len;
-
-	printf(help_intro, prog);
-	for (d = opt_table; d < opt_table + NR_OPTS; d++) {
-		len = snprintf(left, sizeof(left), "  %c%c%c --%s%s%s",
-			       d->short_name ? '-' : ' ',
-			       d->short_name ?: ' ',
-			       d->short_name ? ',' : ' ', d->name,
-			       d->metavar ? "=" : "", d->metavar ?: "");
-		printf("%-*s", HELP_COL, left);
-		if (len >= HELP_COL)
-			printf("\n%*s", HELP_COL, "");
-		for (h = d->help; *h; h++) {
-			putchar(*h);
-			if (*h == '\n')
-				printf("%*s", HELP_COL, "");
-		}
-		putchar('\n');
-	}
-	printf(help_outro);
-}
+static const struct option long_opts[] = {
+	{ "slice-us", 1, NULL, 's' },		{ "slice-us-lag", 1, NULL, 'l' },
+	{ "throttle-us", 1, NULL, 't' },	{ "idle-resume-us", 1, NULL, 'I' },
+	{ "tickless", 0, NULL, 'T' },		{ "rr-sched", 0, NULL, 'R' },
+	{ "wakeup-throttle", 0, NULL, OPT_WAKEUP_THROTTLE },
+	{ "slice-lag-scaling", 0, NULL, OPT_SLICE_LAG_SCALING },
+	{ "primary-domain", 1, NULL, 'm' },
+	{ "disable-smt", 0, NULL, OPT_DISABLE_SMT },
+	{ "disable-numa", 0, NULL, OPT_DISABLE_NUMA },
+	{ "cpufreq", 0, NULL, 'f' },
+	{ "exit-dump-len", 1, NULL, OPT_EXIT_DUMP_LEN },
+	{ "stats", 1, NULL, OPT_STATS },	{ "monitor", 1, NULL, OPT_MONITOR },
+	{ "help-stats", 0, NULL, OPT_HELP_STATS },
+	{ "debug", 0, NULL, 'd' },		{ "verbose", 0, NULL, 'v' },
+	{ "version", 0, NULL, 'V' },		{ "help", 0, NULL, 'h' },
+	{ "relaxed-maps", 1, NULL, OPT_RELAXED_MAPS },
+	{ "pin-root-path", 1, NULL, OPT_PIN_ROOT_PATH },
+	{ "kconfig", 1, NULL, OPT_KCONFIG },
+	{ "btf-custom-path", 1, NULL, OPT_BTF_CUSTOM_PATH },
+	{ "bpf-token-path", 1, NULL, OPT_BPF_TOKEN_PATH },
+	{}
+};
 
 static int bad_value(const char *opt, const char *str, const char *why)
 {
-	fprintf(stderr, "scx_flash: invalid value '%s' for --%s: %s\n",
-		str, opt, why);
+	fprintf(stderr, "scx_flash: invalid value '%s' for --%s: %s\n", str, opt, why);
 	return -EINVAL;
 }
 
@@ -290,11 +215,9 @@ static int parse_u64(const char *opt, const char *str, u64 max, u64 *val)
 	unsigned long long v;
 	char *end;
 
-	if (*str < '0' || *str > '9')
-		return bad_value(opt, str, "not an unsigned number");
 	errno = 0;
 	v = strtoull(str, &end, 10);
-	if (*end)
+	if (!isdigit((unsigned char)*str) || *end)
 		return bad_value(opt, str, "not an unsigned number");
 	if (errno == ERANGE || v > max)
 		return bad_value(opt, str, "too large");
@@ -303,18 +226,14 @@ static int parse_u64(const char *opt, const char *str, u64 max, u64 *val)
 }
 
 /* A signed decimal number in [@min, @max]. */
-static int parse_s64(const char *opt, const char *str, s64 min, s64 max,
-		     s64 *val)
+static int parse_s64(const char *opt, const char *str, s64 min, s64 max, s64 *val)
 {
 	long long v;
 	char *end;
 
-	if (!isdigit((unsigned char)*str) &&
-	    !(*str == '-' && isdigit((unsigned char)str[1])))
-		return bad_value(opt, str, "not a number");
 	errno = 0;
 	v = strtoll(str, &end, 10);
-	if (*end)
+	if (!isdigit((unsigned char)str[*str == '-']) || *end)
 		return bad_value(opt, str, "not a number");
 	if (errno == ERANGE || v < min || v > max)
 		return bad_value(opt, str, "out of range");
@@ -322,225 +241,179 @@ static int parse_s64(const char *opt, const char *str, s64 min, s64 max,
 	return 0;
 }
 
-/*
- * The longest --stats or --monitor interval, one day: far beyond any use,
- * and far below what a time_t holds, which the sleep needs.
- */
-#define MAX_INTERVAL_SECS	86400
-
-/* A positive number of seconds, at most MAX_INTERVAL_SECS. */
-static int parse_interval(const char *opt, const char *str, double *val)
+/* Microseconds, at most @max: scx_flash.h says why each limit. */
+static int parse_usec(const char *opt, const char *str, u64 max, bool nonzero, u64 *val)
 {
-	char *end, why[48];
-	double v;
+	char why[48];
+	u64 v;
 
-	errno = 0;
-	v = strtod(str, &end);
-	if (end == str || *end || errno || !isfinite(v) || v <= 0)
-		return bad_value(opt, str, "not a positive number of seconds");
-	if (v > MAX_INTERVAL_SECS) {
-		snprintf(why, sizeof(why), "more than %d seconds (one day)",
-			 MAX_INTERVAL_SECS);
-		return bad_value(opt, str, why);
-	}
+	if (parse_u64(opt, str, UINT64_MAX, &v))
+		return -EINVAL;
+	snprintf(why, sizeof(why), "above the limit of %llu us", (unsigned long long)max);
+	if (v > max || (nonzero && !v))
+		return bad_value(opt, str, v ? why : "must be greater than 0");
 	*val = v;
 	return 0;
+}
+
+/* One day: far beyond any use, far below what the sleep's time_t holds. */
+#define MAX_INTERVAL_SECS	86400
+
+static int parse_interval(const char *opt, const char *str, double *val)
+{
+	char *end;
+
+	errno = 0;
+	*val = strtod(str, &end);
+	if (end == str || *end || errno || !isfinite(*val) || *val <= 0)
+		return bad_value(opt, str, "not a positive number of seconds");
+	if (*val > MAX_INTERVAL_SECS)
+		return bad_value(opt, str, "more than 86400 seconds (one day)");
+	return 0;
+}
+
+/* The libbpf options name a file or directory that must be readable. */
+static int parse_path(const char *opt, const char *str, const char **val)
+{
+	*val = str;
+	return access(str, R_OK) ? bad_value(opt, str, strerror(errno)) : 0;
 }
 
 static bool is_hex_mask(const char *str)
 {
 	bool digits = false;
 
-	if (!strncasecmp(str, "0x", 2))
-		str += 2;
-	for (; *str; str++) {
-		if (isxdigit((unsigned char)*str))
-			digits = true;
-		else if (*str != '_')
+	for (str += strncasecmp(str, "0x", 2) ? 0 : 2; *str; str++) {
+		if (!isxdigit((unsigned char)*str) && *str != '_')
 			return false;
+		digits |= *str != '_';
 	}
 	return digits;
 }
 
-static const char *const domain_keywords[] = {
-	"auto", "turbo", "performance", "powersave", "all", "none",
-};
-
-/*
- * A primary domain keyword or the syntax of a hex mask.  Whether the mask
- * names CPUs that exist is checked once the topology is known.
- */
 static bool is_domain_keyword(const char *str)
 {
+	static const char *const keywords[] = {
+		"auto", "turbo", "performance", "powersave", "all", "none",
+	};
 	size_t i;
 
-	for (i = 0; i < ARRAY_SIZE(domain_keywords); i++)
-		if (!strcmp(str, domain_keywords[i]))
+	for (i = 0; i < ARRAY_SIZE(keywords); i++)
+		if (!strcmp(str, keywords[i]))
 			return true;
 	return false;
 }
 
+/* A keyword or a hex mask; its CPUs are checked once they are counted. */
 static int check_domain(const char *opt, const char *str)
 {
-	if (is_domain_keyword(str))
+	if (is_domain_keyword(str) || is_hex_mask(str))
 		return 0;
-	if (!is_hex_mask(str))
-		return bad_value(opt, str,
-				 "expected auto, turbo, performance, powersave, all, none or a hex CPU mask");
-	return 0;
+	return bad_value(opt, str,
+			 "expected auto, turbo, performance, powersave, all, none or a hex CPU mask");
 }
 
-/* Parse the argument of option @d into its field of @o. */
-static int parse_opt_value(const struct opt_desc *d, const char *arg,
-			   struct flash_opts *o)
+/* The field a flag option @c sets, NULL if @c takes a value. */
+static bool *flag_of(int c, struct flash_opts *o)
 {
-	void *field = (char *)o + d->off;
-	char why[64];
-	u64 v;
-	s64 sv;
-
-	switch (d->kind) {
-	case OPT_FLAG:
-		*(bool *)field = true;
-		return 0;
-	case OPT_SLICE:
-	case OPT_USEC:
-		if (parse_u64(d->name, arg, UINT64_MAX, &v))
-			return -EINVAL;
-		if (v > d->max) {
-			snprintf(why, sizeof(why), "above the limit of %llu us",
-				 (unsigned long long)d->max);
-			return bad_value(d->name, arg, why);
-		}
-		if (d->kind == OPT_SLICE && !v)
-			return bad_value(d->name, arg, "must be greater than 0");
-		*(u64 *)field = v;
-		return 0;
-	case OPT_U32:
-		if (parse_u64(d->name, arg, UINT32_MAX, &v))
-			return -EINVAL;
-		*(u32 *)field = v;
-		return 0;
-	case OPT_S32:
-		if (parse_s64(d->name, arg, INT32_MIN, INT32_MAX, &sv))
-			return -EINVAL;
-		*(s64 *)field = sv;
-		return 0;
-	case OPT_SECS:
-		return parse_interval(d->name, arg, (double *)field);
-	case OPT_BOOL:
-		if (strcmp(arg, "true") && strcmp(arg, "false"))
-			return bad_value(d->name, arg, "expected true or false");
-		*(const char **)field = arg;
-		return 0;
-	case OPT_DOMAIN:
-		if (check_domain(d->name, arg))
-			return -EINVAL;
-		*(const char **)field = arg;
-		return 0;
-	case OPT_PATH:
-		if (access(arg, R_OK))
-			return bad_value(d->name, arg, strerror(errno));
-		*(const char **)field = arg;
-		return 0;
+	switch (c) {
+	case 'T': return &o->tickless;
+	case 'R': return &o->rr_sched;
+	case 'f': return &o->cpufreq;
+	case 'd': return &o->debug;
+	case 'v': return &o->verbose;
+	case 'V': return &o->version;
+	case 'h': return &o->help;
+	case OPT_WAKEUP_THROTTLE: return &o->wakeup_throttle;
+	case OPT_SLICE_LAG_SCALING: return &o->slice_lag_scaling;
+	case OPT_DISABLE_SMT: return &o->disable_smt;
+	case OPT_DISABLE_NUMA: return &o->disable_numa;
+	case OPT_HELP_STATS: return &o->help_stats;
 	}
-	return -EINVAL;
-}
-
-static void build_getopt_tables(struct option *long_opts, char *short_opts)
-{
-	size_t i;
-
-	for (i = 0; i < NR_OPTS; i++) {
-		const struct opt_desc *d = &opt_table[i];
-
-		long_opts[i] = (struct option) {
-			.name = d->name,
-			.has_arg = d->kind == OPT_FLAG ? no_argument :
-							 required_argument,
-			.val = OPT_LONG_BASE + i,
-		};
-		if (d->short_name) {
-			*short_opts++ = d->short_name;
-			if (d->kind != OPT_FLAG)
-				*short_opts++ = ':';
-		}
-	}
-	long_opts[NR_OPTS] = (struct option) {};
-	*short_opts = '\0';
-}
-
-static const struct opt_desc *opt_by_short(int c)
-{
-	const struct opt_desc *d;
-
-	for (d = opt_table; d < opt_table + NR_OPTS; d++)
-		if (d->short_name && d->short_name == c)
-			return d;
 	return NULL;
+}
+
+/* Store the value @arg of option @c in @o; -EINVAL, said why, if bad. */
+static int parse_opt(int c, const char *arg, struct flash_opts *o)
+{
+	u64 v;
+
+	switch (c) {
+	case 's':
+		return parse_usec("slice-us", arg, FLASH_SLICE_US_MAX, true, &o->slice_us);
+	case 'l':
+		return parse_usec("slice-us-lag", arg, FLASH_SLICE_US_LAG_MAX, true,
+				  &o->slice_us_lag);
+	case 't':
+		return parse_usec("throttle-us", arg, FLASH_THROTTLE_US_MAX, false,
+				  &o->throttle_us);
+	case 'I':
+		return parse_s64("idle-resume-us", arg, INT32_MIN, INT32_MAX, &o->idle_resume_us);
+	case 'm':
+		o->primary_domain = arg;
+		return check_domain("primary-domain", arg);
+	case OPT_EXIT_DUMP_LEN:
+		if (parse_u64("exit-dump-len", arg, UINT32_MAX, &v))
+			return -EINVAL;
+		o->exit_dump_len = v;
+		return 0;
+	case OPT_STATS:
+		return parse_interval("stats", arg, &o->stats_interval);
+	case OPT_MONITOR:
+		return parse_interval("monitor", arg, &o->monitor_interval);
+	case OPT_RELAXED_MAPS:
+		o->relaxed_maps = arg;
+		if (strcmp(arg, "true") && strcmp(arg, "false"))
+			return bad_value("relaxed-maps", arg, "expected true or false");
+		return 0;
+	case OPT_PIN_ROOT_PATH:
+		return parse_path("pin-root-path", arg, &o->pin_root_path);
+	case OPT_KCONFIG:
+		return parse_path("kconfig", arg, &o->kconfig_path);
+	case OPT_BTF_CUSTOM_PATH:
+		return parse_path("btf-custom-path", arg, &o->btf_custom_path);
+	case OPT_BPF_TOKEN_PATH:
+		return parse_path("bpf-token-path", arg, &o->bpf_token_path);
+	}
+	return -EINVAL;		/* getopt_long() said what is wrong */
 }
 
 static void print_help_stats(void);
 
-/*
- * Parse the command line into @o.  Returns -1 to go on, or the exit status
- * when the process must end here (help, version, bad input).
- */
+/* Parse into @o: -1 to go on, else the exit status (help, version, bad input). */
 static int parse_opts(int argc, char **argv, struct flash_opts *o)
 {
-	struct option long_opts[NR_OPTS + 1];
-	char short_opts[2 * NR_OPTS + 1];
 	const char *prog = basename(argv[0]);
-	const struct opt_desc *d;
-	int opt;
+	bool *flag;
+	int c;
 
 	*o = (struct flash_opts) {
-		.slice_us	= FLASH_SLICE_US_DFL,
-		.slice_us_lag	= FLASH_SLICE_US_LAG_DFL,
-		.idle_resume_us	= FLASH_IDLE_RESUME_US_DFL,
-		.primary_domain	= "auto",
+		.slice_us = FLASH_SLICE_US_DFL, .slice_us_lag = FLASH_SLICE_US_LAG_DFL,
+		.idle_resume_us = FLASH_IDLE_RESUME_US_DFL, .primary_domain = "auto",
 	};
-	build_getopt_tables(long_opts, short_opts);
-
-	/*
-	 * 0, not 1: glibc then forgets a short-option cluster that an
-	 * earlier parse left half read, instead of resuming it.
-	 */
+	/* 0, not 1: glibc then forgets a cluster an earlier parse left half read */
 	optind = 0;
-	while ((opt = getopt_long(argc, argv, short_opts, long_opts,
-				  NULL)) != -1) {
-		if (opt >= OPT_LONG_BASE)
-			d = &opt_table[opt - OPT_LONG_BASE];
-		else
-			d = opt_by_short(opt);
-		if (!d) {
-			fprintf(stderr,
-				"Try '%s --help' for more information.\n",
-				prog);
+	while ((c = getopt_long(argc, argv, "s:l:t:I:TRm:fdvVh", long_opts, NULL)) != -1) {
+		flag = flag_of(c, o);
+		if (flag) {
+			*flag = true;
+		} else if (parse_opt(c, optarg, o)) {
+			if (c == '?')
+				fprintf(stderr, "Try '%s --help' for more information.\n", prog);
 			return 1;
 		}
-		if (parse_opt_value(d, optarg, o))
-			return 1;
 	}
 	if (optind < argc) {
-		fprintf(stderr, "scx_flash: unexpected argument '%s'\n",
-			argv[optind]);
+		fprintf(stderr, "scx_flash: unexpected argument '%s'\n", argv[optind]);
 		return 1;
 	}
-
-	if (o->help) {
-		print_help(prog);
-		return 0;
-	}
-	if (o->version) {
+	if (o->help)
+		printf(help_fmt, prog);
+	else if (o->version)
 		printf("scx_flash %s\n", full_version());
-		return 0;
-	}
-	if (o->help_stats) {
+	else if (o->help_stats)
 		print_help_stats();
-		return 0;
-	}
-	return -1;
+	return o->help || o->version || o->help_stats ? 0 : -1;
 }
 
 /* ------------------------------------------------------------------------
