@@ -36,7 +36,6 @@
 #include <sysexits.h>
 #include <time.h>
 #include <unistd.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -1338,24 +1337,6 @@ static void request_exit(int sig)
 	exit_req = 1;
 }
 
-/*
- * Locked memory was what limited BPF maps before kernel 5.11; raise the
- * limit for older kernels, and only warn if that is refused.
- */
-static void raise_memlock_limit(void)
-{
-	struct rlimit rl = { RLIM_INFINITY, RLIM_INFINITY };
-
-	if (!setrlimit(RLIMIT_MEMLOCK, &rl))
-		return;
-	if (getrlimit(RLIMIT_MEMLOCK, &rl))
-		warn("Cannot change or query MEMLOCK limit");
-	else
-		warn("Current MEMLOCK limit: soft=%llu, hard=%llu",
-		     (unsigned long long)rl.rlim_cur,
-		     (unsigned long long)rl.rlim_max);
-}
-
 /* The libbpf object options from the command line, for SCX_OPS_OPEN(). */
 static struct bpf_object_open_opts open_opts = { .sz = sizeof(open_opts) };
 static char *kconfig_text;
@@ -1630,7 +1611,9 @@ static bool other_scheduler_attached(const char *dir)
 
 /*
  * Refuse to start where the scheduler cannot be attached, with a message
- * that says why, before anything on the system is changed.
+ * that says why, before anything on the system is changed.  Another
+ * scheduler is looked for only here: should one attach later, the kernel
+ * refuses ours and SCX_OPS_ATTACH() says so.
  */
 static int check_sched_ext(void)
 {
@@ -2369,7 +2352,6 @@ static int run_once(const struct flash_opts *o, u32 timeout_ms, int argc,
 	u64 ecode;
 
 	*restart = false;
-	raise_memlock_limit();
 	if (read_topology(&topo))
 		return 1;
 	s.topo = &topo;
@@ -2396,8 +2378,6 @@ static int run_once(const struct flash_opts *o, u32 timeout_ms, int argc,
 		goto out_skel;
 	set_cpufreq_level(skel, o);
 	if (s.smt && program_smt_siblings(skel, &topo))
-		goto out_skel;
-	if (other_scheduler_attached(SCHED_EXT_SYSFS))
 		goto out_skel;
 
 	link = SCX_OPS_ATTACH(skel, flash_ops, scx_flash);
