@@ -1,16 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Loader of the scx_flash scheduler.
- *
- * It parses and checks every option before it touches the system, reads
- * the CPU topology from sysfs, programs the BPF scheduler with it (SMT
- * siblings, NUMA, the primary domain resolved from the power profile, the
- * cpufreq level), sets the CPUs' idle resume latency, attaches the
- * scheduler and then serves its statistics on a UNIX socket in the
- * scx_stats protocol until it is stopped.  When the kernel asks for it
- * (CPU hotplug) or the power profile changes under --primary-domain=auto,
- * the scheduler is loaded again.  Whatever way it ends, the idle resume
- * latency is put back and the socket removed.
+ * Loader of the scx_flash scheduler: checks every option before it touches
+ * the system, reads the CPU topology from sysfs, programs the scheduler
+ * with it (SMT siblings, NUMA, the primary domain from the power profile,
+ * the cpufreq level), sets the CPUs' idle resume latency, attaches and
+ * serves statistics on a UNIX socket in the scx_stats protocol until it is
+ * stopped.  It loads the scheduler again when the kernel asks (CPU
+ * hotplug) or the power profile changes under --primary-domain=auto.
  *
  * Copyright (c) 2026 The scx_flash authors
  */
@@ -18,8 +14,6 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <dlfcn.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <libgen.h>
@@ -27,21 +21,13 @@
 #include <math.h>
 #include <poll.h>
 #include <signal.h>
-#include <stdarg.h>
-#include <stdbool.h>
-#include <stddef.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <sysexits.h>
 #include <time.h>
-#include <unistd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/utsname.h>
 #include <bpf/bpf.h>
-#include <bpf/btf.h>
 #include <scx/common.h>
 #include "scx_flash.h"
 #include "scx_flash.bpf.skel.h"
@@ -56,34 +42,29 @@
 #define STATS_SOCK_PATH		STATS_SOCK_DIR "/stats"
 #define MAX_STATS_CLIENTS	16
 #define STATS_REQ_MAX		4096
-#define PPD_MAX_ATTEMPTS	10
+#define CPU_DIR			"/sys/devices/system/cpu"
+#define NODE_DIR		"/sys/devices/system/node"
+#define QOS_FILE		CPU_DIR "/cpu%d/power/pm_qos_resume_latency_us"
 
-/* ------------------------------------------------------------------------
- * Logging: "HH:MM:SS [LEVEL] message" on stderr, like the upstream loader.
- */
-
+/* The upstream loader's log lines: "HH:MM:SS [LEVEL] message" on stderr. */
 static void log_msg(const char *level, const char *fmt, ...)
 {
 	time_t now = time(NULL);
-	char line[1024];
+	char stamp[16];
 	va_list args;
-	int len;
 
-	len = strftime(line, sizeof(line), "%H:%M:%S", localtime(&now));
-	len += snprintf(line + len, sizeof(line) - len, " [%s] ", level);
+	strftime(stamp, sizeof(stamp), "%H:%M:%S", localtime(&now));
+	fprintf(stderr, "%s [%s] ", stamp, level);
 	va_start(args, fmt);
-	vsnprintf(line + len, sizeof(line) - len, fmt, args);
+	vfprintf(stderr, fmt, args);
 	va_end(args);
-	fprintf(stderr, "%s\n", line);
+	fputc('\n', stderr);
 }
 
 #define info(fmt, ...)	log_msg("INFO", fmt, ##__VA_ARGS__)
 #define warn(fmt, ...)	log_msg("WARN", fmt, ##__VA_ARGS__)
 
-/*
- * "1.1.2 x86_64-unknown-linux-gnu": the version and the machine, as the
- * upstream loader prints them.
- */
+/* "1.1.2 x86_64-unknown-linux-gnu", as the upstream loader prints it. */
 static const char *full_version(void)
 {
 	static char buf[96];
@@ -94,10 +75,6 @@ static const char *full_version(void)
 			 SCX_FLASH_VERSION, uname(&u) ? "unknown" : u.machine);
 	return buf;
 }
-
-/* ------------------------------------------------------------------------
- * Options
- */
 
 struct flash_opts {
 	u64 slice_us, slice_us_lag, throttle_us;
@@ -290,15 +267,19 @@ static bool is_hex_mask(const char *str)
 	return digits;
 }
 
+enum power_mode { POWER_ANY, POWER_TURBO, POWER_PERFORMANCE, POWER_POWERSAVE };
+
+/* The --primary-domain keywords, the first ones by enum power_mode. */
+static const char *const domain_keywords[] = {
+	"all", "turbo", "performance", "powersave", "auto", "none",
+};
+
 static bool is_domain_keyword(const char *str)
 {
-	static const char *const keywords[] = {
-		"auto", "turbo", "performance", "powersave", "all", "none",
-	};
 	size_t i;
 
-	for (i = 0; i < ARRAY_SIZE(keywords); i++)
-		if (!strcmp(str, keywords[i]))
+	for (i = 0; i < ARRAY_SIZE(domain_keywords); i++)
+		if (!strcmp(str, domain_keywords[i]))
 			return true;
 	return false;
 }
@@ -415,230 +396,84 @@ static int parse_opts(int argc, char **argv, struct flash_opts *o)
 	return o->help || o->version || o->help_stats ? 0 : -1;
 }
 
-/* ------------------------------------------------------------------------
- * sysfs and CPU masks
- */
-
-/* Tests point this at a fake tree with SCX_SYSFS_PREFIX. */
-static const char *sysfs_prefix(void)
+/* The path @fmt names under SCX_SYSFS_PREFIX (a fake tree in tests). */
+static const char *sys_path(const char *fmt, ...)
 {
-	const char *prefix = getenv("SCX_SYSFS_PREFIX");
+	static char path[PATH_MAX];
+	va_list args;
+	int len;
 
-	return prefix ?: "";
-}
-
-static void sys_path(char *path, size_t size, const char *fmt, va_list args)
-{
-	int len = snprintf(path, size, "%s", sysfs_prefix());
-
-	vsnprintf(path + len, size - len, fmt, args);
+	len = snprintf(path, sizeof(path), "%s", getenv("SCX_SYSFS_PREFIX") ?: "");
+	va_start(args, fmt);
+	vsnprintf(path + len, sizeof(path) - len, fmt, args);
+	va_end(args);
+	return path;
 }
 
 /*
- * Read the file @path into @buf as a string, without trailing whitespace
- * or NULs.  Returns 0 or a negative errno, with @buf empty.  A NUL before
- * the end is an error: the string would stop there, "enabled\0junk" read
- * as "enabled".
+ * Read @path into @buf without trailing blanks or NULs; 0 or a negative
+ * errno.  A NUL before the end is an error: "enabled\0junk" is no "enabled".
  */
 static int read_text(const char *path, char *buf, size_t size)
 {
-	ssize_t len;
-	int fd;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t len = fd < 0 ? -1 : read(fd, buf, size - 1);
+	int err = -errno;
 
-	buf[0] = '\0';
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	len = read(fd, buf, size - 1);
-	close(fd);
+	if (fd >= 0)
+		close(fd);
 	if (len < 0) {
 		buf[0] = '\0';
-		return -errno;
+		return err;
 	}
 	while (len && (isspace((unsigned char)buf[len - 1]) || !buf[len - 1]))
 		len--;
 	buf[len] = '\0';
-	if (strlen(buf) < (size_t)len) {
-		buf[0] = '\0';
-		return -EINVAL;
-	}
-	return 0;
-}
-
-/*
- * Read the sysfs file named by @fmt (under the prefix) into @buf, without
- * trailing whitespace.  Returns 0 or a negative errno.
- */
-static int read_sys(char *buf, size_t size, const char *fmt, ...)
-{
-	char path[PATH_MAX];
-	va_list args;
-
-	va_start(args, fmt);
-	sys_path(path, sizeof(path), fmt, args);
-	va_end(args);
-	return read_text(path, buf, size);
-}
-
-/* An unsigned number from sysfs; 0 if it cannot be read. */
-
-static u64 read_sys_u64(const char *fmt, ...)
-{
-	char path[PATH_MAX], buf[64];
-	va_list args;
-	char *end;
-	u64 v;
-
-	va_start(args, fmt);
-	vsnprintf(path, sizeof(path), fmt, args);
-	va_end(args);
-	if (read_sys(buf, sizeof(buf), "%s", path) || !isdigit(*buf))
+	if (strlen(buf) == (size_t)len)
 		return 0;
-	v = strtoull(buf, &end, 10);
-	return *end ? 0 : v;
+	buf[0] = '\0';
+	return -EINVAL;
 }
 
-/* A signed number from sysfs into @val; 0 or a negative errno. */
+#define read_sys(buf, size, ...)	read_text(sys_path(__VA_ARGS__), buf, size)
 
-static int read_sys_int(int *val, const char *fmt, ...)
+/* The number in the file @path, with a sign if @sign; 0 or -EINVAL. */
+static int read_num(const char *path, bool sign, long long *val)
 {
-	char path[PATH_MAX], buf[32];
-	va_list args;
-	char *end;
-	int ret;
+	char buf[32], *end;
 
-	va_start(args, fmt);
-	vsnprintf(path, sizeof(path), fmt, args);
-	va_end(args);
-	ret = read_sys(buf, sizeof(buf), "%s", path);
-	if (ret)
-		return ret;
-	*val = strtol(buf, &end, 10);
+	if (read_text(path, buf, sizeof(buf)) || (!sign && !isdigit((unsigned char)*buf)))
+		return -EINVAL;
+	*val = sign ? strtoll(buf, &end, 10) : (long long)strtoull(buf, &end, 10);
 	return end == buf || *end ? -EINVAL : 0;
 }
 
-/* Write @val, without a newline, to the sysfs file named by @fmt. */
-
-static int write_sys(const char *val, const char *fmt, ...)
+/* Write @val, without a newline, to the file @path. */
+static int write_text(const char *path, const char *val)
 {
-	char path[PATH_MAX];
-	va_list args;
-	ssize_t len;
-	int fd, ret = 0;
+	int fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC), ret = 0;
 
-	va_start(args, fmt);
-	sys_path(path, sizeof(path), fmt, args);
-	va_end(args);
-
-	fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	len = write(fd, val, strlen(val));
-	if (len < 0)
+	if (write(fd, val, strlen(val)) < 0)
 		ret = -errno;
 	close(fd);
 	return ret;
 }
 
-static bool sys_exists(const char *fmt, ...)
-{
-	char path[PATH_MAX];
-	va_list args;
-
-	va_start(args, fmt);
-	sys_path(path, sizeof(path), fmt, args);
-	va_end(args);
-	return !access(path, F_OK);
-}
-
-/*
- * No CPU or node number reaches the kernel's largest NR_CPUS (8192, with
- * CONFIG_MAXSMP): anything above is not a real sysfs entry, and taking it
- * would size the topology tables by it.
- */
+/* The kernel's largest NR_CPUS (CONFIG_MAXSMP): a cpuN beyond is no CPU. */
 #define MAX_CPU_IDS	8192
 
-/*
- * Call @fn for every entry "<stem><N>" of directory @dir (under the prefix)
- * with its number N, below MAX_CPU_IDS.  Returns the number of entries or a
- * negative errno.
- */
-static int scan_numbered(const char *dir, const char *stem,
-			 void (*fn)(int, void *), void *arg)
-{
-	size_t stem_len = strlen(stem);
-	char path[PATH_MAX];
-	struct dirent *e;
-	int nr = 0;
-	DIR *d;
-
-	snprintf(path, sizeof(path), "%s%s", sysfs_prefix(), dir);
-	d = opendir(path);
-	if (!d)
-		return -errno;
-	while ((e = readdir(d))) {
-		const char *num = e->d_name + stem_len;
-		char *end;
-		long n;
-
-		if (strncmp(e->d_name, stem, stem_len) || !isdigit(*num))
-			continue;
-		n = strtol(num, &end, 10);
-		if (*end || n >= MAX_CPU_IDS)
-			continue;
-		fn(n, arg);
-		nr++;
-	}
-	closedir(d);
-	return nr;
-}
-
-/*
- * Parse a CPU list such as "0-3,8" and call @fn for each CPU.  Returns 0,
- * or -EINVAL for a malformed list or a CPU at or above @nr_cpus.
- */
-static int parse_cpu_list(const char *str, int nr_cpus,
-			  void (*fn)(int, void *), void *arg)
-{
-	while (*str) {
-		long first, last;
-		char *end;
-
-		if (!isdigit(*str))
-			return -EINVAL;
-		first = strtol(str, &end, 10);
-		last = first;
-		if (*end == '-') {
-			if (!isdigit(end[1]))
-				return -EINVAL;
-			last = strtol(end + 1, &end, 10);
-		}
-		if (last < first || last >= nr_cpus || (*end && *end != ','))
-			return -EINVAL;
-		for (; first <= last; first++)
-			fn(first, arg);
-		str = *end ? end + 1 : end;
-	}
-	return 0;
-}
-
-/* A set of CPUs 0..nr-1. */
+/* A set of CPUs 0..nr-1 (or nodes); 1 KiB spares every allocation. */
 struct flash_mask {
 	int nr;
-	u64 *bits;
+	u64 bits[MAX_CPU_IDS / 64];
 };
 
-static int mask_init(struct flash_mask *m, int nr)
+static void mask_init(struct flash_mask *m, int nr)
 {
 	m->nr = nr;
-	m->bits = calloc((nr + 63) / 64, sizeof(u64));
-	return m->bits ? 0 : -ENOMEM;
-}
-
-static void mask_free(struct flash_mask *m)
-{
-	free(m->bits);
-	m->bits = NULL;
+	memset(m->bits, 0, sizeof(m->bits));
 }
 
 static void mask_set(struct flash_mask *m, int cpu)
@@ -660,28 +495,19 @@ static int mask_weight(const struct flash_mask *m)
 	return w;
 }
 
-/*
- * Parse a hex CPU mask ("0x" optional, "_" ignored, "none" is empty) into
- * @m.  A bit for a CPU the machine does not have is an error naming it.
- */
+/* A hex CPU mask into @m: "0x" optional, "_" ignored, "none" empty. */
 static int mask_parse(const char *str, struct flash_mask *m)
 {
-	const char *p, *digits = str;
-	int bit = 0, i;
+	const char *p, *digits = str + (strncasecmp(str, "0x", 2) ? 0 : 2);
+	int bit = 0, i, v;
 
 	if (!strcmp(str, "none"))
 		return 0;
 	if (!is_hex_mask(str))
 		return -EINVAL;
-	if (!strncasecmp(digits, "0x", 2))
-		digits += 2;
 	for (p = digits + strlen(digits) - 1; p >= digits; p--) {
-		int v;
-
-		if (*p == '_')
-			continue;
-		v = isdigit(*p) ? *p - '0' : tolower(*p) - 'a' + 10;
-		for (i = 0; i < 4; i++, bit++) {
+		v = *p == '_' ? 0 : isdigit(*p) ? *p - '0' : tolower(*p) - 'a' + 10;
+		for (i = 0; i < 4 && *p != '_'; i++, bit++) {
 			if (!(v & (1 << i)))
 				continue;
 			if (bit >= m->nr) {
@@ -697,49 +523,72 @@ static int mask_parse(const char *str, struct flash_mask *m)
 }
 
 /*
- * Format @m as the upstream loader does: 32-bit words, most significant
- * first, separated by commas, the first one only as wide as the CPU count
- * needs ("0xff" for 8 CPUs, "0xffffffff,ffffffff" for 64).
+ * @m as upstream prints it: 32-bit words, most significant first, the first
+ * only as wide as the CPU count needs ("0xff" for 8, "0xffffffff,ffffffff").
  */
 static char *mask_format(const struct flash_mask *m, char *buf, size_t size)
 {
 	int nr_words = (m->nr + 31) / 32, width = ((m->nr + 3) / 4) % 8;
-	int w, len;
+	int w, len = snprintf(buf, size, "0x");
 
-	len = snprintf(buf, size, "0x");
-	for (w = nr_words - 1; w >= 0; w--) {
-		u32 word = m->bits[w / 2] >> (32 * (w % 2));
-
-		if (w == nr_words - 1)
-			len += snprintf(buf + len, size - len, "%0*x",
-					width ?: 8, word);
-		else
-			len += snprintf(buf + len, size - len, ",%08x", word);
-		if (len >= (int)size)
-			break;
-	}
+	for (w = nr_words - 1; w >= 0 && len < (int)size; w--)
+		len += snprintf(buf + len, size - len, "%s%0*x", w == nr_words - 1 ? "" : ",",
+				w == nr_words - 1 && width ? width : 8,
+				(u32)(m->bits[w / 2] >> (32 * (w % 2))));
 	return buf;
 }
 
-/* ------------------------------------------------------------------------
- * Topology
- */
+/* Add the N of each "<stem>N" in @path to @found; the highest N + 1, or -errno. */
+static int scan_numbered(const char *path, const char *stem, struct flash_mask *found)
+{
+	size_t stem_len = strlen(stem);
+	DIR *d = opendir(path);
+	struct dirent *e;
+	int nr = 0;
+	char *end;
+	long n;
 
-#define CPU_DIR		"/sys/devices/system/cpu"
-#define NODE_DIR	"/sys/devices/system/node"
+	if (!d)
+		return -errno;
+	while ((e = readdir(d))) {
+		if (strncmp(e->d_name, stem, stem_len) ||
+		    !isdigit((unsigned char)e->d_name[stem_len]))
+			continue;
+		n = strtol(e->d_name + stem_len, &end, 10);
+		if (*end || n >= MAX_CPU_IDS)
+			continue;
+		mask_set(found, n);
+		nr = n >= nr ? n + 1 : nr;
+	}
+	closedir(d);
+	return nr;
+}
 
-enum core_type {
-	CORE_LITTLE,
-	CORE_BIG,
-	CORE_TURBO,	/* a big core with the highest capacity */
-};
+/* Call @fn for each CPU of a list such as "0-3,8", all below @nr_cpus. */
+static int parse_cpu_list(const char *str, int nr_cpus, void (*fn)(int, void *), void *arg)
+{
+	long first, last;
+	char *end;
 
-enum power_mode {
-	POWER_ANY,
-	POWER_TURBO,
-	POWER_PERFORMANCE,
-	POWER_POWERSAVE,
-};
+	while (*str) {
+		if (!isdigit(*str))
+			return -EINVAL;
+		first = strtol(str, &end, 10);
+		last = first;
+		if (*end == '-' && !isdigit(end[1]))
+			return -EINVAL;
+		if (*end == '-')
+			last = strtol(end + 1, &end, 10);
+		if (last < first || last >= nr_cpus || (*end && *end != ','))
+			return -EINVAL;
+		for (; first <= last; first++)
+			fn(first, arg);
+		str = *end ? end + 1 : end;
+	}
+	return 0;
+}
+
+enum core_type { CORE_LITTLE, CORE_BIG, CORE_TURBO /* the highest capacity */ };
 
 struct cpu_info {
 	bool present;			/* cpuN exists in sysfs */
@@ -763,112 +612,78 @@ struct topology {
 static void topo_free(struct topology *t)
 {
 	free(t->cpus);
-	mask_free(&t->online);
 	t->cpus = NULL;
 }
 
-static void note_max(int n, void *max)
+/* The cpuN into @present; the highest N + 1 is the width of every CPU mask. */
+static int scan_cpus(struct flash_mask *present)
 {
-	if (n + 1 > *(int *)max)
-		*(int *)max = n + 1;
+	int nr;
+
+	mask_init(present, MAX_CPU_IDS);
+	nr = scan_numbered(sys_path(CPU_DIR), "cpu", present);
+	if (nr > 0)
+		return nr;
+	fprintf(stderr, "scx_flash: no CPU found under '%s'\n", sys_path(CPU_DIR));
+	return -ENOENT;
 }
 
-static void mark_present(int cpu, void *t)
+static int read_nr_cpu_ids(void)
 {
-	struct topology *topo = t;
+	struct flash_mask present;
 
-	if (cpu < topo->nr_cpu_ids)
-		topo->cpus[cpu].present = true;
+	return scan_cpus(&present);
 }
 
-struct node_walk {
-	struct topology *topo;
-	int node;
-};
-
-static void set_node_of_cpu(int cpu, void *arg)
-{
-	struct node_walk *w = arg;
-
-	if (cpu < w->topo->nr_cpu_ids)
-		w->topo->cpus[cpu].node = w->node;
-}
-
-static void read_node(int node, void *t)
-{
-	char dir[64];
-	struct node_walk w = { t, node };
-
-	snprintf(dir, sizeof(dir), NODE_DIR "/node%d", node);
-	scan_numbered(dir, "cpu", set_node_of_cpu, &w);
-}
-
-/* Assign each online CPU a NUMA node and count the nodes in use. */
+/* Assign each CPU the node whose nodeN/cpuM links name it; count the nodes in use. */
 static void read_nodes(struct topology *t)
 {
-	int cpu, other;
+	struct flash_mask nodes = {}, cpus, used = {};
+	int node, cpu;
 
-	if (sys_exists(NODE_DIR))
-		scan_numbered(NODE_DIR, "node", read_node, t);
-
-	for (cpu = 0; cpu < t->nr_cpu_ids; cpu++) {
-		struct cpu_info *c = &t->cpus[cpu];
-
-		if (c->node < 0)
-			c->node = 0;
-		if (!c->online)
+	scan_numbered(sys_path(NODE_DIR), "node", &nodes);
+	for (node = 0; node < MAX_CPU_IDS; node++) {
+		if (!mask_test(&nodes, node))
 			continue;
-		for (other = 0; other < cpu; other++)
-			if (t->cpus[other].online &&
-			    t->cpus[other].node == c->node)
-				break;
-		if (other == cpu)
+		mask_init(&cpus, MAX_CPU_IDS);
+		scan_numbered(sys_path(NODE_DIR "/node%d", node), "cpu", &cpus);
+		for (cpu = 0; cpu < t->nr_cpu_ids; cpu++)
+			t->cpus[cpu].node = mask_test(&cpus, cpu) ? node : t->cpus[cpu].node;
+	}
+	for (cpu = 0; cpu < t->nr_cpu_ids; cpu++) {
+		if (t->cpus[cpu].online && !mask_test(&used, t->cpus[cpu].node))
 			t->nr_nodes++;
+		if (t->cpus[cpu].online)
+			mask_set(&used, t->cpus[cpu].node);
 	}
 }
 
 /*
  * Number the cores (one per node, package and core id) and pair the two
- * lowest-numbered threads of each core as SMT siblings; a third thread
- * stays unpaired, as in the upstream loader.
+ * lowest threads of each as SMT siblings; a third stays unpaired (upstream).
  */
-static int read_cores(struct topology *t)
+static int read_cores(struct topology *t, long long (*ids)[2])
 {
-	int *pkg, *core_id, nr_cores = 0, cpu, other;
-
-	pkg = calloc(t->nr_cpu_ids, sizeof(int));
-	core_id = calloc(t->nr_cpu_ids, sizeof(int));
-	if (!pkg || !core_id) {
-		free(pkg);
-		free(core_id);
-		return -ENOMEM;
-	}
+	int nr_cores = 0, cpu, other;
+	struct cpu_info *c, *o;
 
 	for (cpu = 0; cpu < t->nr_cpu_ids; cpu++) {
-		struct cpu_info *c = &t->cpus[cpu];
-
+		c = &t->cpus[cpu];
 		if (!c->online)
 			continue;
-		if (read_sys_int(&core_id[cpu],
-				 CPU_DIR "/cpu%d/topology/core_id", cpu) ||
-		    read_sys_int(&pkg[cpu],
-				 CPU_DIR "/cpu%d/topology/physical_package_id",
-				 cpu)) {
-			fprintf(stderr,
-				"scx_flash: cannot read CPU %d's topology under '%s" CPU_DIR "'\n",
-				cpu, sysfs_prefix());
-			free(pkg);
-			free(core_id);
+		if (read_num(sys_path(CPU_DIR "/cpu%d/topology/core_id", cpu), true,
+			     &ids[cpu][0]) ||
+		    read_num(sys_path(CPU_DIR "/cpu%d/topology/physical_package_id", cpu),
+			     true, &ids[cpu][1])) {
+			fprintf(stderr, "scx_flash: cannot read CPU %d's topology under '%s'\n",
+				cpu, sys_path(CPU_DIR));
 			return -ENOENT;
 		}
-
 		c->core = nr_cores;
 		for (other = 0; other < cpu; other++) {
-			struct cpu_info *o = &t->cpus[other];
-
+			o = &t->cpus[other];
 			if (!o->online || o->node != c->node ||
-			    pkg[other] != pkg[cpu] ||
-			    core_id[other] != core_id[cpu])
+			    memcmp(ids[other], ids[cpu], sizeof(*ids)))
 				continue;
 			c->core = o->core;
 			if (o->sibling < 0) {
@@ -877,94 +692,79 @@ static int read_cores(struct topology *t)
 			}
 			break;
 		}
-		if (c->core == nr_cores)
-			nr_cores++;
+		nr_cores += c->core == nr_cores;
 	}
-	free(pkg);
-	free(core_id);
 	return 0;
 }
 
-/*
- * Files that may tell CPUs apart by capacity, most telling first.  The
- * first one whose value differs between CPUs is used; if none does, the
- * last one that has a value (all CPUs are then alike).
- */
-static const char *const capacity_files[] = {
-	"cpufreq/amd_pstate_prefcore_ranking",
-	"cpufreq/amd_pstate_highest_perf",
-	"acpi_cppc/highest_perf",
-	"cpu_capacity",
-	"cpufreq/cpuinfo_max_freq",
-};
+/* A capacity from sysfs, 0 if it cannot be read. */
+static u64 read_capacity(int cpu, const char *file)
+{
+	long long v = 0;
 
+	return read_num(sys_path(CPU_DIR "/cpu%d/%s", cpu, file), false, &v) ? 0 : v;
+}
+
+/*
+ * The first of these files whose value differs between CPUs; if none does,
+ * the last one that has a value (all CPUs are then alike).
+ */
 static const char *pick_capacity_file(const struct topology *t)
 {
-	const char *chosen = capacity_files[4];
+	static const char *const files[] = {
+		"cpufreq/amd_pstate_prefcore_ranking", "cpufreq/amd_pstate_highest_perf",
+		"acpi_cppc/highest_perf", "cpu_capacity", "cpufreq/cpuinfo_max_freq",
+	};
+	const char *chosen = files[4];
 	size_t i;
 	int cpu;
+	u64 v0;
 
-	for (i = 0; i < ARRAY_SIZE(capacity_files); i++) {
-		u64 v0 = read_sys_u64(CPU_DIR "/cpu0/%s", capacity_files[i]);
-
+	for (i = 0; i < ARRAY_SIZE(files); i++) {
+		v0 = read_capacity(0, files[i]);
 		if (!v0)
 			continue;
-		chosen = capacity_files[i];
+		chosen = files[i];
 		for (cpu = 1; cpu < t->nr_cpu_ids; cpu++)
-			if (t->cpus[cpu].present &&
-			    read_sys_u64(CPU_DIR "/cpu%d/%s", cpu,
-					 chosen) != v0)
+			if (t->cpus[cpu].present && read_capacity(cpu, chosen) != v0)
 				return chosen;
 	}
 	return chosen;
 }
 
 /*
- * Classify the CPUs: turbo (the highest capacity, when not all CPUs have
- * it), big, or little (on a big.LITTLE machine, where the largest capacity
- * is at least 1.3 times the smallest, below the average).  Without any
- * capacity information every CPU is big.
+ * Turbo: the highest capacity, if not all have it.  Little: below average
+ * where the largest capacity is 1.3 times the smallest.  Else, or without
+ * capacities, big.
  */
 static void read_capacities(struct topology *t)
 {
 	const char *file = pick_capacity_file(t);
-	u64 max = 0, min = UINT64_MAX, sum = 0;
+	u64 max = 0, min = UINT64_MAX, sum = 0, avg, rcap;
+	struct cpu_info *c;
 	int cpu, nr = 0;
-	bool biglittle;
-	u64 avg;
 
-	for (cpu = 0; cpu < t->nr_cpu_ids; cpu++) {
-		u64 v;
-
-		if (!t->cpus[cpu].present)
+	for (c = t->cpus; c < t->cpus + t->nr_cpu_ids; c++) {
+		c->type = CORE_BIG;
+		if (!c->present)
 			continue;
-		v = read_sys_u64(CPU_DIR "/cpu%d/%s", cpu, file);
-		t->cpus[cpu].rcap = v;
-		max = v > max ? v : max;
-		min = v < min ? v : min;
-		sum += v;
+		c->rcap = read_capacity(c - t->cpus, file);
+		max = c->rcap > max ? c->rcap : max;
+		min = c->rcap < min ? c->rcap : min;
+		sum += c->rcap;
 		nr++;
 	}
-
 	if (!max) {
 		warn("CPU capacity information is not available under sysfs.");
-		for (cpu = 0; cpu < t->nr_cpu_ids; cpu++)
-			t->cpus[cpu].type = CORE_BIG;
 		return;
 	}
-
 	avg = sum / nr;
-	biglittle = max * 10 >= min * 13;
 	for (cpu = 0; cpu < t->nr_cpu_ids; cpu++) {
-		struct cpu_info *c = &t->cpus[cpu];
-		u64 rcap = c->rcap ?: max;
-
+		rcap = t->cpus[cpu].rcap ?: max;
 		if (avg < max && rcap == max)
-			c->type = CORE_TURBO;
-		else if (!biglittle || rcap >= avg)
-			c->type = CORE_BIG;
-		else
-			c->type = CORE_LITTLE;
+			t->cpus[cpu].type = CORE_TURBO;
+		else if (max * 10 >= min * 13 && rcap < avg)
+			t->cpus[cpu].type = CORE_LITTLE;
 	}
 }
 
@@ -976,92 +776,64 @@ static void mark_online(int cpu, void *t)
 	mask_set(&topo->online, cpu);
 }
 
-/*
- * The highest cpuN under sysfs plus one: the width of every CPU mask.
- * Prints why and returns a negative errno if there is none.
- */
-static int read_nr_cpu_ids(void)
+/* The CPUs present and online; prints why and fails if they cannot be read. */
+static int read_cpus(struct topology *t)
 {
-	int nr = 0;
-
-	if (scan_numbered(CPU_DIR, "cpu", note_max, &nr) <= 0) {
-		fprintf(stderr, "scx_flash: no CPU found under '%s" CPU_DIR "'\n",
-			sysfs_prefix());
-		return -ENOENT;
-	}
-	return nr;
-}
-
-/*
- * Read the machine's CPUs, nodes, cores, SMT siblings, capacities and idle
- * resume latencies from sysfs.  Prints why and returns a negative errno if
- * the topology cannot be read.
- */
-static int read_topology(struct topology *t)
-{
+	struct flash_mask present;
 	char buf[4096];
-	int cpu, ret;
+	int cpu;
 
-	*t = (struct topology) {};
-	ret = read_nr_cpu_ids();
-	if (ret < 0)
-		return ret;
-	t->nr_cpu_ids = ret;
-
+	t->nr_cpu_ids = scan_cpus(&present);
+	if (t->nr_cpu_ids < 0)
+		return t->nr_cpu_ids;
 	t->cpus = calloc(t->nr_cpu_ids, sizeof(*t->cpus));
-	if (!t->cpus || mask_init(&t->online, t->nr_cpu_ids)) {
-		topo_free(t);
+	if (!t->cpus)
 		return -ENOMEM;
-	}
-	for (cpu = 0; cpu < t->nr_cpu_ids; cpu++) {
-		t->cpus[cpu].node = -1;
-		t->cpus[cpu].sibling = -1;
-	}
-	scan_numbered(CPU_DIR, "cpu", mark_present, t);
-
+	for (cpu = 0; cpu < t->nr_cpu_ids; cpu++)
+		t->cpus[cpu] = (struct cpu_info) { mask_test(&present, cpu), .sibling = -1 };
+	mask_init(&t->online, t->nr_cpu_ids);
 	if (read_sys(buf, sizeof(buf), CPU_DIR "/online") ||
 	    parse_cpu_list(buf, t->nr_cpu_ids, mark_online, t)) {
-		fprintf(stderr, "scx_flash: cannot parse '%s" CPU_DIR "/online'\n",
-			sysfs_prefix());
-		topo_free(t);
+		fprintf(stderr, "scx_flash: cannot parse '%s'\n", sys_path(CPU_DIR "/online"));
 		return -EINVAL;
 	}
-
-	t->smt_active = read_sys_u64(CPU_DIR "/smt/active") == 1;
-	read_nodes(t);
-	ret = read_cores(t);
-	if (ret) {
-		topo_free(t);
-		return ret;
-	}
-	read_capacities(t);
-
-	for (cpu = 0; cpu < t->nr_cpu_ids; cpu++)
-		if (t->cpus[cpu].online)
-			read_sys(t->cpus[cpu].qos, sizeof(t->cpus[cpu].qos),
-				 CPU_DIR "/cpu%d/power/pm_qos_resume_latency_us",
-				 cpu);
 	return 0;
 }
 
-/* ------------------------------------------------------------------------
- * Power profile and primary domain
- */
+/* Read the machine from sysfs; prints why and returns -errno if it cannot. */
+static int read_topology(struct topology *t)
+{
+	long long (*ids)[2], smt = 0;
+	int cpu, ret;
+
+	*t = (struct topology) {};
+	ret = read_cpus(t);
+	if (ret)
+		goto err;
+	read_nodes(t);
+	ids = calloc(t->nr_cpu_ids, sizeof(*ids));
+	ret = ids ? read_cores(t, ids) : -ENOMEM;
+	free(ids);
+	if (ret)
+		goto err;
+	t->smt_active = !read_num(sys_path(CPU_DIR "/smt/active"), false, &smt) && smt == 1;
+	read_capacities(t);
+	for (cpu = 0; cpu < t->nr_cpu_ids; cpu++)
+		if (t->cpus[cpu].online)
+			read_sys(t->cpus[cpu].qos, sizeof(t->cpus[cpu].qos), QOS_FILE, cpu);
+	return 0;
+err:
+	topo_free(t);
+	return ret;
+}
 
 enum power_profile {
-	PROFILE_UNKNOWN,
-	PROFILE_POWERSAVE,
-	PROFILE_BALANCED_POWER,
-	PROFILE_BALANCED_PERFORMANCE,
-	PROFILE_PERFORMANCE,
+	PROFILE_UNKNOWN, PROFILE_POWERSAVE, PROFILE_BALANCED_POWER,
+	PROFILE_BALANCED_PERFORMANCE, PROFILE_PERFORMANCE,
 };
 
 static const char *const profile_names[] = {
-	[PROFILE_UNKNOWN]		= "unknown",
-	[PROFILE_POWERSAVE]		= "powersave",
-	[PROFILE_BALANCED_POWER]	= "balanced_power",
-	[PROFILE_BALANCED_PERFORMANCE]	= "balanced_performance",
-	[PROFILE_PERFORMANCE]		= "performance",
+	"unknown", "powersave", "balanced_power", "balanced_performance", "performance",
 };
 
 /* An energy performance preference or a cpufreq governor. */
@@ -1073,9 +845,7 @@ static enum power_profile profile_from_epp(const char *epp)
 		return PROFILE_BALANCED_POWER;
 	if (!strcmp(epp, "balance_performance"))
 		return PROFILE_BALANCED_PERFORMANCE;
-	if (!strcmp(epp, "performance"))
-		return PROFILE_PERFORMANCE;
-	return PROFILE_UNKNOWN;
+	return strcmp(epp, "performance") ? PROFILE_UNKNOWN : PROFILE_PERFORMANCE;
 }
 
 /* A power-profiles-daemon profile. */
@@ -1085,9 +855,7 @@ static enum power_profile profile_from_ppd(const char *ppd)
 		return PROFILE_POWERSAVE;
 	if (!strcmp(ppd, "balanced"))
 		return PROFILE_BALANCED_PERFORMANCE;
-	if (!strcmp(ppd, "performance"))
-		return PROFILE_PERFORMANCE;
-	return PROFILE_UNKNOWN;
+	return strcmp(ppd, "performance") ? PROFILE_UNKNOWN : PROFILE_PERFORMANCE;
 }
 
 /* CPU 0's energy performance preference, or else its governor. */
@@ -1095,66 +863,53 @@ static enum power_profile sysfs_power_profile(void)
 {
 	char buf[64];
 
-	if (read_sys(buf, sizeof(buf), CPU_DIR
-		     "/cpufreq/policy0/energy_performance_preference") &&
-	    read_sys(buf, sizeof(buf), CPU_DIR
-		     "/cpufreq/policy0/scaling_governor"))
+	if (read_sys(buf, sizeof(buf), CPU_DIR "/cpufreq/policy0/energy_performance_preference") &&
+	    read_sys(buf, sizeof(buf), CPU_DIR "/cpufreq/policy0/scaling_governor"))
 		return PROFILE_UNKNOWN;
 	return profile_from_epp(buf);
 }
 
 /*
- * power-profiles-daemon's ActiveProfile over the system D-Bus, through
- * libsystemd's sd-bus when it can be loaded: the loader does not need it
- * to build or run.  After PPD_MAX_ATTEMPTS failed connections it is no
- * longer tried.
+ * power-profiles-daemon's ActiveProfile over the system D-Bus, which the
+ * upstream loader asks when sysfs says nothing: where PPD drives no EPP
+ * (acpi-cpufreq, or only the ACPI platform_profile, whose names differ)
+ * its profile is still the user's choice that "auto" follows.  libsystemd
+ * is dlopen()ed, so that the loader neither links against it nor needs it
+ * to run.  After PPD_MAX_ATTEMPTS failed connections, as upstream, PPD is
+ * no longer asked.
  */
+#define PPD_MAX_ATTEMPTS	10
+
 struct sd_bus;
 
 static enum power_profile ppd_power_profile(void)
 {
-	static int (*open_system)(struct sd_bus **bus);
-	static int (*get_string)(struct sd_bus *bus, const char *dest,
-				 const char *path, const char *iface,
-				 const char *member, void *error, char **ret);
+	static int (*open_bus)(struct sd_bus **bus);
+	static int (*get_str)(struct sd_bus *bus, const char *dest, const char *path,
+			      const char *iface, const char *member, void *error, char **ret);
 	static struct sd_bus *(*unref)(struct sd_bus *bus);
 	static struct sd_bus *bus;
 	static int attempts;
-	enum power_profile profile;
+	enum power_profile profile = PROFILE_UNKNOWN;
 	char *active = NULL;
 	void *lib;
 
+	if (!open_bus && attempts < PPD_MAX_ATTEMPTS) {
+		lib = dlopen("libsystemd.so.0", RTLD_NOW | RTLD_LOCAL);
+		open_bus = lib ? dlsym(lib, "sd_bus_open_system") : NULL;
+		get_str = lib ? dlsym(lib, "sd_bus_get_property_string") : NULL;
+		unref = lib ? dlsym(lib, "sd_bus_unref") : NULL;
+		attempts = open_bus && get_str && unref ? 0 : PPD_MAX_ATTEMPTS;
+	}
 	if (!bus && attempts >= PPD_MAX_ATTEMPTS)
 		return PROFILE_UNKNOWN;
-	if (!open_system) {
-		lib = dlopen("libsystemd.so.0", RTLD_NOW | RTLD_LOCAL);
-		if (!lib) {
-			attempts = PPD_MAX_ATTEMPTS;
-			return PROFILE_UNKNOWN;
-		}
-		open_system = dlsym(lib, "sd_bus_open_system");
-		get_string = dlsym(lib, "sd_bus_get_property_string");
-		unref = dlsym(lib, "sd_bus_unref");
-		if (!open_system || !get_string || !unref) {
-			open_system = NULL;
-			attempts = PPD_MAX_ATTEMPTS;
-			return PROFILE_UNKNOWN;
-		}
-	}
-	if (!bus) {
-		attempts++;
-		if (open_system(&bus) < 0) {
-			bus = NULL;
-			return PROFILE_UNKNOWN;
-		}
-	}
-	if (get_string(bus, "net.hadess.PowerProfiles",
-		       "/net/hadess/PowerProfiles", "net.hadess.PowerProfiles",
-		       "ActiveProfile", NULL, &active) < 0) {
+	if (!bus && (++attempts, open_bus(&bus) < 0))
+		bus = NULL;
+	else if (get_str(bus, "net.hadess.PowerProfiles", "/net/hadess/PowerProfiles",
+			 "net.hadess.PowerProfiles", "ActiveProfile", NULL, &active) < 0)
 		bus = unref(bus);
-		return PROFILE_UNKNOWN;
-	}
-	profile = profile_from_ppd(active);
+	else
+		profile = profile_from_ppd(active);
 	free(active);
 	return profile;
 }
@@ -1168,97 +923,57 @@ static enum power_profile power_profile(void)
 }
 
 /* The CPUs of @mode: an empty selection falls back to every online CPU. */
-static void primary_cpus(const struct topology *t, enum power_mode mode,
-			 struct flash_mask *m)
+static void primary_cpus(const struct topology *t, enum power_mode mode, struct flash_mask *m)
 {
+	enum core_type type;
 	int cpu, nr = 0;
 
 	for (cpu = 0; cpu < t->nr_cpu_ids; cpu++) {
-		enum core_type type = t->cpus[cpu].type;
-		bool keep;
-
-		if (!t->cpus[cpu].online)
+		type = t->cpus[cpu].type;
+		if (!t->cpus[cpu].online || (mode == POWER_TURBO && type != CORE_TURBO) ||
+		    (mode == POWER_PERFORMANCE && type == CORE_LITTLE) ||
+		    (mode == POWER_POWERSAVE && type != CORE_LITTLE))
 			continue;
-		switch (mode) {
-		case POWER_TURBO:
-			keep = type == CORE_TURBO;
-			break;
-		case POWER_PERFORMANCE:
-			keep = type != CORE_LITTLE;
-			break;
-		case POWER_POWERSAVE:
-			keep = type == CORE_LITTLE;
-			break;
-		default:
-			keep = true;
-		}
-		if (keep) {
-			mask_set(m, cpu);
-			nr++;
-		}
+		mask_set(m, cpu);
+		nr++;
 	}
 	if (!nr && mode != POWER_ANY)
 		primary_cpus(t, POWER_ANY, m);
 }
 
-/*
- * Resolve --primary-domain into @m: a keyword names a class of CPUs, "auto"
- * the class that suits the power profile, anything else is a CPU mask.
- */
+/* A keyword names a class of CPUs, "auto" the one @profile suits, else a mask. */
 static int resolve_primary_domain(const char *domain, const struct topology *t,
-				  enum power_profile profile,
-				  struct flash_mask *m)
+				  enum power_profile profile, struct flash_mask *m)
 {
 	enum power_mode mode;
 
-	if (!strcmp(domain, "auto"))
-		mode = profile == PROFILE_POWERSAVE ||
-		       profile == PROFILE_BALANCED_POWER ?
-		       POWER_POWERSAVE : POWER_ANY;
-	else if (!strcmp(domain, "turbo"))
-		mode = POWER_TURBO;
-	else if (!strcmp(domain, "performance"))
-		mode = POWER_PERFORMANCE;
-	else if (!strcmp(domain, "powersave"))
-		mode = POWER_POWERSAVE;
-	else if (!strcmp(domain, "all"))
-		mode = POWER_ANY;
-	else
-		return mask_parse(domain, m);
-
-	primary_cpus(t, mode, m);
-	return 0;
+	if (!strcmp(domain, "auto")) {
+		primary_cpus(t, profile == PROFILE_POWERSAVE || profile == PROFILE_BALANCED_POWER ?
+				POWER_POWERSAVE : POWER_ANY, m);
+		return 0;
+	}
+	for (mode = POWER_ANY; mode <= POWER_POWERSAVE; mode++) {
+		if (!strcmp(domain, domain_keywords[mode])) {
+			primary_cpus(t, mode, m);
+			return 0;
+		}
+	}
+	return mask_parse(domain, m);
 }
 
-/*
- * A --primary-domain mask may only name CPUs this machine can have: checked
- * with the other option values, before the kernel is looked at.  Prints
- * why and returns a negative errno if not.
- */
+/* A mask may only name CPUs this machine has: checked before the kernel is. */
 static int check_primary_mask(const char *domain)
 {
 	struct flash_mask m;
-	int nr, ret;
+	int nr;
 
 	if (is_domain_keyword(domain))
 		return 0;
 	nr = read_nr_cpu_ids();
 	if (nr < 0)
 		return nr;
-	if (mask_init(&m, nr))
-		return -ENOMEM;
-	ret = mask_parse(domain, &m);
-	mask_free(&m);
-	return ret;
-}
-
-/* ------------------------------------------------------------------------
- * Idle resume latency (PM QoS)
- */
-
-static bool idle_qos_supported(void)
-{
-	return sys_exists(CPU_DIR "/cpu0/power/pm_qos_resume_latency_us");
+	mask_init(&m, nr);
+	return mask_parse(domain, &m);
 }
 
 /* The topology whose QoS snapshot must be put back, if any. */
@@ -1270,21 +985,16 @@ static void restore_idle_qos(void)
 	const struct topology *t = qos_changed;
 	int cpu;
 
-	if (!t)
-		return;
 	qos_changed = NULL;
-	for (cpu = 0; cpu < t->nr_cpu_ids; cpu++)
+	for (cpu = 0; t && cpu < t->nr_cpu_ids; cpu++)
 		if (t->cpus[cpu].online && t->cpus[cpu].qos[0] &&
-		    write_sys(t->cpus[cpu].qos, CPU_DIR
-			      "/cpu%d/power/pm_qos_resume_latency_us", cpu))
-			warn("cannot restore the idle QoS of CPU %d to %s",
-			     cpu, t->cpus[cpu].qos);
+		    write_text(sys_path(QOS_FILE, cpu), t->cpus[cpu].qos))
+			warn("cannot restore the idle QoS of CPU %d to %s", cpu, t->cpus[cpu].qos);
 }
 
 /*
- * Limit every online CPU's idle exit latency to @us.  From here on every
- * way out of the process (exit(), SCX_BUG(), signals through the main
- * loop) puts the old values back.
+ * Limit every online CPU's idle exit latency to @us.  From here on, every
+ * way out (exit(), SCX_BUG(), signals through the main loop) puts it back.
  */
 static int set_idle_qos(const struct topology *t, s64 us)
 {
@@ -1293,22 +1003,17 @@ static int set_idle_qos(const struct topology *t, s64 us)
 
 	if (us < 0)
 		return 0;
-	if (!idle_qos_supported()) {
+	if (access(sys_path(QOS_FILE, 0), F_OK)) {
 		warn("idle resume latency not supported");
 		return 0;
 	}
-
 	info("Setting idle QoS to %" PRId64 " us", us);
 	snprintf(val, sizeof(val), "%" PRId64, us);
 	qos_changed = t;
 	for (cpu = 0; cpu < t->nr_cpu_ids; cpu++) {
-		if (!t->cpus[cpu].online)
-			continue;
-		ret = write_sys(val, CPU_DIR
-				"/cpu%d/power/pm_qos_resume_latency_us", cpu);
+		ret = t->cpus[cpu].online ? write_text(sys_path(QOS_FILE, cpu), val) : 0;
 		if (ret) {
-			fprintf(stderr,
-				"scx_flash: cannot set the idle QoS of CPU %d: %s\n",
+			fprintf(stderr, "scx_flash: cannot set the idle QoS of CPU %d: %s\n",
 				cpu, strerror(-ret));
 			restore_idle_qos();
 			return ret;
@@ -1317,15 +1022,10 @@ static int set_idle_qos(const struct topology *t, s64 us)
 	return 0;
 }
 
-/* ------------------------------------------------------------------------
- * Loading and attaching the BPF scheduler
- */
-
 static bool verbose;
 static volatile sig_atomic_t exit_req;
 
-static int libbpf_print_fn(enum libbpf_print_level level, const char *format,
-			   va_list args)
+static int libbpf_print_fn(enum libbpf_print_level level, const char *format, va_list args)
 {
 	if (level == LIBBPF_DEBUG && !verbose)
 		return 0;
@@ -1337,38 +1037,38 @@ static void request_exit(int sig)
 	exit_req = 1;
 }
 
-/* The libbpf object options from the command line, for SCX_OPS_OPEN(). */
+/*
+ * The libbpf options of the command line.  SCX_OPS_OPEN() opens the
+ * skeleton without options; rather than copy what else it does (the
+ * dump() check, hotplug_seq, the enums, the ops the kernel lacks), its
+ * call goes to the variant that takes them.
+ */
 static struct bpf_object_open_opts open_opts = { .sz = sizeof(open_opts) };
-static char *kconfig_text;
+#define scx_flash__open()	scx_flash__open_opts(&open_opts)
 
 static int set_open_opts(const struct flash_opts *o)
 {
+	static char *kconfig;
 	size_t size;
 	FILE *f;
 
-	open_opts.relaxed_maps = o->relaxed_maps &&
-				 !strcmp(o->relaxed_maps, "true");
+	open_opts.relaxed_maps = o->relaxed_maps && !strcmp(o->relaxed_maps, "true");
 	open_opts.pin_root_path = o->pin_root_path;
 	open_opts.btf_custom_path = o->btf_custom_path;
 	open_opts.bpf_token_path = o->bpf_token_path;
 	if (!o->kconfig_path)
 		return 0;
-
 	f = fopen(o->kconfig_path, "r");
-	if (!f || getdelim(&kconfig_text, &size, '\0', f) < 0) {
-		fprintf(stderr, "scx_flash: cannot read --kconfig file '%s'\n",
-			o->kconfig_path);
+	if (!f || getdelim(&kconfig, &size, '\0', f) < 0) {
+		fprintf(stderr, "scx_flash: cannot read --kconfig file '%s'\n", o->kconfig_path);
 		if (f)
 			fclose(f);
 		return -EINVAL;
 	}
 	fclose(f);
-	open_opts.kconfig = kconfig_text;
+	open_opts.kconfig = kconfig;
 	return 0;
 }
-
-/* SCX_OPS_OPEN() opens the skeleton without options: pass ours along. */
-#define scx_flash__open()	scx_flash__open_opts(&open_opts)
 
 /*
  * SCX_TIMEOUT_MS, checked before anything is changed; 0 when unset.  Idle
@@ -1380,101 +1080,73 @@ static int timeout_from_env(const struct flash_opts *o, u32 *ms)
 	const char *env = getenv("SCX_TIMEOUT_MS");
 	u64 v = FLASH_TIMEOUT_MS_DFL;
 
-	*ms = 0;
 	if (env && (parse_u64("SCX_TIMEOUT_MS", env, UINT32_MAX, &v) || !v)) {
-		fprintf(stderr,
-			"scx_flash: SCX_TIMEOUT_MS has invalid value '%s'\n",
-			env);
+		fprintf(stderr, "scx_flash: SCX_TIMEOUT_MS has invalid value '%s'\n", env);
 		return -EINVAL;
 	}
 	if (o->throttle_us * 5 > v * 1000) {
 		fprintf(stderr,
 			"scx_flash: invalid value '%llu' for --throttle-us: above a fifth of the %llu ms watchdog timeout\n",
-			(unsigned long long)o->throttle_us,
-			(unsigned long long)v);
+			(unsigned long long)o->throttle_us, (unsigned long long)v);
 		return -EINVAL;
 	}
-	if (env)
-		*ms = v;
+	*ms = env ? v : 0;
 	return 0;
 }
 
 /*
  * Append "_<version>_<machine>" to the ops name, as the upstream loader
- * does, with every character the kernel refuses in a name turned into '_'.
- * The skeleton does not expose ops.name, so find it through the object's
- * BTF in the struct_ops map's data.
+ * does (it shows in /sys/kernel/sched_ext/root/ops), with every character
+ * the kernel refuses in a name turned into '_'.  The skeleton does not
+ * name ops.name, a char array, so find it through the object's BTF.
  */
 static void set_ops_name(struct scx_flash *skel)
 {
 	const struct btf *btf = bpf_object__btf(skel->obj);
-	const struct btf_member *m;
-	const struct btf_type *t;
-	char suffix[160], *name, *p;
-	size_t size, len;
-	int id, i;
+	int i, id = btf__find_by_name_kind(btf, "sched_ext_ops", BTF_KIND_STRUCT);
+	const struct btf_type *t = id > 0 ? btf__type_by_id(btf, id) : NULL;
+	const struct btf_member *m = t ? btf_members(t) : NULL;
+	char *name, *p;
+	size_t size;
 
-	id = btf__find_by_name_kind(btf, "sched_ext_ops", BTF_KIND_STRUCT);
-	t = id > 0 ? btf__type_by_id(btf, id) : NULL;
-	for (i = 0, m = t ? btf_members(t) : NULL; t && i < btf_vlen(t);
-	     i++, m++) {
+	for (i = 0; t && i < btf_vlen(t); i++, m++) {
 		if (strcmp(btf__name_by_offset(btf, m->name_off), "name"))
 			continue;
-		name = (char *)bpf_map__initial_value(skel->maps.flash_ops,
-						      &size) +
+		name = (char *)bpf_map__initial_value(skel->maps.flash_ops, &size) +
 		       btf_member_bit_offset(t, i) / 8;
 		size = btf__resolve_size(btf, m->type);
-		len = strnlen(name, size);
-
-		snprintf(suffix, sizeof(suffix), "_%s", full_version());
-		for (p = suffix; *p; p++)
-			if (!isalnum((unsigned char)*p) && *p != '.' &&
-			    *p != '_')
-				*p = '_';
-		snprintf(name + len, size - len, "%s", suffix);
-		return;
+		p = name + strnlen(name, size);
+		snprintf(p, name + size - p, "_%s", full_version());
+		for (; *p; p++)
+			*p = isalnum((unsigned char)*p) || *p == '.' ? *p : '_';
 	}
-}
-
-static u64 ops_flags(bool numa_disabled)
-{
-	u64 flags = SCX_OPS_ENQ_EXITING | SCX_OPS_ENQ_LAST |
-		    SCX_OPS_ENQ_MIGRATION_DISABLED |
-		    SCX_OPS_ALLOW_QUEUED_WAKEUP;
-
-	if (!numa_disabled)
-		flags |= SCX_OPS_BUILTIN_IDLE_PER_NODE;
-	return flags;
 }
 
 /* Everything the scheduler needs to know before it is loaded. */
 struct sched_setup {
 	const struct flash_opts *opts;
-	const struct topology *topo;
+	struct topology topo;
 	struct flash_mask primary;
+	enum power_profile profile;
 	u32 timeout_ms;
-	bool smt;
-	bool numa_disabled;
+	bool smt, numa_disabled;
 };
 
 static struct scx_flash *open_scheduler(const struct sched_setup *s)
 {
 	const struct flash_opts *o = s->opts;
-	struct scx_flash *skel;
-	typeof(skel->struct_ops.flash_ops) ops;
-
-	skel = SCX_OPS_OPEN(flash_ops, scx_flash);
-	ops = skel->struct_ops.flash_ops;
+	struct scx_flash *skel = SCX_OPS_OPEN(flash_ops, scx_flash);
+	typeof(skel->struct_ops.flash_ops) ops = skel->struct_ops.flash_ops;
 
 	set_ops_name(skel);
 	ops->exit_dump_len = o->exit_dump_len;
-	ops->flags = ops_flags(s->numa_disabled);
+	ops->flags = SCX_OPS_ENQ_EXITING | SCX_OPS_ENQ_LAST | SCX_OPS_ENQ_MIGRATION_DISABLED |
+		     SCX_OPS_ALLOW_QUEUED_WAKEUP |
+		     (s->numa_disabled ? 0 : SCX_OPS_BUILTIN_IDLE_PER_NODE);
 	if (s->timeout_ms) {
 		ops->timeout_ms = s->timeout_ms;
-		info("Setting timeout_ms to %u based on environment",
-		     s->timeout_ms);
+		info("Setting timeout_ms to %u based on environment", s->timeout_ms);
 	}
-
 	skel->rodata->slice_max = o->slice_us * NSEC_PER_USEC;
 	skel->rodata->slice_lag = o->slice_us_lag * NSEC_PER_USEC;
 	skel->rodata->throttle_ns = o->throttle_us * NSEC_PER_USEC;
@@ -1485,46 +1157,41 @@ static struct scx_flash *open_scheduler(const struct sched_setup *s)
 	skel->rodata->debug = o->debug;
 	skel->rodata->smt_enabled = s->smt;
 	skel->rodata->numa_disabled = s->numa_disabled;
-	skel->rodata->primary_all =
-		mask_weight(&s->primary) == s->topo->nr_cpu_ids;
-
+	skel->rodata->primary_all = mask_weight(&s->primary) == s->topo.nr_cpu_ids;
 	info("scheduler flags: %#llx", (unsigned long long)ops->flags);
 	return skel;
 }
 
-static int run_syscall_prog(struct bpf_program *prog, void *arg, size_t size)
+/* Run a syscall program on @arg; 0, or its error or non-zero return. */
+static int run_prog(struct bpf_program *prog, void *arg, size_t size)
 {
-	LIBBPF_OPTS(bpf_test_run_opts, attr,
-		.ctx_in = arg,
-		.ctx_size_in = size,
-	);
-	int err;
+	LIBBPF_OPTS(bpf_test_run_opts, attr, .ctx_in = arg, .ctx_size_in = size);
 
-	err = bpf_prog_test_run_opts(bpf_program__fd(prog), &attr);
-	return err ?: (int)attr.retval;
+	return bpf_prog_test_run_opts(bpf_program__fd(prog), &attr) ?: (int)attr.retval;
 }
 
-/* Empty the primary domain, then add each of its CPUs. */
-static int program_primary_domain(struct scx_flash *skel,
-				  const struct flash_mask *m)
+/*
+ * Empty the primary domain, then add each of its CPUs; the cpufreq target
+ * read by the scheduler when it attaches is set too: lowest for the
+ * powersave domain, load-driven with --cpufreq, otherwise highest.
+ */
+static int program_primary_domain(struct scx_flash *skel, const struct sched_setup *s)
 {
+	bool min = !strcmp(s->opts->primary_domain, "powersave");
 	struct cpu_arg arg = { .cpu_id = -1 };
 	char buf[1024];
 	int err;
 
-	info("primary CPU domain = %s", mask_format(m, buf, sizeof(buf)));
-	err = run_syscall_prog(skel->progs.enable_primary_cpu, &arg,
-			       sizeof(arg));
+	info("primary CPU domain = %s", mask_format(&s->primary, buf, sizeof(buf)));
+	err = run_prog(skel->progs.enable_primary_cpu, &arg, sizeof(arg));
 	if (err) {
-		fprintf(stderr, "scx_flash: failed to reset primary domain: error %d\n",
-			err);
+		fprintf(stderr, "scx_flash: failed to reset primary domain: error %d\n", err);
 		return err;
 	}
-	for (arg.cpu_id = 0; arg.cpu_id < m->nr; arg.cpu_id++) {
-		if (!mask_test(m, arg.cpu_id))
+	for (arg.cpu_id = 0; arg.cpu_id < s->primary.nr; arg.cpu_id++) {
+		if (!mask_test(&s->primary, arg.cpu_id))
 			continue;
-		err = run_syscall_prog(skel->progs.enable_primary_cpu, &arg,
-				       sizeof(arg));
+		err = run_prog(skel->progs.enable_primary_cpu, &arg, sizeof(arg));
 		if (err) {
 			fprintf(stderr,
 				"scx_flash: failed to add CPU %d to primary domain: error %d\n",
@@ -1532,34 +1199,13 @@ static int program_primary_domain(struct scx_flash *skel,
 			return err;
 		}
 	}
+	skel->data->cpufreq_perf_lvl = min ? 0 : s->opts->cpufreq ? -1 : FLASH_PERF_ONE;
+	info("cpufreq performance level: %s", min ? "min" : s->opts->cpufreq ? "auto" : "max");
 	return 0;
 }
 
-/*
- * The cpufreq target, read by the scheduler when it attaches: lowest for
- * the powersave domain, load-driven with --cpufreq, otherwise highest.
- */
-static void set_cpufreq_level(struct scx_flash *skel,
-			      const struct flash_opts *o)
-{
-	const char *name;
-
-	if (!strcmp(o->primary_domain, "powersave")) {
-		skel->data->cpufreq_perf_lvl = 0;
-		name = "min";
-	} else if (o->cpufreq) {
-		skel->data->cpufreq_perf_lvl = -1;
-		name = "auto";
-	} else {
-		skel->data->cpufreq_perf_lvl = FLASH_PERF_ONE;
-		name = "max";
-	}
-	info("cpufreq performance level: %s", name);
-}
-
 /* Tell the scheduler which CPU pairs share a core. */
-static int program_smt_siblings(struct scx_flash *skel,
-				const struct topology *t)
+static int program_smt_siblings(struct scx_flash *skel, const struct topology *t)
 {
 	struct domain_arg arg = { .lvl_id = 0 };
 	char list[4096];
@@ -1567,20 +1213,16 @@ static int program_smt_siblings(struct scx_flash *skel,
 
 	len = snprintf(list, sizeof(list), "[");
 	for (cpu = 0; cpu < t->nr_cpu_ids && len < (int)sizeof(list); cpu++)
-		len += snprintf(list + len, sizeof(list) - len, "%s%d",
-				cpu ? ", " : "", t->cpus[cpu].sibling);
+		len += snprintf(list + len, sizeof(list) - len, "%s%d", cpu ? ", " : "",
+				t->cpus[cpu].sibling);
 	info("SMT sibling CPUs: %s]", list);
-
 	for (cpu = 0; cpu < t->nr_cpu_ids; cpu++) {
-		if (t->cpus[cpu].sibling < 0)
-			continue;
 		arg.cpu_id = cpu;
 		arg.sibling_cpu_id = t->cpus[cpu].sibling;
-		err = run_syscall_prog(skel->progs.enable_sibling_cpu, &arg,
-				       sizeof(arg));
+		err = arg.sibling_cpu_id < 0 ? 0 :
+		      run_prog(skel->progs.enable_sibling_cpu, &arg, sizeof(arg));
 		if (err) {
-			fprintf(stderr,
-				"scx_flash: failed to set sibling %d of CPU %d: error %d\n",
+			fprintf(stderr, "scx_flash: failed to set sibling %d of CPU %d: error %d\n",
 				arg.sibling_cpu_id, cpu, err);
 			return err;
 		}
@@ -1588,10 +1230,7 @@ static int program_smt_siblings(struct scx_flash *skel,
 	return 0;
 }
 
-/*
- * The sched_ext state in @dir (SCHED_EXT_SYSFS but in tests) is "enabled"
- * while another scheduler is attached.
- */
+/* The sched_ext state in @dir reads "enabled" while a scheduler is attached. */
 static bool other_scheduler_attached(const char *dir)
 {
 	char path[PATH_MAX], state[32], ops[128];
@@ -1599,21 +1238,18 @@ static bool other_scheduler_attached(const char *dir)
 	snprintf(path, sizeof(path), "%s/state", dir);
 	if (read_text(path, state, sizeof(state)) || strcmp(state, "enabled"))
 		return false;
-
 	snprintf(path, sizeof(path), "%s/root/ops", dir);
 	if (read_text(path, ops, sizeof(ops)))
 		snprintf(ops, sizeof(ops), "?");
-	fprintf(stderr,
-		"scx_flash: another sched_ext scheduler is already running (%s)\n",
-		ops);
+	fprintf(stderr, "scx_flash: another sched_ext scheduler is already running (%s)\n", ops);
 	return true;
 }
 
 /*
- * Refuse to start where the scheduler cannot be attached, with a message
- * that says why, before anything on the system is changed.  Another
- * scheduler is looked for only here: should one attach later, the kernel
- * refuses ours and SCX_OPS_ATTACH() says so.
+ * Refuse to start where the scheduler cannot be attached, saying why,
+ * before anything is changed.  Another scheduler is looked for only here:
+ * should one attach later, the kernel refuses ours and SCX_OPS_ATTACH()
+ * says so.
  */
 static int check_sched_ext(void)
 {
@@ -1628,23 +1264,13 @@ static int check_sched_ext(void)
 			"scx_flash: attaching a BPF scheduler needs root (with CAP_BPF and CAP_PERFMON)\n");
 		return -EPERM;
 	}
-	if (other_scheduler_attached(SCHED_EXT_SYSFS))
-		return -EBUSY;
-	return 0;
+	return other_scheduler_attached(SCHED_EXT_SYSFS) ? -EBUSY : 0;
 }
-
-/* ------------------------------------------------------------------------
- * Statistics
- */
 
 /* The statistics, in the alphabetical order of their names. */
 enum stat_id {
-	STAT_NR_CPUS,
-	STAT_NR_DIRECT_DISPATCHES,
-	STAT_NR_KTHREAD_DISPATCHES,
-	STAT_NR_RUNNING,
-	STAT_NR_SHARED_DISPATCHES,
-	NR_STATS,
+	STAT_NR_CPUS, STAT_NR_DIRECT_DISPATCHES, STAT_NR_KTHREAD_DISPATCHES,
+	STAT_NR_RUNNING, STAT_NR_SHARED_DISPATCHES, NR_STATS,
 };
 
 static const struct {
@@ -1652,19 +1278,11 @@ static const struct {
 	const char *desc;
 	bool counter;		/* reported as the change since last time */
 } stat_meta[NR_STATS] = {
-	[STAT_NR_CPUS] = {
-		"nr_cpus", "Number of online CPUs" },
-	[STAT_NR_DIRECT_DISPATCHES] = {
-		"nr_direct_dispatches", "Number of task direct dispatches",
-		true },
-	[STAT_NR_KTHREAD_DISPATCHES] = {
-		"nr_kthread_dispatches", "Number of kthread direct dispatches",
-		true },
-	[STAT_NR_RUNNING] = {
-		"nr_running", "Number of running tasks" },
-	[STAT_NR_SHARED_DISPATCHES] = {
-		"nr_shared_dispatches", "Number of regular task dispatches",
-		true },
+	{ "nr_cpus", "Number of online CPUs" },
+	{ "nr_direct_dispatches", "Number of task direct dispatches", true },
+	{ "nr_kthread_dispatches", "Number of kthread direct dispatches", true },
+	{ "nr_running", "Number of running tasks" },
+	{ "nr_shared_dispatches", "Number of regular task dispatches", true },
 };
 
 struct flash_stats {
@@ -1681,27 +1299,22 @@ static void read_stats(const struct scx_flash *skel, struct flash_stats *s)
 }
 
 /* @cur with its counters made relative to @prev, which becomes @cur. */
-static struct flash_stats stats_delta(const struct flash_stats *cur,
-				      struct flash_stats *prev)
+static struct flash_stats stats_delta(const struct flash_stats *cur, struct flash_stats *prev)
 {
 	struct flash_stats d = *cur;
 	int i;
 
 	for (i = 0; i < NR_STATS; i++)
-		if (stat_meta[i].counter)
-			d.v[i] -= prev->v[i];
+		d.v[i] -= stat_meta[i].counter ? prev->v[i] : 0;
 	*prev = *cur;
 	return d;
 }
 
 static void print_stats(const struct flash_stats *s)
 {
-	printf("[scx_flash] tasks -> r: %2" PRIu64 "/%-2" PRIu64
-	       " | dispatch -> k: %-5" PRIu64 " d: %-5" PRIu64
-	       " s: %-5" PRIu64 "\n",
-	       s->v[STAT_NR_RUNNING], s->v[STAT_NR_CPUS],
-	       s->v[STAT_NR_KTHREAD_DISPATCHES],
-	       s->v[STAT_NR_DIRECT_DISPATCHES],
+	printf("[scx_flash] tasks -> r: %2" PRIu64 "/%-2" PRIu64 " | dispatch -> k: %-5" PRIu64
+	       " d: %-5" PRIu64 " s: %-5" PRIu64 "\n", s->v[STAT_NR_RUNNING], s->v[STAT_NR_CPUS],
+	       s->v[STAT_NR_KTHREAD_DISPATCHES], s->v[STAT_NR_DIRECT_DISPATCHES],
 	       s->v[STAT_NR_SHARED_DISPATCHES]);
 	fflush(stdout);
 }
@@ -1712,8 +1325,7 @@ static void print_help_stats(void)
 
 	printf("[Metrics]\n");
 	for (i = 0; i < NR_STATS; i++)
-		printf("  %-21s %-5s : %s\n", stat_meta[i].name, "(u64)",
-		       stat_meta[i].desc);
+		printf("  %-21s %-5s : %s\n", stat_meta[i].name, "(u64)", stat_meta[i].desc);
 }
 
 /*
@@ -1918,11 +1530,6 @@ static int answer_request(const char *line, const struct flash_stats *cur,
 	return stats_json(out, size, &d);
 }
 
-/* ------------------------------------------------------------------------
- * The stats server: the scx_stats protocol on a UNIX socket, served from
- * the main loop.
- */
-
 struct stats_client {
 	int fd;
 	size_t len;
@@ -1938,10 +1545,9 @@ struct stats_server {
 
 static int stats_server_start(struct stats_server *srv)
 {
-	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	struct sockaddr_un addr = { .sun_family = AF_UNIX, .sun_path = STATS_SOCK_PATH };
 
-	srv->fd = -1;
-	srv->nr_clients = 0;
+	*srv = (struct stats_server) { .fd = -1 };
 	if ((mkdir("/var/run/scx", 0755) && errno != EEXIST) ||
 	    (mkdir(STATS_SOCK_DIR, 0755) && errno != EEXIST)) {
 		warn("cannot create %s: %s", STATS_SOCK_DIR, strerror(errno));
@@ -1951,22 +1557,16 @@ static int stats_server_start(struct stats_server *srv)
 		warn("deleting %s: %s", STATS_SOCK_PATH, strerror(errno));
 		return -errno;
 	}
-
-	snprintf(addr.sun_path, sizeof(addr.sun_path), STATS_SOCK_PATH);
-	srv->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
-			 0);
-	if (srv->fd < 0 ||
-	    bind(srv->fd, (struct sockaddr *)&addr, sizeof(addr)) ||
-	    chmod(STATS_SOCK_PATH, 0600) || listen(srv->fd, 8)) {
-		warn("creating UNIX socket %s: %s", STATS_SOCK_PATH,
-		     strerror(errno));
-		if (srv->fd >= 0)
-			close(srv->fd);
-		srv->fd = -1;
-		unlink(STATS_SOCK_PATH);
-		return -errno;
-	}
-	return 0;
+	srv->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (srv->fd >= 0 && !bind(srv->fd, (struct sockaddr *)&addr, sizeof(addr)) &&
+	    !chmod(STATS_SOCK_PATH, 0600) && !listen(srv->fd, 8))
+		return 0;
+	warn("creating UNIX socket %s: %s", STATS_SOCK_PATH, strerror(errno));
+	if (srv->fd >= 0)
+		close(srv->fd);
+	srv->fd = -1;
+	unlink(STATS_SOCK_PATH);
+	return -EIO;
 }
 
 static void stats_client_close(struct stats_server *srv, int i)
@@ -1979,33 +1579,15 @@ static void stats_server_stop(struct stats_server *srv)
 {
 	while (srv->nr_clients)
 		stats_client_close(srv, 0);
-	if (srv->fd < 0)
-		return;
-	close(srv->fd);
-	srv->fd = -1;
-	unlink(STATS_SOCK_PATH);
-}
-
-static void stats_server_accept(struct stats_server *srv)
-{
-	int fd = accept4(srv->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-
-	if (fd < 0)
-		return;
-	if (srv->nr_clients == MAX_STATS_CLIENTS) {
-		close(fd);
-		return;
+	if (srv->fd >= 0) {
+		close(srv->fd);
+		unlink(STATS_SOCK_PATH);
 	}
-	/* the first "stats" reply counts from the attach */
-	srv->clients[srv->nr_clients++] = (struct stats_client) { .fd = fd };
+	srv->fd = -1;
 }
 
-/*
- * Read what client @i sent and answer each complete line.  Returns false
- * when the client is gone or misbehaved and must be closed.
- */
-static bool stats_client_serve(struct stats_client *c,
-			       const struct scx_flash *skel)
+/* Answer each complete line of @c; false when it must be closed. */
+static bool stats_client_serve(struct stats_client *c, const struct scx_flash *skel)
 {
 	char out[2048], *nl;
 	struct flash_stats cur;
@@ -2016,7 +1598,6 @@ static bool stats_client_serve(struct stats_client *c,
 	if (n <= 0)
 		return n < 0 && errno == EAGAIN;
 	c->len += n;
-
 	/*
 	 * Lines are found in the bytes received, not in a C string: a NUL
 	 * from the client must not hide the newlines after it.  A line with
@@ -2026,45 +1607,62 @@ static bool stats_client_serve(struct stats_client *c,
 		*nl = '\0';
 		read_stats(skel, &cur);
 		if (strlen(c->buf) < (size_t)(nl - c->buf))
-			len = error_json(out, sizeof(out),
-					 "invalid request: NUL byte");
+			len = error_json(out, sizeof(out), "invalid request: NUL byte");
 		else
-			len = answer_request(c->buf, &cur, &c->prev, out,
-					     sizeof(out));
+			len = answer_request(c->buf, &cur, &c->prev, out, sizeof(out));
 		if (send(c->fd, out, len, MSG_NOSIGNAL | MSG_DONTWAIT) != len)
 			return false;
 		c->len -= nl + 1 - c->buf;
 		memmove(c->buf, nl + 1, c->len);
 	}
-	if (c->len == sizeof(c->buf) - 1) {
-		len = error_json(out, sizeof(out), "request too long");
-		send(c->fd, out, len, MSG_NOSIGNAL | MSG_DONTWAIT);
-		return false;
-	}
-	return true;
+	if (c->len < sizeof(c->buf) - 1)
+		return true;
+	len = error_json(out, sizeof(out), "request too long");
+	send(c->fd, out, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+	return false;
 }
 
-/* ------------------------------------------------------------------------
- * --monitor: a client of the stats server
- */
+/* Wait up to @timeout_ms for requests and connections, then serve them. */
+static void stats_server_poll(struct stats_server *srv, const struct scx_flash *skel,
+			      int timeout_ms)
+{
+	struct pollfd fds[MAX_STATS_CLIENTS + 1];
+	int i, nr = 0, first, fd;
+
+	if (srv->fd >= 0)
+		fds[nr++] = (struct pollfd) { srv->fd, POLLIN };
+	first = nr;
+	for (i = 0; i < srv->nr_clients; i++)
+		fds[nr++] = (struct pollfd) { srv->clients[i].fd, POLLIN };
+	poll(fds, nr, timeout_ms);
+	/* last to first: closing one moves the last client into its slot */
+	for (i = srv->nr_clients - 1; i >= 0; i--)
+		if (fds[first + i].revents && !stats_client_serve(&srv->clients[i], skel))
+			stats_client_close(srv, i);
+	if (!first || !fds[0].revents)
+		return;
+	fd = accept4(srv->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	/* the first "stats" reply counts from the attach */
+	if (fd >= 0 && srv->nr_clients < MAX_STATS_CLIENTS)
+		srv->clients[srv->nr_clients++] = (struct stats_client) { .fd = fd };
+	else if (fd >= 0)
+		close(fd);
+}
 
 static int stats_connect(void)
 {
-	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	struct sockaddr_un addr = { .sun_family = AF_UNIX, .sun_path = STATS_SOCK_PATH };
 	struct timeval tv = { .tv_sec = 10 };
-	int fd, err;
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0), err;
 
-	snprintf(addr.sun_path, sizeof(addr.sun_path), STATS_SOCK_PATH);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	if (connect(fd, (struct sockaddr *)&addr, sizeof(addr))) {
-		err = -errno;
-		close(fd);
-		return err;
-	}
-	return fd;
+	if (!connect(fd, (struct sockaddr *)&addr, sizeof(addr)))
+		return fd;
+	err = -errno;
+	close(fd);
+	return err;
 }
 
 struct stats_reply {
@@ -2138,20 +1736,13 @@ io_error:
 /* @secs, which parse_interval() bounded, as a struct timespec. */
 static struct timespec secs_to_timespec(double secs)
 {
-	return (struct timespec) {
-		.tv_sec = (time_t)secs,
-		.tv_nsec = (secs - (time_t)secs) * 1e9,
-	};
+	return (struct timespec) { (time_t)secs, (secs - (time_t)secs) * 1e9 };
 }
 
-/*
- * Print the running scheduler's statistics every @interval seconds until
- * interrupted, through scheduler restarts: a lost connection is retried.
- */
+/* Print the statistics every @interval s, reconnecting through restarts. */
 static int monitor_stats(double interval)
 {
-	struct timespec ts = secs_to_timespec(interval);
-	struct timespec retry = { .tv_sec = 1 };
+	struct timespec ts = secs_to_timespec(interval), retry = { 1 };
 	struct flash_stats s;
 	int fd, fails = 0;
 
@@ -2164,8 +1755,8 @@ static int monitor_stats(double interval)
 			continue;
 		}
 		if (fd < 0) {
-			fprintf(stderr, "scx_flash: cannot connect to %s: %s\n",
-				STATS_SOCK_PATH, strerror(-fd));
+			fprintf(stderr, "scx_flash: cannot connect to %s: %s\n", STATS_SOCK_PATH,
+				strerror(-fd));
 			return 1;
 		}
 		fails = 0;
@@ -2180,14 +1771,9 @@ static int monitor_stats(double interval)
 	return 0;
 }
 
-/* ------------------------------------------------------------------------
- * Running the scheduler
- */
-
 /* Jiffies of user-mode (user + nice) and total CPU time since boot. */
 struct cpu_times {
-	u64 user;
-	u64 total;
+	u64 user, total;
 };
 
 static int read_cpu_times(struct cpu_times *t)
@@ -2203,11 +1789,9 @@ static int read_cpu_times(struct cpu_times *t)
 	fclose(f);
 	if (nr < 4)
 		return -EINVAL;
-
 	/* guest and guest_nice are already counted in user and nice */
 	t->user = v[0] + v[1];
-	t->total = 0;
-	for (i = 0; i < 8; i++)
+	for (t->total = 0, i = 0; i < 8; i++)
 		t->total += v[i];
 	return 0;
 }
@@ -2220,8 +1804,7 @@ static void update_cpu_util(struct scx_flash *skel, struct cpu_times *prev)
 	if (read_cpu_times(&cur))
 		return;
 	if (cur.total > prev->total)
-		skel->bss->cpu_util = (cur.user - prev->user) *
-				      FLASH_PERF_ONE /
+		skel->bss->cpu_util = (cur.user - prev->user) * FLASH_PERF_ONE /
 				      (cur.total - prev->total);
 	*prev = cur;
 }
@@ -2235,8 +1818,7 @@ static double now_secs(void)
 }
 
 /* Whether the power profile changed in a way that needs a new domain. */
-static bool domain_needs_update(const struct flash_opts *o,
-				enum power_profile *profile)
+static bool domain_needs_update(const struct flash_opts *o, enum power_profile *profile)
 {
 	enum power_profile now;
 
@@ -2245,8 +1827,7 @@ static bool domain_needs_update(const struct flash_opts *o,
 	now = power_profile();
 	if (now == *profile)
 		return false;
-	info("power profile changed from %s to %s", profile_names[*profile],
-	     profile_names[now]);
+	info("power profile changed from %s to %s", profile_names[*profile], profile_names[now]);
 	*profile = now;
 	return !strcmp(o->primary_domain, "auto");
 }
@@ -2257,54 +1838,29 @@ static bool domain_needs_update(const struct flash_opts *o,
  * exits or we are asked to stop.  Returns true when the scheduler must be
  * loaded again for a new primary domain.
  */
-static bool run_scheduler(struct scx_flash *skel, const struct flash_opts *o,
-			  struct stats_server *srv,
-			  enum power_profile *profile)
+static bool run_scheduler(struct scx_flash *skel, struct sched_setup *s,
+			  struct stats_server *srv)
 {
-	double next_tick = now_secs() + 1, next_stats = 0, now, wake;
-	struct pollfd fds[MAX_STATS_CLIENTS + 1];
+	double interval = s->opts->stats_interval, now = now_secs(), wake;
+	double next_tick = now + 1, next_stats = interval ? now + interval : 0;
 	struct flash_stats prev = {}, cur, d;
 	struct cpu_times times;
-	int i, nr, first;
 
 	read_cpu_times(&times);
-	if (o->stats_interval)
-		next_stats = now_secs() + o->stats_interval;
-
 	while (!exit_req && !UEI_EXITED(skel, uei)) {
-		nr = 0;
-		if (srv->fd >= 0)
-			fds[nr++] = (struct pollfd) { srv->fd, POLLIN };
-		for (i = 0; i < srv->nr_clients; i++)
-			fds[nr++] = (struct pollfd) { srv->clients[i].fd,
-						      POLLIN };
-		wake = next_stats && next_stats < next_tick ? next_stats :
-							     next_tick;
+		wake = next_stats && next_stats < next_tick ? next_stats : next_tick;
 		now = now_secs();
-		poll(fds, nr, wake > now ? (int)((wake - now) * 1000) + 1 : 0);
-
-		/*
-		 * Clients first, last to first: closing one moves the last
-		 * client into its slot, and accept() appends.
-		 */
-		first = nr - srv->nr_clients;
-		for (i = srv->nr_clients - 1; i >= 0; i--)
-			if (fds[first + i].revents &&
-			    !stats_client_serve(&srv->clients[i], skel))
-				stats_client_close(srv, i);
-		if (srv->fd >= 0 && fds[0].revents)
-			stats_server_accept(srv);
-
+		stats_server_poll(srv, skel, wake > now ? (int)((wake - now) * 1000) + 1 : 0);
 		now = now_secs();
 		if (now >= next_tick) {
 			next_tick = now + 1;
-			if (o->slice_lag_scaling)
+			if (s->opts->slice_lag_scaling)
 				update_cpu_util(skel, &times);
-			if (domain_needs_update(o, profile))
+			if (domain_needs_update(s->opts, &s->profile))
 				return true;
 		}
 		if (next_stats && now >= next_stats) {
-			next_stats = now + o->stats_interval;
+			next_stats = now + interval;
 			read_stats(skel, &cur);
 			d = stats_delta(&cur, &prev);
 			print_stats(&d);
@@ -2313,89 +1869,66 @@ static bool run_scheduler(struct scx_flash *skel, const struct flash_opts *o,
 	return false;
 }
 
-/*
- * Whether the scheduler ended in failure: anything past an unregistration
- * (by user space, BPF or the kernel) is one, sysrq-S included.
- */
-static bool exit_is_error(int kind)
+/* Read the machine, resolve the domain, log upstream's lines, set the QoS. */
+static int prepare(struct sched_setup *s, int argc, char **argv)
 {
-	return kind > __COMPAT_ENUM_OR_ZERO("scx_exit_kind",
-					    "SCX_EXIT_UNREG_KERN");
-}
-
-static void log_options(int argc, char **argv)
-{
+	const struct flash_opts *o = s->opts;
 	char line[1024];
 	int i, len = 0;
 
+	if (read_topology(&s->topo))
+		return -1;
+	s->profile = power_profile();
+	mask_init(&s->primary, s->topo.nr_cpu_ids);
+	if (resolve_primary_domain(o->primary_domain, &s->topo, s->profile, &s->primary))
+		return -1;
+	s->smt = !o->disable_smt && s->topo.smt_active;
+	info("scx_flash %s SMT %s", full_version(), s->smt ? "on" : "off");
 	for (i = 0; i < argc && len < (int)sizeof(line); i++)
-		len += snprintf(line + len, sizeof(line) - len, "%s%s",
-				i ? " " : "", argv[i]);
+		len += snprintf(line + len, sizeof(line) - len, "%s%s", i ? " " : "", argv[i]);
 	info("scheduler options: %s", line);
+	if (set_idle_qos(&s->topo, o->idle_resume_us))
+		return -1;
+	info("NUMA nodes: %d", s->topo.nr_nodes);
+	s->numa_disabled = o->disable_numa || s->topo.nr_nodes == 1;
+	if (s->numa_disabled)
+		info("Disabling NUMA optimizations");
+	return 0;
 }
 
-/*
- * Load, program and attach the scheduler once, run it, and take it down.
- * Returns the exit status; *@restart tells whether to go round again.
- */
-static int run_once(const struct flash_opts *o, u32 timeout_ms, int argc,
-		    char **argv, bool *restart)
+/* Load, attach and run the scheduler once; the exit status, and *@restart. */
+static int run_once(struct sched_setup *s, int argc, char **argv, bool *restart)
 {
-	struct sched_setup s = { .opts = o, .timeout_ms = timeout_ms };
-	struct stats_server srv = { .fd = -1 };
-	enum power_profile profile;
+	struct stats_server srv;
 	struct scx_flash *skel;
 	struct bpf_link *link;
-	struct topology topo;
 	bool user_restart;
 	int ret = 1;
 	u64 ecode;
 
 	*restart = false;
-	if (read_topology(&topo))
-		return 1;
-	s.topo = &topo;
-	profile = power_profile();
-	if (mask_init(&s.primary, topo.nr_cpu_ids) ||
-	    resolve_primary_domain(o->primary_domain, &topo, profile,
-				   &s.primary))
-		goto out_topo;
-
-	s.smt = !o->disable_smt && topo.smt_active;
-	info("scx_flash %s SMT %s", full_version(), s.smt ? "on" : "off");
-	log_options(argc, argv);
-	if (set_idle_qos(&topo, o->idle_resume_us))
-		goto out_topo;
-
-	info("NUMA nodes: %d", topo.nr_nodes);
-	s.numa_disabled = o->disable_numa || topo.nr_nodes == 1;
-	if (s.numa_disabled)
-		info("Disabling NUMA optimizations");
-
-	skel = open_scheduler(&s);
+	if (prepare(s, argc, argv))
+		goto out;
+	skel = open_scheduler(s);
 	SCX_OPS_LOAD(skel, flash_ops, scx_flash, uei);
-	if (program_primary_domain(skel, &s.primary))
+	if (program_primary_domain(skel, s) ||
+	    (s->smt && program_smt_siblings(skel, &s->topo)))
 		goto out_skel;
-	set_cpufreq_level(skel, o);
-	if (s.smt && program_smt_siblings(skel, &topo))
-		goto out_skel;
-
 	link = SCX_OPS_ATTACH(skel, flash_ops, scx_flash);
 	stats_server_start(&srv);
-	user_restart = run_scheduler(skel, o, &srv, &profile);
+	user_restart = run_scheduler(skel, s, &srv);
 	stats_server_stop(&srv);
-
 	info("Unregister scx_flash scheduler");
 	bpf_link__destroy(link);
 	ecode = UEI_REPORT(skel, uei);
-	ret = exit_is_error(skel->data->uei.kind);
+	/* anything past an unregistration is a failure, sysrq-S included */
+	ret = skel->data->uei.kind > __COMPAT_ENUM_OR_ZERO("scx_exit_kind", "SCX_EXIT_UNREG_KERN");
 	*restart = !ret && (UEI_ECODE_RESTART(ecode) || user_restart);
 out_skel:
 	scx_flash__destroy(skel);
-out_topo:
+out:
 	restore_idle_qos();
-	mask_free(&s.primary);
-	topo_free(&topo);
+	topo_free(&s->topo);
 	return ret;
 }
 
@@ -2403,8 +1936,8 @@ int main(int argc, char **argv)
 {
 	struct sigaction sa = { .sa_handler = request_exit };
 	struct flash_opts opts;
+	struct sched_setup s = { .opts = &opts };
 	bool restart;
-	u32 timeout_ms;
 	int ret;
 
 	ret = parse_opts(argc, argv, &opts);
@@ -2412,7 +1945,6 @@ int main(int argc, char **argv)
 		return ret;
 	if (check_primary_mask(opts.primary_domain))
 		return 1;
-
 	verbose = opts.verbose;
 	libbpf_set_print(libbpf_print_fn);
 	/* no SA_RESTART: a signal must cut poll() and sleeps short */
@@ -2420,11 +1952,9 @@ int main(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
-
 	if (opts.monitor_interval)
 		return monitor_stats(opts.monitor_interval);
-
-	if (timeout_from_env(&opts, &timeout_ms) || set_open_opts(&opts))
+	if (timeout_from_env(&opts, &s.timeout_ms) || set_open_opts(&opts))
 		return 1;
 	/*
 	 * A kernel without sched_ext gets its own exit status: a service
@@ -2434,11 +1964,10 @@ int main(int argc, char **argv)
 	ret = check_sched_ext();
 	if (ret)
 		return ret == -ENODEV ? EX_UNAVAILABLE : 1;
-
 	/* SCX_BUG() and other exit()s must not leave the idle QoS changed */
 	atexit(restore_idle_qos);
 	do {
-		ret = run_once(&opts, timeout_ms, argc, argv, &restart);
+		ret = run_once(&s, argc, argv, &restart);
 		if (restart && !exit_req)
 			info("Restarting the scheduler");
 	} while (restart && !exit_req);
