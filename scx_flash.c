@@ -1,16 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Loader of the scx_flash scheduler.
- *
- * It parses and checks every option before it touches the system, reads
- * the CPU topology from sysfs, programs the BPF scheduler with it (SMT
- * siblings, NUMA, the primary domain resolved from the power profile, the
- * cpufreq level), sets the CPUs' idle resume latency, attaches the
- * scheduler and then serves its statistics on a UNIX socket in the
- * scx_stats protocol until it is stopped.  When the kernel asks for it
- * (CPU hotplug) or the power profile changes under --primary-domain=auto,
- * the scheduler is loaded again.  Whatever way it ends, the idle resume
- * latency is put back and the socket removed.
+ * Loader of the scx_flash scheduler: checks every option before it touches
+ * the system, reads the CPU topology from sysfs, programs the scheduler
+ * with it (SMT siblings, NUMA, the primary domain from the power profile,
+ * the cpufreq level), sets the CPUs' idle resume latency, attaches and
+ * serves statistics on a UNIX socket in the scx_stats protocol until it is
+ * stopped.  It loads the scheduler again when the kernel asks (CPU
+ * hotplug) or the power profile changes under --primary-domain=auto.
  *
  * Copyright (c) 2026 The scx_flash authors
  */
@@ -18,8 +14,6 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <dlfcn.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <libgen.h>
@@ -27,22 +21,13 @@
 #include <math.h>
 #include <poll.h>
 #include <signal.h>
-#include <stdarg.h>
-#include <stdbool.h>
-#include <stddef.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <sysexits.h>
 #include <time.h>
-#include <unistd.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/utsname.h>
 #include <bpf/bpf.h>
-#include <bpf/btf.h>
 #include <scx/common.h>
 #include "scx_flash.h"
 #include "scx_flash.bpf.skel.h"
@@ -57,34 +42,29 @@
 #define STATS_SOCK_PATH		STATS_SOCK_DIR "/stats"
 #define MAX_STATS_CLIENTS	16
 #define STATS_REQ_MAX		4096
-#define PPD_MAX_ATTEMPTS	10
+#define CPU_DIR			"/sys/devices/system/cpu"
+#define NODE_DIR		"/sys/devices/system/node"
+#define QOS_FILE		CPU_DIR "/cpu%d/power/pm_qos_resume_latency_us"
 
-/* ------------------------------------------------------------------------
- * Logging: "HH:MM:SS [LEVEL] message" on stderr, like the upstream loader.
- */
-
+/* The upstream loader's log lines: "HH:MM:SS [LEVEL] message" on stderr. */
 static void log_msg(const char *level, const char *fmt, ...)
 {
 	time_t now = time(NULL);
-	char line[1024];
+	char stamp[16];
 	va_list args;
-	int len;
 
-	len = strftime(line, sizeof(line), "%H:%M:%S", localtime(&now));
-	len += snprintf(line + len, sizeof(line) - len, " [%s] ", level);
+	strftime(stamp, sizeof(stamp), "%H:%M:%S", localtime(&now));
+	fprintf(stderr, "%s [%s] ", stamp, level);
 	va_start(args, fmt);
-	vsnprintf(line + len, sizeof(line) - len, fmt, args);
+	vfprintf(stderr, fmt, args);
 	va_end(args);
-	fprintf(stderr, "%s\n", line);
+	fputc('\n', stderr);
 }
 
 #define info(fmt, ...)	log_msg("INFO", fmt, ##__VA_ARGS__)
 #define warn(fmt, ...)	log_msg("WARN", fmt, ##__VA_ARGS__)
 
-/*
- * "1.1.2 x86_64-unknown-linux-gnu": the version and the machine, as the
- * upstream loader prints them.
- */
+/* "1.1.2 x86_64-unknown-linux-gnu", as the upstream loader prints it. */
 static const char *full_version(void)
 {
 	static char buf[96];
@@ -96,151 +76,71 @@ static const char *full_version(void)
 	return buf;
 }
 
-/* ------------------------------------------------------------------------
- * Options
- */
-
 struct flash_opts {
-	u64 slice_us;
-	u64 slice_us_lag;
-	u64 throttle_us;
+	u64 slice_us, slice_us_lag, throttle_us;
 	s64 idle_resume_us;		/* < 0: leave the idle QoS alone */
 	u32 exit_dump_len;
 	const char *primary_domain;
 	double stats_interval;		/* seconds, 0 = no statistics */
 	double monitor_interval;	/* seconds, 0 = run the scheduler */
-	bool tickless;
-	bool rr_sched;
-	bool wakeup_throttle;
-	bool slice_lag_scaling;
-	bool cpufreq;
-	bool disable_smt;
-	bool disable_numa;
-	bool debug;
-	bool verbose;
-	bool version;
-	bool help;
-	bool help_stats;
-	/* libbpf object options */
-	const char *relaxed_maps;	/* "true" or "false" */
-	const char *pin_root_path;
-	const char *kconfig_path;
-	const char *btf_custom_path;
-	const char *bpf_token_path;
+	bool tickless, rr_sched, wakeup_throttle, slice_lag_scaling, cpufreq;
+	bool disable_smt, disable_numa, debug, verbose;
+	bool version, help, help_stats;
+	/* libbpf object options; relaxed_maps is "true" or "false" */
+	const char *relaxed_maps, *pin_root_path, *kconfig_path;
+	const char *btf_custom_path, *bpf_token_path;
 };
 
-enum opt_kind {
-	OPT_FLAG,	/* bool, no argument */
-	OPT_USEC,	/* u64 microseconds, must fit in u64 nanoseconds */
-	OPT_SLICE,	/* OPT_USEC that must not be 0 */
-	OPT_U32,
-	OPT_S32,	/* signed: a negative value is meaningful */
-	OPT_SECS,	/* positive, finite number of seconds */
-	OPT_BOOL,	/* "true" or "false" */
-	OPT_DOMAIN,	/* --primary-domain */
-	OPT_PATH,	/* an existing file or directory */
-};
-
-struct opt_desc {
-	const char *name;
-	char short_name;
-	enum opt_kind kind;
-	size_t off;
-	u64 max;		/* OPT_USEC, OPT_SLICE: the largest value */
-	const char *metavar;
-	const char *help;
-};
-
-#define OPT(n, s, k, field, meta, h)					\
-	{ n, s, k, offsetof(struct flash_opts, field), 0, meta, h }
-#define OPT_MAX(n, s, k, field, max, meta, h)				\
-	{ n, s, k, offsetof(struct flash_opts, field), max, meta, h }
-
-/* Every option, in --help order; --help is printed from this table. */
-static const struct opt_desc opt_table[] = {
-	OPT_MAX("slice-us", 's', OPT_SLICE, slice_us, FLASH_SLICE_US_MAX, "US",
-		"Maximum scheduling slice (default: 700, at\n"
-		"most 100000)"),
-	OPT_MAX("slice-us-lag", 'l', OPT_SLICE, slice_us_lag,
-		FLASH_SLICE_US_LAG_MAX, "US",
-		"Maximum sleep credit of a task, scaled by how\n"
-		"often it wakes up (default: 20000, at most\n"
-		"1000000)"),
-	OPT_MAX("throttle-us", 't', OPT_USEC, throttle_us,
-		FLASH_THROTTLE_US_MAX, "US",
-		"Idle injection: keep each CPU idle for US after\n"
-		"every slice, to save power (default: 0 = off;\n"
-		"at most 1000000 and a fifth of the watchdog\n"
-		"timeout)"),
-	OPT("idle-resume-us", 'I', OPT_S32, idle_resume_us, "US",
-	    "Limit the CPUs' idle exit latency to US while\n"
-	    "running (0 = no limit, negative = leave it\n"
-	    "alone; default: 32)"),
-	OPT("tickless", 'T', OPT_FLAG, tickless, NULL,
-	    "Infinite slices: preempt only when tasks wait"),
-	OPT("rr-sched", 'R', OPT_FLAG, rr_sched, NULL,
-	    "Round-robin: fixed slices, tasks run in turn"),
-	OPT("wakeup-throttle", 0, OPT_FLAG, wakeup_throttle, NULL,
-	    "Push back tasks that wake up very often only\n"
-	    "to run a few microseconds"),
-	OPT("slice-lag-scaling", 0, OPT_FLAG, slice_lag_scaling, NULL,
-	    "Scale the sleep credit by the user-mode CPU\n"
-	    "utilisation, sampled every second"),
-	OPT("primary-domain", 'm', OPT_DOMAIN, primary_domain, "DOMAIN",
-	    "CPUs tried first for idle selection: auto (from\n"
-	    "the power profile), turbo, performance,\n"
-	    "powersave, all, none or a hex CPU mask such as\n"
-	    "0xf0 (default: auto)"),
-	OPT("disable-smt", 0, OPT_FLAG, disable_smt, NULL,
-	    "Ignore SMT: treat sibling threads as cores"),
-	OPT("disable-numa", 0, OPT_FLAG, disable_numa, NULL,
-	    "Ignore NUMA: one shared queue for all CPUs"),
-	OPT("cpufreq", 'f', OPT_FLAG, cpufreq, NULL,
-	    "Drive each CPU's frequency from its load\n"
-	    "(default: highest frequency)"),
-	OPT("exit-dump-len", 0, OPT_U32, exit_dump_len, "LEN",
-	    "Exit debug dump buffer length (default: 0 =\n"
-	    "32768)"),
-	OPT("stats", 0, OPT_SECS, stats_interval, "SECS",
-	    "Print statistics every SECS seconds"),
-	OPT("monitor", 0, OPT_SECS, monitor_interval, "SECS",
-	    "Run no scheduler: print the running\n"
-	    "scx_flash's statistics every SECS seconds"),
-	OPT("help-stats", 0, OPT_FLAG, help_stats, NULL,
-	    "Describe the statistics and exit"),
-	OPT("debug", 'd', OPT_FLAG, debug, NULL,
-	    "Trace decisions to the kernel trace buffer"),
-	OPT("verbose", 'v', OPT_FLAG, verbose, NULL,
-	    "Print libbpf's debug messages"),
-	OPT("version", 'V', OPT_FLAG, version, NULL,
-	    "Print the version and exit"),
-	OPT("help", 'h', OPT_FLAG, help, NULL,
-	    "Print this help and exit"),
-	OPT("relaxed-maps", 0, OPT_BOOL, relaxed_maps, "BOOL",
-	    "libbpf: parse map definitions non-strictly\n"
-	    "(true or false)"),
-	OPT("pin-root-path", 0, OPT_PATH, pin_root_path, "DIR",
-	    "libbpf: directory of pinned maps"),
-	OPT("kconfig", 0, OPT_PATH, kconfig_path, "FILE",
-	    "libbpf: CONFIG_* values overriding the kernel's"),
-	OPT("btf-custom-path", 0, OPT_PATH, btf_custom_path, "FILE",
-	    "libbpf: BTF for CO-RE instead of the kernel's"),
-	OPT("bpf-token-path", 0, OPT_PATH, bpf_token_path, "DIR",
-	    "libbpf: BPF file system to take a token from"),
-};
-
-#define NR_OPTS		ARRAY_SIZE(opt_table)
-#define OPT_LONG_BASE	256
-
-static const char help_intro[] =
+static const char help_fmt[] =
 "A deadline-based sched_ext scheduler focused on fairness and performance\n"
 "predictability.  A task's deadline is its virtual runtime plus the CPU\n"
 "time it used since it last slept; see scx_flash.bpf.c for the policy.\n"
 "\n"
 "Usage: %s [OPTIONS]\n"
-"\n";
-
-static const char help_outro[] =
+"\n"
+"  -s, --slice-us=US          Maximum scheduling slice (default: 700, at\n"
+"                             most 100000)\n"
+"  -l, --slice-us-lag=US      Maximum sleep credit of a task, scaled by how\n"
+"                             often it wakes up (default: 20000, at most\n"
+"                             1000000)\n"
+"  -t, --throttle-us=US       Idle injection: keep each CPU idle for US after\n"
+"                             every slice, to save power (default: 0 = off;\n"
+"                             at most 1000000 and a fifth of the watchdog\n"
+"                             timeout)\n"
+"  -I, --idle-resume-us=US    Limit the CPUs' idle exit latency to US while\n"
+"                             running (0 = no limit, negative = leave it\n"
+"                             alone; default: 32)\n"
+"  -T, --tickless             Infinite slices: preempt only when tasks wait\n"
+"  -R, --rr-sched             Round-robin: fixed slices, tasks run in turn\n"
+"      --wakeup-throttle      Push back tasks that wake up very often only\n"
+"                             to run a few microseconds\n"
+"      --slice-lag-scaling    Scale the sleep credit by the user-mode CPU\n"
+"                             utilisation, sampled every second\n"
+"  -m, --primary-domain=DOMAIN\n"
+"                             CPUs tried first for idle selection: auto (from\n"
+"                             the power profile), turbo, performance,\n"
+"                             powersave, all, none or a hex CPU mask such as\n"
+"                             0xf0 (default: auto)\n"
+"      --disable-smt          Ignore SMT: treat sibling threads as cores\n"
+"      --disable-numa         Ignore NUMA: one shared queue for all CPUs\n"
+"  -f, --cpufreq              Drive each CPU's frequency from its load\n"
+"                             (default: highest frequency)\n"
+"      --exit-dump-len=LEN    Exit debug dump buffer length (default: 0 =\n"
+"                             32768)\n"
+"      --stats=SECS           Print statistics every SECS seconds\n"
+"      --monitor=SECS         Run no scheduler: print the running\n"
+"                             scx_flash's statistics every SECS seconds\n"
+"      --help-stats           Describe the statistics and exit\n"
+"  -d, --debug                Trace decisions to the kernel trace buffer\n"
+"  -v, --verbose              Print libbpf's debug messages\n"
+"  -V, --version              Print the version and exit\n"
+"  -h, --help                 Print this help and exit\n"
+"      --relaxed-maps=BOOL    libbpf: parse map definitions non-strictly\n"
+"                             (true or false)\n"
+"      --pin-root-path=DIR    libbpf: directory of pinned maps\n"
+"      --kconfig=FILE         libbpf: CONFIG_* values overriding the kernel's\n"
+"      --btf-custom-path=FILE libbpf: BTF for CO-RE instead of the kernel's\n"
+"      --bpf-token-path=DIR   libbpf: BPF file system to take a token from\n"
 "\n"
 "Environment: SCX_TIMEOUT_MS overrides the watchdog timeout (5000 ms);\n"
 "SCX_SYSFS_PREFIX is put in front of /sys/devices/system paths (tests).\n"
@@ -248,39 +148,40 @@ static const char help_outro[] =
 "Exit status: 0 once stopped by a signal, 69 (EX_UNAVAILABLE) on a kernel\n"
 "without sched_ext, 1 on any other failure.\n";
 
-#define HELP_COL	29
+/* getopt_long() values of the options without a short form */
+enum {
+	OPT_WAKEUP_THROTTLE = 256, OPT_SLICE_LAG_SCALING, OPT_DISABLE_SMT,
+	OPT_DISABLE_NUMA, OPT_EXIT_DUMP_LEN, OPT_STATS, OPT_MONITOR,
+	OPT_HELP_STATS, OPT_RELAXED_MAPS, OPT_PIN_ROOT_PATH, OPT_KCONFIG,
+	OPT_BTF_CUSTOM_PATH, OPT_BPF_TOKEN_PATH,
+};
 
-static void print_help(const char *prog)
-{
-	const struct opt_desc *d;
-	char left[48];
-	const char *h;
-	int len;
-
-	printf(help_intro, prog);
-	for (d = opt_table; d < opt_table + NR_OPTS; d++) {
-		len = snprintf(left, sizeof(left), "  %c%c%c --%s%s%s",
-			       d->short_name ? '-' : ' ',
-			       d->short_name ?: ' ',
-			       d->short_name ? ',' : ' ', d->name,
-			       d->metavar ? "=" : "", d->metavar ?: "");
-		printf("%-*s", HELP_COL, left);
-		if (len >= HELP_COL)
-			printf("\n%*s", HELP_COL, "");
-		for (h = d->help; *h; h++) {
-			putchar(*h);
-			if (*h == '\n')
-				printf("%*s", HELP_COL, "");
-		}
-		putchar('\n');
-	}
-	printf(help_outro);
-}
+static const struct option long_opts[] = {
+	{ "slice-us", 1, NULL, 's' },		{ "slice-us-lag", 1, NULL, 'l' },
+	{ "throttle-us", 1, NULL, 't' },	{ "idle-resume-us", 1, NULL, 'I' },
+	{ "tickless", 0, NULL, 'T' },		{ "rr-sched", 0, NULL, 'R' },
+	{ "wakeup-throttle", 0, NULL, OPT_WAKEUP_THROTTLE },
+	{ "slice-lag-scaling", 0, NULL, OPT_SLICE_LAG_SCALING },
+	{ "primary-domain", 1, NULL, 'm' },
+	{ "disable-smt", 0, NULL, OPT_DISABLE_SMT },
+	{ "disable-numa", 0, NULL, OPT_DISABLE_NUMA },
+	{ "cpufreq", 0, NULL, 'f' },
+	{ "exit-dump-len", 1, NULL, OPT_EXIT_DUMP_LEN },
+	{ "stats", 1, NULL, OPT_STATS },	{ "monitor", 1, NULL, OPT_MONITOR },
+	{ "help-stats", 0, NULL, OPT_HELP_STATS },
+	{ "debug", 0, NULL, 'd' },		{ "verbose", 0, NULL, 'v' },
+	{ "version", 0, NULL, 'V' },		{ "help", 0, NULL, 'h' },
+	{ "relaxed-maps", 1, NULL, OPT_RELAXED_MAPS },
+	{ "pin-root-path", 1, NULL, OPT_PIN_ROOT_PATH },
+	{ "kconfig", 1, NULL, OPT_KCONFIG },
+	{ "btf-custom-path", 1, NULL, OPT_BTF_CUSTOM_PATH },
+	{ "bpf-token-path", 1, NULL, OPT_BPF_TOKEN_PATH },
+	{}
+};
 
 static int bad_value(const char *opt, const char *str, const char *why)
 {
-	fprintf(stderr, "scx_flash: invalid value '%s' for --%s: %s\n",
-		str, opt, why);
+	fprintf(stderr, "scx_flash: invalid value '%s' for --%s: %s\n", str, opt, why);
 	return -EINVAL;
 }
 
@@ -290,11 +191,9 @@ static int parse_u64(const char *opt, const char *str, u64 max, u64 *val)
 	unsigned long long v;
 	char *end;
 
-	if (*str < '0' || *str > '9')
-		return bad_value(opt, str, "not an unsigned number");
 	errno = 0;
 	v = strtoull(str, &end, 10);
-	if (*end)
+	if (!isdigit((unsigned char)*str) || *end)
 		return bad_value(opt, str, "not an unsigned number");
 	if (errno == ERANGE || v > max)
 		return bad_value(opt, str, "too large");
@@ -303,18 +202,14 @@ static int parse_u64(const char *opt, const char *str, u64 max, u64 *val)
 }
 
 /* A signed decimal number in [@min, @max]. */
-static int parse_s64(const char *opt, const char *str, s64 min, s64 max,
-		     s64 *val)
+static int parse_s64(const char *opt, const char *str, s64 min, s64 max, s64 *val)
 {
 	long long v;
 	char *end;
 
-	if (!isdigit((unsigned char)*str) &&
-	    !(*str == '-' && isdigit((unsigned char)str[1])))
-		return bad_value(opt, str, "not a number");
 	errno = 0;
 	v = strtoll(str, &end, 10);
-	if (*end)
+	if (!isdigit((unsigned char)str[*str == '-']) || *end)
 		return bad_value(opt, str, "not a number");
 	if (errno == ERANGE || v < min || v > max)
 		return bad_value(opt, str, "out of range");
@@ -322,54 +217,63 @@ static int parse_s64(const char *opt, const char *str, s64 min, s64 max,
 	return 0;
 }
 
-/*
- * The longest --stats or --monitor interval, one day: far beyond any use,
- * and far below what a time_t holds, which the sleep needs.
- */
-#define MAX_INTERVAL_SECS	86400
-
-/* A positive number of seconds, at most MAX_INTERVAL_SECS. */
-static int parse_interval(const char *opt, const char *str, double *val)
+/* Microseconds, at most @max: scx_flash.h says why each limit. */
+static int parse_usec(const char *opt, const char *str, u64 max, bool nonzero, u64 *val)
 {
-	char *end, why[48];
-	double v;
+	char why[48];
+	u64 v;
 
-	errno = 0;
-	v = strtod(str, &end);
-	if (end == str || *end || errno || !isfinite(v) || v <= 0)
-		return bad_value(opt, str, "not a positive number of seconds");
-	if (v > MAX_INTERVAL_SECS) {
-		snprintf(why, sizeof(why), "more than %d seconds (one day)",
-			 MAX_INTERVAL_SECS);
-		return bad_value(opt, str, why);
-	}
+	if (parse_u64(opt, str, UINT64_MAX, &v))
+		return -EINVAL;
+	snprintf(why, sizeof(why), "above the limit of %llu us", (unsigned long long)max);
+	if (v > max || (nonzero && !v))
+		return bad_value(opt, str, v ? why : "must be greater than 0");
 	*val = v;
 	return 0;
+}
+
+/* One day: far beyond any use, far below what the sleep's time_t holds. */
+#define MAX_INTERVAL_SECS	86400
+
+static int parse_interval(const char *opt, const char *str, double *val)
+{
+	char *end;
+
+	errno = 0;
+	*val = strtod(str, &end);
+	if (end == str || *end || errno || !isfinite(*val) || *val <= 0)
+		return bad_value(opt, str, "not a positive number of seconds");
+	if (*val > MAX_INTERVAL_SECS)
+		return bad_value(opt, str, "more than 86400 seconds (one day)");
+	return 0;
+}
+
+/* The libbpf options name a file or directory that must be readable. */
+static int parse_path(const char *opt, const char *str, const char **val)
+{
+	*val = str;
+	return access(str, R_OK) ? bad_value(opt, str, strerror(errno)) : 0;
 }
 
 static bool is_hex_mask(const char *str)
 {
 	bool digits = false;
 
-	if (!strncasecmp(str, "0x", 2))
-		str += 2;
-	for (; *str; str++) {
-		if (isxdigit((unsigned char)*str))
-			digits = true;
-		else if (*str != '_')
+	for (str += strncasecmp(str, "0x", 2) ? 0 : 2; *str; str++) {
+		if (!isxdigit((unsigned char)*str) && *str != '_')
 			return false;
+		digits |= *str != '_';
 	}
 	return digits;
 }
 
+enum power_mode { POWER_ANY, POWER_TURBO, POWER_PERFORMANCE, POWER_POWERSAVE };
+
+/* The --primary-domain keywords, the first ones by enum power_mode. */
 static const char *const domain_keywords[] = {
-	"auto", "turbo", "performance", "powersave", "all", "none",
+	"all", "turbo", "performance", "powersave", "auto", "none",
 };
 
-/*
- * A primary domain keyword or the syntax of a hex mask.  Whether the mask
- * names CPUs that exist is checked once the topology is known.
- */
 static bool is_domain_keyword(const char *str)
 {
 	size_t i;
@@ -380,393 +284,196 @@ static bool is_domain_keyword(const char *str)
 	return false;
 }
 
+/* A keyword or a hex mask; its CPUs are checked once they are counted. */
 static int check_domain(const char *opt, const char *str)
 {
-	if (is_domain_keyword(str))
+	if (is_domain_keyword(str) || is_hex_mask(str))
 		return 0;
-	if (!is_hex_mask(str))
-		return bad_value(opt, str,
-				 "expected auto, turbo, performance, powersave, all, none or a hex CPU mask");
-	return 0;
+	return bad_value(opt, str,
+			 "expected auto, turbo, performance, powersave, all, none or a hex CPU mask");
 }
 
-/* Parse the argument of option @d into its field of @o. */
-static int parse_opt_value(const struct opt_desc *d, const char *arg,
-			   struct flash_opts *o)
+/* The field a flag option @c sets, NULL if @c takes a value. */
+static bool *flag_of(int c, struct flash_opts *o)
 {
-	void *field = (char *)o + d->off;
-	char why[64];
-	u64 v;
-	s64 sv;
-
-	switch (d->kind) {
-	case OPT_FLAG:
-		*(bool *)field = true;
-		return 0;
-	case OPT_SLICE:
-	case OPT_USEC:
-		if (parse_u64(d->name, arg, UINT64_MAX, &v))
-			return -EINVAL;
-		if (v > d->max) {
-			snprintf(why, sizeof(why), "above the limit of %llu us",
-				 (unsigned long long)d->max);
-			return bad_value(d->name, arg, why);
-		}
-		if (d->kind == OPT_SLICE && !v)
-			return bad_value(d->name, arg, "must be greater than 0");
-		*(u64 *)field = v;
-		return 0;
-	case OPT_U32:
-		if (parse_u64(d->name, arg, UINT32_MAX, &v))
-			return -EINVAL;
-		*(u32 *)field = v;
-		return 0;
-	case OPT_S32:
-		if (parse_s64(d->name, arg, INT32_MIN, INT32_MAX, &sv))
-			return -EINVAL;
-		*(s64 *)field = sv;
-		return 0;
-	case OPT_SECS:
-		return parse_interval(d->name, arg, (double *)field);
-	case OPT_BOOL:
-		if (strcmp(arg, "true") && strcmp(arg, "false"))
-			return bad_value(d->name, arg, "expected true or false");
-		*(const char **)field = arg;
-		return 0;
-	case OPT_DOMAIN:
-		if (check_domain(d->name, arg))
-			return -EINVAL;
-		*(const char **)field = arg;
-		return 0;
-	case OPT_PATH:
-		if (access(arg, R_OK))
-			return bad_value(d->name, arg, strerror(errno));
-		*(const char **)field = arg;
-		return 0;
+	switch (c) {
+	case 'T': return &o->tickless;
+	case 'R': return &o->rr_sched;
+	case 'f': return &o->cpufreq;
+	case 'd': return &o->debug;
+	case 'v': return &o->verbose;
+	case 'V': return &o->version;
+	case 'h': return &o->help;
+	case OPT_WAKEUP_THROTTLE: return &o->wakeup_throttle;
+	case OPT_SLICE_LAG_SCALING: return &o->slice_lag_scaling;
+	case OPT_DISABLE_SMT: return &o->disable_smt;
+	case OPT_DISABLE_NUMA: return &o->disable_numa;
+	case OPT_HELP_STATS: return &o->help_stats;
 	}
-	return -EINVAL;
-}
-
-static void build_getopt_tables(struct option *long_opts, char *short_opts)
-{
-	size_t i;
-
-	for (i = 0; i < NR_OPTS; i++) {
-		const struct opt_desc *d = &opt_table[i];
-
-		long_opts[i] = (struct option) {
-			.name = d->name,
-			.has_arg = d->kind == OPT_FLAG ? no_argument :
-							 required_argument,
-			.val = OPT_LONG_BASE + i,
-		};
-		if (d->short_name) {
-			*short_opts++ = d->short_name;
-			if (d->kind != OPT_FLAG)
-				*short_opts++ = ':';
-		}
-	}
-	long_opts[NR_OPTS] = (struct option) {};
-	*short_opts = '\0';
-}
-
-static const struct opt_desc *opt_by_short(int c)
-{
-	const struct opt_desc *d;
-
-	for (d = opt_table; d < opt_table + NR_OPTS; d++)
-		if (d->short_name && d->short_name == c)
-			return d;
 	return NULL;
+}
+
+/* Store the value @arg of option @c in @o; -EINVAL, said why, if bad. */
+static int parse_opt(int c, const char *arg, struct flash_opts *o)
+{
+	u64 v;
+
+	switch (c) {
+	case 's':
+		return parse_usec("slice-us", arg, FLASH_SLICE_US_MAX, true, &o->slice_us);
+	case 'l':
+		return parse_usec("slice-us-lag", arg, FLASH_SLICE_US_LAG_MAX, true,
+				  &o->slice_us_lag);
+	case 't':
+		return parse_usec("throttle-us", arg, FLASH_THROTTLE_US_MAX, false,
+				  &o->throttle_us);
+	case 'I':
+		return parse_s64("idle-resume-us", arg, INT32_MIN, INT32_MAX, &o->idle_resume_us);
+	case 'm':
+		o->primary_domain = arg;
+		return check_domain("primary-domain", arg);
+	case OPT_EXIT_DUMP_LEN:
+		if (parse_u64("exit-dump-len", arg, UINT32_MAX, &v))
+			return -EINVAL;
+		o->exit_dump_len = v;
+		return 0;
+	case OPT_STATS:
+		return parse_interval("stats", arg, &o->stats_interval);
+	case OPT_MONITOR:
+		return parse_interval("monitor", arg, &o->monitor_interval);
+	case OPT_RELAXED_MAPS:
+		o->relaxed_maps = arg;
+		if (strcmp(arg, "true") && strcmp(arg, "false"))
+			return bad_value("relaxed-maps", arg, "expected true or false");
+		return 0;
+	case OPT_PIN_ROOT_PATH:
+		return parse_path("pin-root-path", arg, &o->pin_root_path);
+	case OPT_KCONFIG:
+		return parse_path("kconfig", arg, &o->kconfig_path);
+	case OPT_BTF_CUSTOM_PATH:
+		return parse_path("btf-custom-path", arg, &o->btf_custom_path);
+	case OPT_BPF_TOKEN_PATH:
+		return parse_path("bpf-token-path", arg, &o->bpf_token_path);
+	}
+	return -EINVAL;		/* getopt_long() said what is wrong */
 }
 
 static void print_help_stats(void);
 
-/*
- * Parse the command line into @o.  Returns -1 to go on, or the exit status
- * when the process must end here (help, version, bad input).
- */
+/* Parse into @o: -1 to go on, else the exit status (help, version, bad input). */
 static int parse_opts(int argc, char **argv, struct flash_opts *o)
 {
-	struct option long_opts[NR_OPTS + 1];
-	char short_opts[2 * NR_OPTS + 1];
 	const char *prog = basename(argv[0]);
-	const struct opt_desc *d;
-	int opt;
+	bool *flag;
+	int c;
 
 	*o = (struct flash_opts) {
-		.slice_us	= FLASH_SLICE_US_DFL,
-		.slice_us_lag	= FLASH_SLICE_US_LAG_DFL,
-		.idle_resume_us	= FLASH_IDLE_RESUME_US_DFL,
-		.primary_domain	= "auto",
+		.slice_us = FLASH_SLICE_US_DFL, .slice_us_lag = FLASH_SLICE_US_LAG_DFL,
+		.idle_resume_us = FLASH_IDLE_RESUME_US_DFL, .primary_domain = "auto",
 	};
-	build_getopt_tables(long_opts, short_opts);
-
-	/*
-	 * 0, not 1: glibc then forgets a short-option cluster that an
-	 * earlier parse left half read, instead of resuming it.
-	 */
+	/* 0, not 1: glibc then forgets a cluster an earlier parse left half read */
 	optind = 0;
-	while ((opt = getopt_long(argc, argv, short_opts, long_opts,
-				  NULL)) != -1) {
-		if (opt >= OPT_LONG_BASE)
-			d = &opt_table[opt - OPT_LONG_BASE];
-		else
-			d = opt_by_short(opt);
-		if (!d) {
-			fprintf(stderr,
-				"Try '%s --help' for more information.\n",
-				prog);
+	while ((c = getopt_long(argc, argv, "s:l:t:I:TRm:fdvVh", long_opts, NULL)) != -1) {
+		flag = flag_of(c, o);
+		if (flag) {
+			*flag = true;
+		} else if (parse_opt(c, optarg, o)) {
+			if (c == '?')
+				fprintf(stderr, "Try '%s --help' for more information.\n", prog);
 			return 1;
 		}
-		if (parse_opt_value(d, optarg, o))
-			return 1;
 	}
 	if (optind < argc) {
-		fprintf(stderr, "scx_flash: unexpected argument '%s'\n",
-			argv[optind]);
+		fprintf(stderr, "scx_flash: unexpected argument '%s'\n", argv[optind]);
 		return 1;
 	}
-
-	if (o->help) {
-		print_help(prog);
-		return 0;
-	}
-	if (o->version) {
+	if (o->help)
+		printf(help_fmt, prog);
+	else if (o->version)
 		printf("scx_flash %s\n", full_version());
-		return 0;
-	}
-	if (o->help_stats) {
+	else if (o->help_stats)
 		print_help_stats();
-		return 0;
-	}
-	return -1;
+	return o->help || o->version || o->help_stats ? 0 : -1;
 }
 
-/* ------------------------------------------------------------------------
- * sysfs and CPU masks
- */
-
-/* Tests point this at a fake tree with SCX_SYSFS_PREFIX. */
-static const char *sysfs_prefix(void)
+/* The path @fmt names under SCX_SYSFS_PREFIX (a fake tree in tests). */
+static const char *sys_path(const char *fmt, ...)
 {
-	const char *prefix = getenv("SCX_SYSFS_PREFIX");
+	static char path[PATH_MAX];
+	va_list args;
+	int len;
 
-	return prefix ?: "";
-}
-
-static void sys_path(char *path, size_t size, const char *fmt, va_list args)
-{
-	int len = snprintf(path, size, "%s", sysfs_prefix());
-
-	vsnprintf(path + len, size - len, fmt, args);
+	len = snprintf(path, sizeof(path), "%s", getenv("SCX_SYSFS_PREFIX") ?: "");
+	va_start(args, fmt);
+	vsnprintf(path + len, sizeof(path) - len, fmt, args);
+	va_end(args);
+	return path;
 }
 
 /*
- * Read the file @path into @buf as a string, without trailing whitespace
- * or NULs.  Returns 0 or a negative errno, with @buf empty.  A NUL before
- * the end is an error: the string would stop there, "enabled\0junk" read
- * as "enabled".
+ * Read @path into @buf without trailing blanks or NULs; 0 or a negative
+ * errno.  A NUL before the end is an error: "enabled\0junk" is no "enabled".
  */
 static int read_text(const char *path, char *buf, size_t size)
 {
-	ssize_t len;
-	int fd;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t len = fd < 0 ? -1 : read(fd, buf, size - 1);
+	int err = -errno;
 
-	buf[0] = '\0';
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	len = read(fd, buf, size - 1);
-	close(fd);
+	if (fd >= 0)
+		close(fd);
 	if (len < 0) {
 		buf[0] = '\0';
-		return -errno;
+		return err;
 	}
 	while (len && (isspace((unsigned char)buf[len - 1]) || !buf[len - 1]))
 		len--;
 	buf[len] = '\0';
-	if (strlen(buf) < (size_t)len) {
-		buf[0] = '\0';
-		return -EINVAL;
-	}
-	return 0;
-}
-
-/*
- * Read the sysfs file named by @fmt (under the prefix) into @buf, without
- * trailing whitespace.  Returns 0 or a negative errno.
- */
-static int read_sys(char *buf, size_t size, const char *fmt, ...)
-{
-	char path[PATH_MAX];
-	va_list args;
-
-	va_start(args, fmt);
-	sys_path(path, sizeof(path), fmt, args);
-	va_end(args);
-	return read_text(path, buf, size);
-}
-
-/* An unsigned number from sysfs; 0 if it cannot be read. */
-
-static u64 read_sys_u64(const char *fmt, ...)
-{
-	char path[PATH_MAX], buf[64];
-	va_list args;
-	char *end;
-	u64 v;
-
-	va_start(args, fmt);
-	vsnprintf(path, sizeof(path), fmt, args);
-	va_end(args);
-	if (read_sys(buf, sizeof(buf), "%s", path) || !isdigit(*buf))
+	if (strlen(buf) == (size_t)len)
 		return 0;
-	v = strtoull(buf, &end, 10);
-	return *end ? 0 : v;
+	buf[0] = '\0';
+	return -EINVAL;
 }
 
-/* A signed number from sysfs into @val; 0 or a negative errno. */
+#define read_sys(buf, size, ...)	read_text(sys_path(__VA_ARGS__), buf, size)
 
-static int read_sys_int(int *val, const char *fmt, ...)
+/* The number in the file @path, with a sign if @sign; 0 or -EINVAL. */
+static int read_num(const char *path, bool sign, long long *val)
 {
-	char path[PATH_MAX], buf[32];
-	va_list args;
-	char *end;
-	int ret;
+	char buf[32], *end;
 
-	va_start(args, fmt);
-	vsnprintf(path, sizeof(path), fmt, args);
-	va_end(args);
-	ret = read_sys(buf, sizeof(buf), "%s", path);
-	if (ret)
-		return ret;
-	*val = strtol(buf, &end, 10);
+	if (read_text(path, buf, sizeof(buf)) || (!sign && !isdigit((unsigned char)*buf)))
+		return -EINVAL;
+	*val = sign ? strtoll(buf, &end, 10) : (long long)strtoull(buf, &end, 10);
 	return end == buf || *end ? -EINVAL : 0;
 }
 
-/* Write @val, without a newline, to the sysfs file named by @fmt. */
-
-static int write_sys(const char *val, const char *fmt, ...)
+/* Write @val, without a newline, to the file @path. */
+static int write_text(const char *path, const char *val)
 {
-	char path[PATH_MAX];
-	va_list args;
-	ssize_t len;
-	int fd, ret = 0;
+	int fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC), ret = 0;
 
-	va_start(args, fmt);
-	sys_path(path, sizeof(path), fmt, args);
-	va_end(args);
-
-	fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	len = write(fd, val, strlen(val));
-	if (len < 0)
+	if (write(fd, val, strlen(val)) < 0)
 		ret = -errno;
 	close(fd);
 	return ret;
 }
 
-static bool sys_exists(const char *fmt, ...)
-{
-	char path[PATH_MAX];
-	va_list args;
-
-	va_start(args, fmt);
-	sys_path(path, sizeof(path), fmt, args);
-	va_end(args);
-	return !access(path, F_OK);
-}
-
-/*
- * No CPU or node number reaches the kernel's largest NR_CPUS (8192, with
- * CONFIG_MAXSMP): anything above is not a real sysfs entry, and taking it
- * would size the topology tables by it.
- */
+/* The kernel's largest NR_CPUS (CONFIG_MAXSMP): a cpuN beyond is no CPU. */
 #define MAX_CPU_IDS	8192
 
-/*
- * Call @fn for every entry "<stem><N>" of directory @dir (under the prefix)
- * with its number N, below MAX_CPU_IDS.  Returns the number of entries or a
- * negative errno.
- */
-static int scan_numbered(const char *dir, const char *stem,
-			 void (*fn)(int, void *), void *arg)
-{
-	size_t stem_len = strlen(stem);
-	char path[PATH_MAX];
-	struct dirent *e;
-	int nr = 0;
-	DIR *d;
-
-	snprintf(path, sizeof(path), "%s%s", sysfs_prefix(), dir);
-	d = opendir(path);
-	if (!d)
-		return -errno;
-	while ((e = readdir(d))) {
-		const char *num = e->d_name + stem_len;
-		char *end;
-		long n;
-
-		if (strncmp(e->d_name, stem, stem_len) || !isdigit(*num))
-			continue;
-		n = strtol(num, &end, 10);
-		if (*end || n >= MAX_CPU_IDS)
-			continue;
-		fn(n, arg);
-		nr++;
-	}
-	closedir(d);
-	return nr;
-}
-
-/*
- * Parse a CPU list such as "0-3,8" and call @fn for each CPU.  Returns 0,
- * or -EINVAL for a malformed list or a CPU at or above @nr_cpus.
- */
-static int parse_cpu_list(const char *str, int nr_cpus,
-			  void (*fn)(int, void *), void *arg)
-{
-	while (*str) {
-		long first, last;
-		char *end;
-
-		if (!isdigit(*str))
-			return -EINVAL;
-		first = strtol(str, &end, 10);
-		last = first;
-		if (*end == '-') {
-			if (!isdigit(end[1]))
-				return -EINVAL;
-			last = strtol(end + 1, &end, 10);
-		}
-		if (last < first || last >= nr_cpus || (*end && *end != ','))
-			return -EINVAL;
-		for (; first <= last; first++)
-			fn(first, arg);
-		str = *end ? end + 1 : end;
-	}
-	return 0;
-}
-
-/* A set of CPUs 0..nr-1. */
+/* A set of CPUs 0..nr-1 (or nodes); 1 KiB spares every allocation. */
 struct flash_mask {
 	int nr;
-	u64 *bits;
+	u64 bits[MAX_CPU_IDS / 64];
 };
 
-static int mask_init(struct flash_mask *m, int nr)
+static void mask_init(struct flash_mask *m, int nr)
 {
 	m->nr = nr;
-	m->bits = calloc((nr + 63) / 64, sizeof(u64));
-	return m->bits ? 0 : -ENOMEM;
-}
-
-static void mask_free(struct flash_mask *m)
-{
-	free(m->bits);
-	m->bits = NULL;
+	memset(m->bits, 0, sizeof(m->bits));
 }
 
 static void mask_set(struct flash_mask *m, int cpu)
@@ -788,28 +495,19 @@ static int mask_weight(const struct flash_mask *m)
 	return w;
 }
 
-/*
- * Parse a hex CPU mask ("0x" optional, "_" ignored, "none" is empty) into
- * @m.  A bit for a CPU the machine does not have is an error naming it.
- */
+/* A hex CPU mask into @m: "0x" optional, "_" ignored, "none" empty. */
 static int mask_parse(const char *str, struct flash_mask *m)
 {
-	const char *p, *digits = str;
-	int bit = 0, i;
+	const char *p, *digits = str + (strncasecmp(str, "0x", 2) ? 0 : 2);
+	int bit = 0, i, v;
 
 	if (!strcmp(str, "none"))
 		return 0;
 	if (!is_hex_mask(str))
 		return -EINVAL;
-	if (!strncasecmp(digits, "0x", 2))
-		digits += 2;
 	for (p = digits + strlen(digits) - 1; p >= digits; p--) {
-		int v;
-
-		if (*p == '_')
-			continue;
-		v = isdigit(*p) ? *p - '0' : tolower(*p) - 'a' + 10;
-		for (i = 0; i < 4; i++, bit++) {
+		v = *p == '_' ? 0 : isdigit(*p) ? *p - '0' : tolower(*p) - 'a' + 10;
+		for (i = 0; i < 4 && *p != '_'; i++, bit++) {
 			if (!(v & (1 << i)))
 				continue;
 			if (bit >= m->nr) {
@@ -825,49 +523,72 @@ static int mask_parse(const char *str, struct flash_mask *m)
 }
 
 /*
- * Format @m as the upstream loader does: 32-bit words, most significant
- * first, separated by commas, the first one only as wide as the CPU count
- * needs ("0xff" for 8 CPUs, "0xffffffff,ffffffff" for 64).
+ * @m as upstream prints it: 32-bit words, most significant first, the first
+ * only as wide as the CPU count needs ("0xff" for 8, "0xffffffff,ffffffff").
  */
 static char *mask_format(const struct flash_mask *m, char *buf, size_t size)
 {
 	int nr_words = (m->nr + 31) / 32, width = ((m->nr + 3) / 4) % 8;
-	int w, len;
+	int w, len = snprintf(buf, size, "0x");
 
-	len = snprintf(buf, size, "0x");
-	for (w = nr_words - 1; w >= 0; w--) {
-		u32 word = m->bits[w / 2] >> (32 * (w % 2));
-
-		if (w == nr_words - 1)
-			len += snprintf(buf + len, size - len, "%0*x",
-					width ?: 8, word);
-		else
-			len += snprintf(buf + len, size - len, ",%08x", word);
-		if (len >= (int)size)
-			break;
-	}
+	for (w = nr_words - 1; w >= 0 && len < (int)size; w--)
+		len += snprintf(buf + len, size - len, "%s%0*x", w == nr_words - 1 ? "" : ",",
+				w == nr_words - 1 && width ? width : 8,
+				(u32)(m->bits[w / 2] >> (32 * (w % 2))));
 	return buf;
 }
 
-/* ------------------------------------------------------------------------
- * Topology
- */
+/* Add the N of each "<stem>N" in @path to @found; the highest N + 1, or -errno. */
+static int scan_numbered(const char *path, const char *stem, struct flash_mask *found)
+{
+	size_t stem_len = strlen(stem);
+	DIR *d = opendir(path);
+	struct dirent *e;
+	int nr = 0;
+	char *end;
+	long n;
 
-#define CPU_DIR		"/sys/devices/system/cpu"
-#define NODE_DIR	"/sys/devices/system/node"
+	if (!d)
+		return -errno;
+	while ((e = readdir(d))) {
+		if (strncmp(e->d_name, stem, stem_len) ||
+		    !isdigit((unsigned char)e->d_name[stem_len]))
+			continue;
+		n = strtol(e->d_name + stem_len, &end, 10);
+		if (*end || n >= MAX_CPU_IDS)
+			continue;
+		mask_set(found, n);
+		nr = n >= nr ? n + 1 : nr;
+	}
+	closedir(d);
+	return nr;
+}
 
-enum core_type {
-	CORE_LITTLE,
-	CORE_BIG,
-	CORE_TURBO,	/* a big core with the highest capacity */
-};
+/* Call @fn for each CPU of a list such as "0-3,8", all below @nr_cpus. */
+static int parse_cpu_list(const char *str, int nr_cpus, void (*fn)(int, void *), void *arg)
+{
+	long first, last;
+	char *end;
 
-enum power_mode {
-	POWER_ANY,
-	POWER_TURBO,
-	POWER_PERFORMANCE,
-	POWER_POWERSAVE,
-};
+	while (*str) {
+		if (!isdigit(*str))
+			return -EINVAL;
+		first = strtol(str, &end, 10);
+		last = first;
+		if (*end == '-' && !isdigit(end[1]))
+			return -EINVAL;
+		if (*end == '-')
+			last = strtol(end + 1, &end, 10);
+		if (last < first || last >= nr_cpus || (*end && *end != ','))
+			return -EINVAL;
+		for (; first <= last; first++)
+			fn(first, arg);
+		str = *end ? end + 1 : end;
+	}
+	return 0;
+}
+
+enum core_type { CORE_LITTLE, CORE_BIG, CORE_TURBO /* the highest capacity */ };
 
 struct cpu_info {
 	bool present;			/* cpuN exists in sysfs */
@@ -891,112 +612,78 @@ struct topology {
 static void topo_free(struct topology *t)
 {
 	free(t->cpus);
-	mask_free(&t->online);
 	t->cpus = NULL;
 }
 
-static void note_max(int n, void *max)
+/* The cpuN into @present; the highest N + 1 is the width of every CPU mask. */
+static int scan_cpus(struct flash_mask *present)
 {
-	if (n + 1 > *(int *)max)
-		*(int *)max = n + 1;
+	int nr;
+
+	mask_init(present, MAX_CPU_IDS);
+	nr = scan_numbered(sys_path(CPU_DIR), "cpu", present);
+	if (nr > 0)
+		return nr;
+	fprintf(stderr, "scx_flash: no CPU found under '%s'\n", sys_path(CPU_DIR));
+	return -ENOENT;
 }
 
-static void mark_present(int cpu, void *t)
+static int read_nr_cpu_ids(void)
 {
-	struct topology *topo = t;
+	struct flash_mask present;
 
-	if (cpu < topo->nr_cpu_ids)
-		topo->cpus[cpu].present = true;
+	return scan_cpus(&present);
 }
 
-struct node_walk {
-	struct topology *topo;
-	int node;
-};
-
-static void set_node_of_cpu(int cpu, void *arg)
-{
-	struct node_walk *w = arg;
-
-	if (cpu < w->topo->nr_cpu_ids)
-		w->topo->cpus[cpu].node = w->node;
-}
-
-static void read_node(int node, void *t)
-{
-	char dir[64];
-	struct node_walk w = { t, node };
-
-	snprintf(dir, sizeof(dir), NODE_DIR "/node%d", node);
-	scan_numbered(dir, "cpu", set_node_of_cpu, &w);
-}
-
-/* Assign each online CPU a NUMA node and count the nodes in use. */
+/* Assign each CPU the node whose nodeN/cpuM links name it; count the nodes in use. */
 static void read_nodes(struct topology *t)
 {
-	int cpu, other;
+	struct flash_mask nodes = {}, cpus, used = {};
+	int node, cpu;
 
-	if (sys_exists(NODE_DIR))
-		scan_numbered(NODE_DIR, "node", read_node, t);
-
-	for (cpu = 0; cpu < t->nr_cpu_ids; cpu++) {
-		struct cpu_info *c = &t->cpus[cpu];
-
-		if (c->node < 0)
-			c->node = 0;
-		if (!c->online)
+	scan_numbered(sys_path(NODE_DIR), "node", &nodes);
+	for (node = 0; node < MAX_CPU_IDS; node++) {
+		if (!mask_test(&nodes, node))
 			continue;
-		for (other = 0; other < cpu; other++)
-			if (t->cpus[other].online &&
-			    t->cpus[other].node == c->node)
-				break;
-		if (other == cpu)
+		mask_init(&cpus, MAX_CPU_IDS);
+		scan_numbered(sys_path(NODE_DIR "/node%d", node), "cpu", &cpus);
+		for (cpu = 0; cpu < t->nr_cpu_ids; cpu++)
+			t->cpus[cpu].node = mask_test(&cpus, cpu) ? node : t->cpus[cpu].node;
+	}
+	for (cpu = 0; cpu < t->nr_cpu_ids; cpu++) {
+		if (t->cpus[cpu].online && !mask_test(&used, t->cpus[cpu].node))
 			t->nr_nodes++;
+		if (t->cpus[cpu].online)
+			mask_set(&used, t->cpus[cpu].node);
 	}
 }
 
 /*
  * Number the cores (one per node, package and core id) and pair the two
- * lowest-numbered threads of each core as SMT siblings; a third thread
- * stays unpaired, as in the upstream loader.
+ * lowest threads of each as SMT siblings; a third stays unpaired (upstream).
  */
-static int read_cores(struct topology *t)
+static int read_cores(struct topology *t, long long (*ids)[2])
 {
-	int *pkg, *core_id, nr_cores = 0, cpu, other;
-
-	pkg = calloc(t->nr_cpu_ids, sizeof(int));
-	core_id = calloc(t->nr_cpu_ids, sizeof(int));
-	if (!pkg || !core_id) {
-		free(pkg);
-		free(core_id);
-		return -ENOMEM;
-	}
+	int nr_cores = 0, cpu, other;
+	struct cpu_info *c, *o;
 
 	for (cpu = 0; cpu < t->nr_cpu_ids; cpu++) {
-		struct cpu_info *c = &t->cpus[cpu];
-
+		c = &t->cpus[cpu];
 		if (!c->online)
 			continue;
-		if (read_sys_int(&core_id[cpu],
-				 CPU_DIR "/cpu%d/topology/core_id", cpu) ||
-		    read_sys_int(&pkg[cpu],
-				 CPU_DIR "/cpu%d/topology/physical_package_id",
-				 cpu)) {
-			fprintf(stderr,
-				"scx_flash: cannot read CPU %d's topology under '%s" CPU_DIR "'\n",
-				cpu, sysfs_prefix());
-			free(pkg);
-			free(core_id);
+		if (read_num(sys_path(CPU_DIR "/cpu%d/topology/core_id", cpu), true,
+			     &ids[cpu][0]) ||
+		    read_num(sys_path(CPU_DIR "/cpu%d/topology/physical_package_id", cpu),
+			     true, &ids[cpu][1])) {
+			fprintf(stderr, "scx_flash: cannot read CPU %d's topology under '%s'\n",
+				cpu, sys_path(CPU_DIR));
 			return -ENOENT;
 		}
-
 		c->core = nr_cores;
 		for (other = 0; other < cpu; other++) {
-			struct cpu_info *o = &t->cpus[other];
-
+			o = &t->cpus[other];
 			if (!o->online || o->node != c->node ||
-			    pkg[other] != pkg[cpu] ||
-			    core_id[other] != core_id[cpu])
+			    memcmp(ids[other], ids[cpu], sizeof(*ids)))
 				continue;
 			c->core = o->core;
 			if (o->sibling < 0) {
@@ -1005,94 +692,79 @@ static int read_cores(struct topology *t)
 			}
 			break;
 		}
-		if (c->core == nr_cores)
-			nr_cores++;
+		nr_cores += c->core == nr_cores;
 	}
-	free(pkg);
-	free(core_id);
 	return 0;
 }
 
-/*
- * Files that may tell CPUs apart by capacity, most telling first.  The
- * first one whose value differs between CPUs is used; if none does, the
- * last one that has a value (all CPUs are then alike).
- */
-static const char *const capacity_files[] = {
-	"cpufreq/amd_pstate_prefcore_ranking",
-	"cpufreq/amd_pstate_highest_perf",
-	"acpi_cppc/highest_perf",
-	"cpu_capacity",
-	"cpufreq/cpuinfo_max_freq",
-};
+/* A capacity from sysfs, 0 if it cannot be read. */
+static u64 read_capacity(int cpu, const char *file)
+{
+	long long v = 0;
 
+	return read_num(sys_path(CPU_DIR "/cpu%d/%s", cpu, file), false, &v) ? 0 : v;
+}
+
+/*
+ * The first of these files whose value differs between CPUs; if none does,
+ * the last one that has a value (all CPUs are then alike).
+ */
 static const char *pick_capacity_file(const struct topology *t)
 {
-	const char *chosen = capacity_files[4];
+	static const char *const files[] = {
+		"cpufreq/amd_pstate_prefcore_ranking", "cpufreq/amd_pstate_highest_perf",
+		"acpi_cppc/highest_perf", "cpu_capacity", "cpufreq/cpuinfo_max_freq",
+	};
+	const char *chosen = files[4];
 	size_t i;
 	int cpu;
+	u64 v0;
 
-	for (i = 0; i < ARRAY_SIZE(capacity_files); i++) {
-		u64 v0 = read_sys_u64(CPU_DIR "/cpu0/%s", capacity_files[i]);
-
+	for (i = 0; i < ARRAY_SIZE(files); i++) {
+		v0 = read_capacity(0, files[i]);
 		if (!v0)
 			continue;
-		chosen = capacity_files[i];
+		chosen = files[i];
 		for (cpu = 1; cpu < t->nr_cpu_ids; cpu++)
-			if (t->cpus[cpu].present &&
-			    read_sys_u64(CPU_DIR "/cpu%d/%s", cpu,
-					 chosen) != v0)
+			if (t->cpus[cpu].present && read_capacity(cpu, chosen) != v0)
 				return chosen;
 	}
 	return chosen;
 }
 
 /*
- * Classify the CPUs: turbo (the highest capacity, when not all CPUs have
- * it), big, or little (on a big.LITTLE machine, where the largest capacity
- * is at least 1.3 times the smallest, below the average).  Without any
- * capacity information every CPU is big.
+ * Turbo: the highest capacity, if not all have it.  Little: below average
+ * where the largest capacity is 1.3 times the smallest.  Else, or without
+ * capacities, big.
  */
 static void read_capacities(struct topology *t)
 {
 	const char *file = pick_capacity_file(t);
-	u64 max = 0, min = UINT64_MAX, sum = 0;
+	u64 max = 0, min = UINT64_MAX, sum = 0, avg, rcap;
+	struct cpu_info *c;
 	int cpu, nr = 0;
-	bool biglittle;
-	u64 avg;
 
-	for (cpu = 0; cpu < t->nr_cpu_ids; cpu++) {
-		u64 v;
-
-		if (!t->cpus[cpu].present)
+	for (c = t->cpus; c < t->cpus + t->nr_cpu_ids; c++) {
+		c->type = CORE_BIG;
+		if (!c->present)
 			continue;
-		v = read_sys_u64(CPU_DIR "/cpu%d/%s", cpu, file);
-		t->cpus[cpu].rcap = v;
-		max = v > max ? v : max;
-		min = v < min ? v : min;
-		sum += v;
+		c->rcap = read_capacity(c - t->cpus, file);
+		max = c->rcap > max ? c->rcap : max;
+		min = c->rcap < min ? c->rcap : min;
+		sum += c->rcap;
 		nr++;
 	}
-
 	if (!max) {
 		warn("CPU capacity information is not available under sysfs.");
-		for (cpu = 0; cpu < t->nr_cpu_ids; cpu++)
-			t->cpus[cpu].type = CORE_BIG;
 		return;
 	}
-
 	avg = sum / nr;
-	biglittle = max * 10 >= min * 13;
 	for (cpu = 0; cpu < t->nr_cpu_ids; cpu++) {
-		struct cpu_info *c = &t->cpus[cpu];
-		u64 rcap = c->rcap ?: max;
-
+		rcap = t->cpus[cpu].rcap ?: max;
 		if (avg < max && rcap == max)
-			c->type = CORE_TURBO;
-		else if (!biglittle || rcap >= avg)
-			c->type = CORE_BIG;
-		else
-			c->type = CORE_LITTLE;
+			t->cpus[cpu].type = CORE_TURBO;
+		else if (max * 10 >= min * 13 && rcap < avg)
+			t->cpus[cpu].type = CORE_LITTLE;
 	}
 }
 
@@ -1104,92 +776,64 @@ static void mark_online(int cpu, void *t)
 	mask_set(&topo->online, cpu);
 }
 
-/*
- * The highest cpuN under sysfs plus one: the width of every CPU mask.
- * Prints why and returns a negative errno if there is none.
- */
-static int read_nr_cpu_ids(void)
+/* The CPUs present and online; prints why and fails if they cannot be read. */
+static int read_cpus(struct topology *t)
 {
-	int nr = 0;
-
-	if (scan_numbered(CPU_DIR, "cpu", note_max, &nr) <= 0) {
-		fprintf(stderr, "scx_flash: no CPU found under '%s" CPU_DIR "'\n",
-			sysfs_prefix());
-		return -ENOENT;
-	}
-	return nr;
-}
-
-/*
- * Read the machine's CPUs, nodes, cores, SMT siblings, capacities and idle
- * resume latencies from sysfs.  Prints why and returns a negative errno if
- * the topology cannot be read.
- */
-static int read_topology(struct topology *t)
-{
+	struct flash_mask present;
 	char buf[4096];
-	int cpu, ret;
+	int cpu;
 
-	*t = (struct topology) {};
-	ret = read_nr_cpu_ids();
-	if (ret < 0)
-		return ret;
-	t->nr_cpu_ids = ret;
-
+	t->nr_cpu_ids = scan_cpus(&present);
+	if (t->nr_cpu_ids < 0)
+		return t->nr_cpu_ids;
 	t->cpus = calloc(t->nr_cpu_ids, sizeof(*t->cpus));
-	if (!t->cpus || mask_init(&t->online, t->nr_cpu_ids)) {
-		topo_free(t);
+	if (!t->cpus)
 		return -ENOMEM;
-	}
-	for (cpu = 0; cpu < t->nr_cpu_ids; cpu++) {
-		t->cpus[cpu].node = -1;
-		t->cpus[cpu].sibling = -1;
-	}
-	scan_numbered(CPU_DIR, "cpu", mark_present, t);
-
+	for (cpu = 0; cpu < t->nr_cpu_ids; cpu++)
+		t->cpus[cpu] = (struct cpu_info) { mask_test(&present, cpu), .sibling = -1 };
+	mask_init(&t->online, t->nr_cpu_ids);
 	if (read_sys(buf, sizeof(buf), CPU_DIR "/online") ||
 	    parse_cpu_list(buf, t->nr_cpu_ids, mark_online, t)) {
-		fprintf(stderr, "scx_flash: cannot parse '%s" CPU_DIR "/online'\n",
-			sysfs_prefix());
-		topo_free(t);
+		fprintf(stderr, "scx_flash: cannot parse '%s'\n", sys_path(CPU_DIR "/online"));
 		return -EINVAL;
 	}
-
-	t->smt_active = read_sys_u64(CPU_DIR "/smt/active") == 1;
-	read_nodes(t);
-	ret = read_cores(t);
-	if (ret) {
-		topo_free(t);
-		return ret;
-	}
-	read_capacities(t);
-
-	for (cpu = 0; cpu < t->nr_cpu_ids; cpu++)
-		if (t->cpus[cpu].online)
-			read_sys(t->cpus[cpu].qos, sizeof(t->cpus[cpu].qos),
-				 CPU_DIR "/cpu%d/power/pm_qos_resume_latency_us",
-				 cpu);
 	return 0;
 }
 
-/* ------------------------------------------------------------------------
- * Power profile and primary domain
- */
+/* Read the machine from sysfs; prints why and returns -errno if it cannot. */
+static int read_topology(struct topology *t)
+{
+	long long (*ids)[2], smt = 0;
+	int cpu, ret;
+
+	*t = (struct topology) {};
+	ret = read_cpus(t);
+	if (ret)
+		goto err;
+	read_nodes(t);
+	ids = calloc(t->nr_cpu_ids, sizeof(*ids));
+	ret = ids ? read_cores(t, ids) : -ENOMEM;
+	free(ids);
+	if (ret)
+		goto err;
+	t->smt_active = !read_num(sys_path(CPU_DIR "/smt/active"), false, &smt) && smt == 1;
+	read_capacities(t);
+	for (cpu = 0; cpu < t->nr_cpu_ids; cpu++)
+		if (t->cpus[cpu].online)
+			read_sys(t->cpus[cpu].qos, sizeof(t->cpus[cpu].qos), QOS_FILE, cpu);
+	return 0;
+err:
+	topo_free(t);
+	return ret;
+}
 
 enum power_profile {
-	PROFILE_UNKNOWN,
-	PROFILE_POWERSAVE,
-	PROFILE_BALANCED_POWER,
-	PROFILE_BALANCED_PERFORMANCE,
-	PROFILE_PERFORMANCE,
+	PROFILE_UNKNOWN, PROFILE_POWERSAVE, PROFILE_BALANCED_POWER,
+	PROFILE_BALANCED_PERFORMANCE, PROFILE_PERFORMANCE,
 };
 
 static const char *const profile_names[] = {
-	[PROFILE_UNKNOWN]		= "unknown",
-	[PROFILE_POWERSAVE]		= "powersave",
-	[PROFILE_BALANCED_POWER]	= "balanced_power",
-	[PROFILE_BALANCED_PERFORMANCE]	= "balanced_performance",
-	[PROFILE_PERFORMANCE]		= "performance",
+	"unknown", "powersave", "balanced_power", "balanced_performance", "performance",
 };
 
 /* An energy performance preference or a cpufreq governor. */
@@ -1201,9 +845,7 @@ static enum power_profile profile_from_epp(const char *epp)
 		return PROFILE_BALANCED_POWER;
 	if (!strcmp(epp, "balance_performance"))
 		return PROFILE_BALANCED_PERFORMANCE;
-	if (!strcmp(epp, "performance"))
-		return PROFILE_PERFORMANCE;
-	return PROFILE_UNKNOWN;
+	return strcmp(epp, "performance") ? PROFILE_UNKNOWN : PROFILE_PERFORMANCE;
 }
 
 /* A power-profiles-daemon profile. */
@@ -1213,9 +855,7 @@ static enum power_profile profile_from_ppd(const char *ppd)
 		return PROFILE_POWERSAVE;
 	if (!strcmp(ppd, "balanced"))
 		return PROFILE_BALANCED_PERFORMANCE;
-	if (!strcmp(ppd, "performance"))
-		return PROFILE_PERFORMANCE;
-	return PROFILE_UNKNOWN;
+	return strcmp(ppd, "performance") ? PROFILE_UNKNOWN : PROFILE_PERFORMANCE;
 }
 
 /* CPU 0's energy performance preference, or else its governor. */
@@ -1223,66 +863,53 @@ static enum power_profile sysfs_power_profile(void)
 {
 	char buf[64];
 
-	if (read_sys(buf, sizeof(buf), CPU_DIR
-		     "/cpufreq/policy0/energy_performance_preference") &&
-	    read_sys(buf, sizeof(buf), CPU_DIR
-		     "/cpufreq/policy0/scaling_governor"))
+	if (read_sys(buf, sizeof(buf), CPU_DIR "/cpufreq/policy0/energy_performance_preference") &&
+	    read_sys(buf, sizeof(buf), CPU_DIR "/cpufreq/policy0/scaling_governor"))
 		return PROFILE_UNKNOWN;
 	return profile_from_epp(buf);
 }
 
 /*
- * power-profiles-daemon's ActiveProfile over the system D-Bus, through
- * libsystemd's sd-bus when it can be loaded: the loader does not need it
- * to build or run.  After PPD_MAX_ATTEMPTS failed connections it is no
- * longer tried.
+ * power-profiles-daemon's ActiveProfile over the system D-Bus, which the
+ * upstream loader asks when sysfs says nothing: where PPD drives no EPP
+ * (acpi-cpufreq, or only the ACPI platform_profile, whose names differ)
+ * its profile is still the user's choice that "auto" follows.  libsystemd
+ * is dlopen()ed, so that the loader neither links against it nor needs it
+ * to run.  After PPD_MAX_ATTEMPTS failed connections, as upstream, PPD is
+ * no longer asked.
  */
+#define PPD_MAX_ATTEMPTS	10
+
 struct sd_bus;
 
 static enum power_profile ppd_power_profile(void)
 {
-	static int (*open_system)(struct sd_bus **bus);
-	static int (*get_string)(struct sd_bus *bus, const char *dest,
-				 const char *path, const char *iface,
-				 const char *member, void *error, char **ret);
+	static int (*open_bus)(struct sd_bus **bus);
+	static int (*get_str)(struct sd_bus *bus, const char *dest, const char *path,
+			      const char *iface, const char *member, void *error, char **ret);
 	static struct sd_bus *(*unref)(struct sd_bus *bus);
 	static struct sd_bus *bus;
 	static int attempts;
-	enum power_profile profile;
+	enum power_profile profile = PROFILE_UNKNOWN;
 	char *active = NULL;
 	void *lib;
 
+	if (!open_bus && attempts < PPD_MAX_ATTEMPTS) {
+		lib = dlopen("libsystemd.so.0", RTLD_NOW | RTLD_LOCAL);
+		open_bus = lib ? dlsym(lib, "sd_bus_open_system") : NULL;
+		get_str = lib ? dlsym(lib, "sd_bus_get_property_string") : NULL;
+		unref = lib ? dlsym(lib, "sd_bus_unref") : NULL;
+		attempts = open_bus && get_str && unref ? 0 : PPD_MAX_ATTEMPTS;
+	}
 	if (!bus && attempts >= PPD_MAX_ATTEMPTS)
 		return PROFILE_UNKNOWN;
-	if (!open_system) {
-		lib = dlopen("libsystemd.so.0", RTLD_NOW | RTLD_LOCAL);
-		if (!lib) {
-			attempts = PPD_MAX_ATTEMPTS;
-			return PROFILE_UNKNOWN;
-		}
-		open_system = dlsym(lib, "sd_bus_open_system");
-		get_string = dlsym(lib, "sd_bus_get_property_string");
-		unref = dlsym(lib, "sd_bus_unref");
-		if (!open_system || !get_string || !unref) {
-			open_system = NULL;
-			attempts = PPD_MAX_ATTEMPTS;
-			return PROFILE_UNKNOWN;
-		}
-	}
-	if (!bus) {
-		attempts++;
-		if (open_system(&bus) < 0) {
-			bus = NULL;
-			return PROFILE_UNKNOWN;
-		}
-	}
-	if (get_string(bus, "net.hadess.PowerProfiles",
-		       "/net/hadess/PowerProfiles", "net.hadess.PowerProfiles",
-		       "ActiveProfile", NULL, &active) < 0) {
+	if (!bus && (++attempts, open_bus(&bus) < 0))
+		bus = NULL;
+	else if (get_str(bus, "net.hadess.PowerProfiles", "/net/hadess/PowerProfiles",
+			 "net.hadess.PowerProfiles", "ActiveProfile", NULL, &active) < 0)
 		bus = unref(bus);
-		return PROFILE_UNKNOWN;
-	}
-	profile = profile_from_ppd(active);
+	else
+		profile = profile_from_ppd(active);
 	free(active);
 	return profile;
 }
@@ -1296,97 +923,57 @@ static enum power_profile power_profile(void)
 }
 
 /* The CPUs of @mode: an empty selection falls back to every online CPU. */
-static void primary_cpus(const struct topology *t, enum power_mode mode,
-			 struct flash_mask *m)
+static void primary_cpus(const struct topology *t, enum power_mode mode, struct flash_mask *m)
 {
+	enum core_type type;
 	int cpu, nr = 0;
 
 	for (cpu = 0; cpu < t->nr_cpu_ids; cpu++) {
-		enum core_type type = t->cpus[cpu].type;
-		bool keep;
-
-		if (!t->cpus[cpu].online)
+		type = t->cpus[cpu].type;
+		if (!t->cpus[cpu].online || (mode == POWER_TURBO && type != CORE_TURBO) ||
+		    (mode == POWER_PERFORMANCE && type == CORE_LITTLE) ||
+		    (mode == POWER_POWERSAVE && type != CORE_LITTLE))
 			continue;
-		switch (mode) {
-		case POWER_TURBO:
-			keep = type == CORE_TURBO;
-			break;
-		case POWER_PERFORMANCE:
-			keep = type != CORE_LITTLE;
-			break;
-		case POWER_POWERSAVE:
-			keep = type == CORE_LITTLE;
-			break;
-		default:
-			keep = true;
-		}
-		if (keep) {
-			mask_set(m, cpu);
-			nr++;
-		}
+		mask_set(m, cpu);
+		nr++;
 	}
 	if (!nr && mode != POWER_ANY)
 		primary_cpus(t, POWER_ANY, m);
 }
 
-/*
- * Resolve --primary-domain into @m: a keyword names a class of CPUs, "auto"
- * the class that suits the power profile, anything else is a CPU mask.
- */
+/* A keyword names a class of CPUs, "auto" the one @profile suits, else a mask. */
 static int resolve_primary_domain(const char *domain, const struct topology *t,
-				  enum power_profile profile,
-				  struct flash_mask *m)
+				  enum power_profile profile, struct flash_mask *m)
 {
 	enum power_mode mode;
 
-	if (!strcmp(domain, "auto"))
-		mode = profile == PROFILE_POWERSAVE ||
-		       profile == PROFILE_BALANCED_POWER ?
-		       POWER_POWERSAVE : POWER_ANY;
-	else if (!strcmp(domain, "turbo"))
-		mode = POWER_TURBO;
-	else if (!strcmp(domain, "performance"))
-		mode = POWER_PERFORMANCE;
-	else if (!strcmp(domain, "powersave"))
-		mode = POWER_POWERSAVE;
-	else if (!strcmp(domain, "all"))
-		mode = POWER_ANY;
-	else
-		return mask_parse(domain, m);
-
-	primary_cpus(t, mode, m);
-	return 0;
+	if (!strcmp(domain, "auto")) {
+		primary_cpus(t, profile == PROFILE_POWERSAVE || profile == PROFILE_BALANCED_POWER ?
+				POWER_POWERSAVE : POWER_ANY, m);
+		return 0;
+	}
+	for (mode = POWER_ANY; mode <= POWER_POWERSAVE; mode++) {
+		if (!strcmp(domain, domain_keywords[mode])) {
+			primary_cpus(t, mode, m);
+			return 0;
+		}
+	}
+	return mask_parse(domain, m);
 }
 
-/*
- * A --primary-domain mask may only name CPUs this machine can have: checked
- * with the other option values, before the kernel is looked at.  Prints
- * why and returns a negative errno if not.
- */
+/* A mask may only name CPUs this machine has: checked before the kernel is. */
 static int check_primary_mask(const char *domain)
 {
 	struct flash_mask m;
-	int nr, ret;
+	int nr;
 
 	if (is_domain_keyword(domain))
 		return 0;
 	nr = read_nr_cpu_ids();
 	if (nr < 0)
 		return nr;
-	if (mask_init(&m, nr))
-		return -ENOMEM;
-	ret = mask_parse(domain, &m);
-	mask_free(&m);
-	return ret;
-}
-
-/* ------------------------------------------------------------------------
- * Idle resume latency (PM QoS)
- */
-
-static bool idle_qos_supported(void)
-{
-	return sys_exists(CPU_DIR "/cpu0/power/pm_qos_resume_latency_us");
+	mask_init(&m, nr);
+	return mask_parse(domain, &m);
 }
 
 /* The topology whose QoS snapshot must be put back, if any. */
@@ -1398,21 +985,16 @@ static void restore_idle_qos(void)
 	const struct topology *t = qos_changed;
 	int cpu;
 
-	if (!t)
-		return;
 	qos_changed = NULL;
-	for (cpu = 0; cpu < t->nr_cpu_ids; cpu++)
+	for (cpu = 0; t && cpu < t->nr_cpu_ids; cpu++)
 		if (t->cpus[cpu].online && t->cpus[cpu].qos[0] &&
-		    write_sys(t->cpus[cpu].qos, CPU_DIR
-			      "/cpu%d/power/pm_qos_resume_latency_us", cpu))
-			warn("cannot restore the idle QoS of CPU %d to %s",
-			     cpu, t->cpus[cpu].qos);
+		    write_text(sys_path(QOS_FILE, cpu), t->cpus[cpu].qos))
+			warn("cannot restore the idle QoS of CPU %d to %s", cpu, t->cpus[cpu].qos);
 }
 
 /*
- * Limit every online CPU's idle exit latency to @us.  From here on every
- * way out of the process (exit(), SCX_BUG(), signals through the main
- * loop) puts the old values back.
+ * Limit every online CPU's idle exit latency to @us.  From here on, every
+ * way out (exit(), SCX_BUG(), signals through the main loop) puts it back.
  */
 static int set_idle_qos(const struct topology *t, s64 us)
 {
@@ -1421,22 +1003,17 @@ static int set_idle_qos(const struct topology *t, s64 us)
 
 	if (us < 0)
 		return 0;
-	if (!idle_qos_supported()) {
+	if (access(sys_path(QOS_FILE, 0), F_OK)) {
 		warn("idle resume latency not supported");
 		return 0;
 	}
-
 	info("Setting idle QoS to %" PRId64 " us", us);
 	snprintf(val, sizeof(val), "%" PRId64, us);
 	qos_changed = t;
 	for (cpu = 0; cpu < t->nr_cpu_ids; cpu++) {
-		if (!t->cpus[cpu].online)
-			continue;
-		ret = write_sys(val, CPU_DIR
-				"/cpu%d/power/pm_qos_resume_latency_us", cpu);
+		ret = t->cpus[cpu].online ? write_text(sys_path(QOS_FILE, cpu), val) : 0;
 		if (ret) {
-			fprintf(stderr,
-				"scx_flash: cannot set the idle QoS of CPU %d: %s\n",
+			fprintf(stderr, "scx_flash: cannot set the idle QoS of CPU %d: %s\n",
 				cpu, strerror(-ret));
 			restore_idle_qos();
 			return ret;
@@ -1445,15 +1022,10 @@ static int set_idle_qos(const struct topology *t, s64 us)
 	return 0;
 }
 
-/* ------------------------------------------------------------------------
- * Loading and attaching the BPF scheduler
- */
-
 static bool verbose;
 static volatile sig_atomic_t exit_req;
 
-static int libbpf_print_fn(enum libbpf_print_level level, const char *format,
-			   va_list args)
+static int libbpf_print_fn(enum libbpf_print_level level, const char *format, va_list args)
 {
 	if (level == LIBBPF_DEBUG && !verbose)
 		return 0;
@@ -1466,55 +1038,37 @@ static void request_exit(int sig)
 }
 
 /*
- * Locked memory was what limited BPF maps before kernel 5.11; raise the
- * limit for older kernels, and only warn if that is refused.
+ * The libbpf options of the command line.  SCX_OPS_OPEN() opens the
+ * skeleton without options; rather than copy what else it does (the
+ * dump() check, hotplug_seq, the enums, the ops the kernel lacks), its
+ * call goes to the variant that takes them.
  */
-static void raise_memlock_limit(void)
-{
-	struct rlimit rl = { RLIM_INFINITY, RLIM_INFINITY };
-
-	if (!setrlimit(RLIMIT_MEMLOCK, &rl))
-		return;
-	if (getrlimit(RLIMIT_MEMLOCK, &rl))
-		warn("Cannot change or query MEMLOCK limit");
-	else
-		warn("Current MEMLOCK limit: soft=%llu, hard=%llu",
-		     (unsigned long long)rl.rlim_cur,
-		     (unsigned long long)rl.rlim_max);
-}
-
-/* The libbpf object options from the command line, for SCX_OPS_OPEN(). */
 static struct bpf_object_open_opts open_opts = { .sz = sizeof(open_opts) };
-static char *kconfig_text;
+#define scx_flash__open()	scx_flash__open_opts(&open_opts)
 
 static int set_open_opts(const struct flash_opts *o)
 {
+	static char *kconfig;
 	size_t size;
 	FILE *f;
 
-	open_opts.relaxed_maps = o->relaxed_maps &&
-				 !strcmp(o->relaxed_maps, "true");
+	open_opts.relaxed_maps = o->relaxed_maps && !strcmp(o->relaxed_maps, "true");
 	open_opts.pin_root_path = o->pin_root_path;
 	open_opts.btf_custom_path = o->btf_custom_path;
 	open_opts.bpf_token_path = o->bpf_token_path;
 	if (!o->kconfig_path)
 		return 0;
-
 	f = fopen(o->kconfig_path, "r");
-	if (!f || getdelim(&kconfig_text, &size, '\0', f) < 0) {
-		fprintf(stderr, "scx_flash: cannot read --kconfig file '%s'\n",
-			o->kconfig_path);
+	if (!f || getdelim(&kconfig, &size, '\0', f) < 0) {
+		fprintf(stderr, "scx_flash: cannot read --kconfig file '%s'\n", o->kconfig_path);
 		if (f)
 			fclose(f);
 		return -EINVAL;
 	}
 	fclose(f);
-	open_opts.kconfig = kconfig_text;
+	open_opts.kconfig = kconfig;
 	return 0;
 }
-
-/* SCX_OPS_OPEN() opens the skeleton without options: pass ours along. */
-#define scx_flash__open()	scx_flash__open_opts(&open_opts)
 
 /*
  * SCX_TIMEOUT_MS, checked before anything is changed; 0 when unset.  Idle
@@ -1526,101 +1080,73 @@ static int timeout_from_env(const struct flash_opts *o, u32 *ms)
 	const char *env = getenv("SCX_TIMEOUT_MS");
 	u64 v = FLASH_TIMEOUT_MS_DFL;
 
-	*ms = 0;
 	if (env && (parse_u64("SCX_TIMEOUT_MS", env, UINT32_MAX, &v) || !v)) {
-		fprintf(stderr,
-			"scx_flash: SCX_TIMEOUT_MS has invalid value '%s'\n",
-			env);
+		fprintf(stderr, "scx_flash: SCX_TIMEOUT_MS has invalid value '%s'\n", env);
 		return -EINVAL;
 	}
 	if (o->throttle_us * 5 > v * 1000) {
 		fprintf(stderr,
 			"scx_flash: invalid value '%llu' for --throttle-us: above a fifth of the %llu ms watchdog timeout\n",
-			(unsigned long long)o->throttle_us,
-			(unsigned long long)v);
+			(unsigned long long)o->throttle_us, (unsigned long long)v);
 		return -EINVAL;
 	}
-	if (env)
-		*ms = v;
+	*ms = env ? v : 0;
 	return 0;
 }
 
 /*
  * Append "_<version>_<machine>" to the ops name, as the upstream loader
- * does, with every character the kernel refuses in a name turned into '_'.
- * The skeleton does not expose ops.name, so find it through the object's
- * BTF in the struct_ops map's data.
+ * does (it shows in /sys/kernel/sched_ext/root/ops), with every character
+ * the kernel refuses in a name turned into '_'.  The skeleton does not
+ * name ops.name, a char array, so find it through the object's BTF.
  */
 static void set_ops_name(struct scx_flash *skel)
 {
 	const struct btf *btf = bpf_object__btf(skel->obj);
-	const struct btf_member *m;
-	const struct btf_type *t;
-	char suffix[160], *name, *p;
-	size_t size, len;
-	int id, i;
+	int i, id = btf__find_by_name_kind(btf, "sched_ext_ops", BTF_KIND_STRUCT);
+	const struct btf_type *t = id > 0 ? btf__type_by_id(btf, id) : NULL;
+	const struct btf_member *m = t ? btf_members(t) : NULL;
+	char *name, *p;
+	size_t size;
 
-	id = btf__find_by_name_kind(btf, "sched_ext_ops", BTF_KIND_STRUCT);
-	t = id > 0 ? btf__type_by_id(btf, id) : NULL;
-	for (i = 0, m = t ? btf_members(t) : NULL; t && i < btf_vlen(t);
-	     i++, m++) {
+	for (i = 0; t && i < btf_vlen(t); i++, m++) {
 		if (strcmp(btf__name_by_offset(btf, m->name_off), "name"))
 			continue;
-		name = (char *)bpf_map__initial_value(skel->maps.flash_ops,
-						      &size) +
+		name = (char *)bpf_map__initial_value(skel->maps.flash_ops, &size) +
 		       btf_member_bit_offset(t, i) / 8;
 		size = btf__resolve_size(btf, m->type);
-		len = strnlen(name, size);
-
-		snprintf(suffix, sizeof(suffix), "_%s", full_version());
-		for (p = suffix; *p; p++)
-			if (!isalnum((unsigned char)*p) && *p != '.' &&
-			    *p != '_')
-				*p = '_';
-		snprintf(name + len, size - len, "%s", suffix);
-		return;
+		p = name + strnlen(name, size);
+		snprintf(p, name + size - p, "_%s", full_version());
+		for (; *p; p++)
+			*p = isalnum((unsigned char)*p) || *p == '.' ? *p : '_';
 	}
-}
-
-static u64 ops_flags(bool numa_disabled)
-{
-	u64 flags = SCX_OPS_ENQ_EXITING | SCX_OPS_ENQ_LAST |
-		    SCX_OPS_ENQ_MIGRATION_DISABLED |
-		    SCX_OPS_ALLOW_QUEUED_WAKEUP;
-
-	if (!numa_disabled)
-		flags |= SCX_OPS_BUILTIN_IDLE_PER_NODE;
-	return flags;
 }
 
 /* Everything the scheduler needs to know before it is loaded. */
 struct sched_setup {
 	const struct flash_opts *opts;
-	const struct topology *topo;
+	struct topology topo;
 	struct flash_mask primary;
+	enum power_profile profile;
 	u32 timeout_ms;
-	bool smt;
-	bool numa_disabled;
+	bool smt, numa_disabled;
 };
 
 static struct scx_flash *open_scheduler(const struct sched_setup *s)
 {
 	const struct flash_opts *o = s->opts;
-	struct scx_flash *skel;
-	typeof(skel->struct_ops.flash_ops) ops;
-
-	skel = SCX_OPS_OPEN(flash_ops, scx_flash);
-	ops = skel->struct_ops.flash_ops;
+	struct scx_flash *skel = SCX_OPS_OPEN(flash_ops, scx_flash);
+	typeof(skel->struct_ops.flash_ops) ops = skel->struct_ops.flash_ops;
 
 	set_ops_name(skel);
 	ops->exit_dump_len = o->exit_dump_len;
-	ops->flags = ops_flags(s->numa_disabled);
+	ops->flags = SCX_OPS_ENQ_EXITING | SCX_OPS_ENQ_LAST | SCX_OPS_ENQ_MIGRATION_DISABLED |
+		     SCX_OPS_ALLOW_QUEUED_WAKEUP |
+		     (s->numa_disabled ? 0 : SCX_OPS_BUILTIN_IDLE_PER_NODE);
 	if (s->timeout_ms) {
 		ops->timeout_ms = s->timeout_ms;
-		info("Setting timeout_ms to %u based on environment",
-		     s->timeout_ms);
+		info("Setting timeout_ms to %u based on environment", s->timeout_ms);
 	}
-
 	skel->rodata->slice_max = o->slice_us * NSEC_PER_USEC;
 	skel->rodata->slice_lag = o->slice_us_lag * NSEC_PER_USEC;
 	skel->rodata->throttle_ns = o->throttle_us * NSEC_PER_USEC;
@@ -1631,46 +1157,41 @@ static struct scx_flash *open_scheduler(const struct sched_setup *s)
 	skel->rodata->debug = o->debug;
 	skel->rodata->smt_enabled = s->smt;
 	skel->rodata->numa_disabled = s->numa_disabled;
-	skel->rodata->primary_all =
-		mask_weight(&s->primary) == s->topo->nr_cpu_ids;
-
+	skel->rodata->primary_all = mask_weight(&s->primary) == s->topo.nr_cpu_ids;
 	info("scheduler flags: %#llx", (unsigned long long)ops->flags);
 	return skel;
 }
 
-static int run_syscall_prog(struct bpf_program *prog, void *arg, size_t size)
+/* Run a syscall program on @arg; 0, or its error or non-zero return. */
+static int run_prog(struct bpf_program *prog, void *arg, size_t size)
 {
-	LIBBPF_OPTS(bpf_test_run_opts, attr,
-		.ctx_in = arg,
-		.ctx_size_in = size,
-	);
-	int err;
+	LIBBPF_OPTS(bpf_test_run_opts, attr, .ctx_in = arg, .ctx_size_in = size);
 
-	err = bpf_prog_test_run_opts(bpf_program__fd(prog), &attr);
-	return err ?: (int)attr.retval;
+	return bpf_prog_test_run_opts(bpf_program__fd(prog), &attr) ?: (int)attr.retval;
 }
 
-/* Empty the primary domain, then add each of its CPUs. */
-static int program_primary_domain(struct scx_flash *skel,
-				  const struct flash_mask *m)
+/*
+ * Empty the primary domain, then add each of its CPUs; the cpufreq target
+ * read by the scheduler when it attaches is set too: lowest for the
+ * powersave domain, load-driven with --cpufreq, otherwise highest.
+ */
+static int program_primary_domain(struct scx_flash *skel, const struct sched_setup *s)
 {
+	bool min = !strcmp(s->opts->primary_domain, "powersave");
 	struct cpu_arg arg = { .cpu_id = -1 };
 	char buf[1024];
 	int err;
 
-	info("primary CPU domain = %s", mask_format(m, buf, sizeof(buf)));
-	err = run_syscall_prog(skel->progs.enable_primary_cpu, &arg,
-			       sizeof(arg));
+	info("primary CPU domain = %s", mask_format(&s->primary, buf, sizeof(buf)));
+	err = run_prog(skel->progs.enable_primary_cpu, &arg, sizeof(arg));
 	if (err) {
-		fprintf(stderr, "scx_flash: failed to reset primary domain: error %d\n",
-			err);
+		fprintf(stderr, "scx_flash: failed to reset primary domain: error %d\n", err);
 		return err;
 	}
-	for (arg.cpu_id = 0; arg.cpu_id < m->nr; arg.cpu_id++) {
-		if (!mask_test(m, arg.cpu_id))
+	for (arg.cpu_id = 0; arg.cpu_id < s->primary.nr; arg.cpu_id++) {
+		if (!mask_test(&s->primary, arg.cpu_id))
 			continue;
-		err = run_syscall_prog(skel->progs.enable_primary_cpu, &arg,
-				       sizeof(arg));
+		err = run_prog(skel->progs.enable_primary_cpu, &arg, sizeof(arg));
 		if (err) {
 			fprintf(stderr,
 				"scx_flash: failed to add CPU %d to primary domain: error %d\n",
@@ -1678,34 +1199,13 @@ static int program_primary_domain(struct scx_flash *skel,
 			return err;
 		}
 	}
+	skel->data->cpufreq_perf_lvl = min ? 0 : s->opts->cpufreq ? -1 : FLASH_PERF_ONE;
+	info("cpufreq performance level: %s", min ? "min" : s->opts->cpufreq ? "auto" : "max");
 	return 0;
 }
 
-/*
- * The cpufreq target, read by the scheduler when it attaches: lowest for
- * the powersave domain, load-driven with --cpufreq, otherwise highest.
- */
-static void set_cpufreq_level(struct scx_flash *skel,
-			      const struct flash_opts *o)
-{
-	const char *name;
-
-	if (!strcmp(o->primary_domain, "powersave")) {
-		skel->data->cpufreq_perf_lvl = 0;
-		name = "min";
-	} else if (o->cpufreq) {
-		skel->data->cpufreq_perf_lvl = -1;
-		name = "auto";
-	} else {
-		skel->data->cpufreq_perf_lvl = FLASH_PERF_ONE;
-		name = "max";
-	}
-	info("cpufreq performance level: %s", name);
-}
-
 /* Tell the scheduler which CPU pairs share a core. */
-static int program_smt_siblings(struct scx_flash *skel,
-				const struct topology *t)
+static int program_smt_siblings(struct scx_flash *skel, const struct topology *t)
 {
 	struct domain_arg arg = { .lvl_id = 0 };
 	char list[4096];
@@ -1713,20 +1213,16 @@ static int program_smt_siblings(struct scx_flash *skel,
 
 	len = snprintf(list, sizeof(list), "[");
 	for (cpu = 0; cpu < t->nr_cpu_ids && len < (int)sizeof(list); cpu++)
-		len += snprintf(list + len, sizeof(list) - len, "%s%d",
-				cpu ? ", " : "", t->cpus[cpu].sibling);
+		len += snprintf(list + len, sizeof(list) - len, "%s%d", cpu ? ", " : "",
+				t->cpus[cpu].sibling);
 	info("SMT sibling CPUs: %s]", list);
-
 	for (cpu = 0; cpu < t->nr_cpu_ids; cpu++) {
-		if (t->cpus[cpu].sibling < 0)
-			continue;
 		arg.cpu_id = cpu;
 		arg.sibling_cpu_id = t->cpus[cpu].sibling;
-		err = run_syscall_prog(skel->progs.enable_sibling_cpu, &arg,
-				       sizeof(arg));
+		err = arg.sibling_cpu_id < 0 ? 0 :
+		      run_prog(skel->progs.enable_sibling_cpu, &arg, sizeof(arg));
 		if (err) {
-			fprintf(stderr,
-				"scx_flash: failed to set sibling %d of CPU %d: error %d\n",
+			fprintf(stderr, "scx_flash: failed to set sibling %d of CPU %d: error %d\n",
 				arg.sibling_cpu_id, cpu, err);
 			return err;
 		}
@@ -1734,10 +1230,7 @@ static int program_smt_siblings(struct scx_flash *skel,
 	return 0;
 }
 
-/*
- * The sched_ext state in @dir (SCHED_EXT_SYSFS but in tests) is "enabled"
- * while another scheduler is attached.
- */
+/* The sched_ext state in @dir reads "enabled" while a scheduler is attached. */
 static bool other_scheduler_attached(const char *dir)
 {
 	char path[PATH_MAX], state[32], ops[128];
@@ -1745,19 +1238,18 @@ static bool other_scheduler_attached(const char *dir)
 	snprintf(path, sizeof(path), "%s/state", dir);
 	if (read_text(path, state, sizeof(state)) || strcmp(state, "enabled"))
 		return false;
-
 	snprintf(path, sizeof(path), "%s/root/ops", dir);
 	if (read_text(path, ops, sizeof(ops)))
 		snprintf(ops, sizeof(ops), "?");
-	fprintf(stderr,
-		"scx_flash: another sched_ext scheduler is already running (%s)\n",
-		ops);
+	fprintf(stderr, "scx_flash: another sched_ext scheduler is already running (%s)\n", ops);
 	return true;
 }
 
 /*
- * Refuse to start where the scheduler cannot be attached, with a message
- * that says why, before anything on the system is changed.
+ * Refuse to start where the scheduler cannot be attached, saying why,
+ * before anything is changed.  Another scheduler is looked for only here:
+ * should one attach later, the kernel refuses ours and SCX_OPS_ATTACH()
+ * says so.
  */
 static int check_sched_ext(void)
 {
@@ -1772,23 +1264,13 @@ static int check_sched_ext(void)
 			"scx_flash: attaching a BPF scheduler needs root (with CAP_BPF and CAP_PERFMON)\n");
 		return -EPERM;
 	}
-	if (other_scheduler_attached(SCHED_EXT_SYSFS))
-		return -EBUSY;
-	return 0;
+	return other_scheduler_attached(SCHED_EXT_SYSFS) ? -EBUSY : 0;
 }
-
-/* ------------------------------------------------------------------------
- * Statistics
- */
 
 /* The statistics, in the alphabetical order of their names. */
 enum stat_id {
-	STAT_NR_CPUS,
-	STAT_NR_DIRECT_DISPATCHES,
-	STAT_NR_KTHREAD_DISPATCHES,
-	STAT_NR_RUNNING,
-	STAT_NR_SHARED_DISPATCHES,
-	NR_STATS,
+	STAT_NR_CPUS, STAT_NR_DIRECT_DISPATCHES, STAT_NR_KTHREAD_DISPATCHES,
+	STAT_NR_RUNNING, STAT_NR_SHARED_DISPATCHES, NR_STATS,
 };
 
 static const struct {
@@ -1796,19 +1278,11 @@ static const struct {
 	const char *desc;
 	bool counter;		/* reported as the change since last time */
 } stat_meta[NR_STATS] = {
-	[STAT_NR_CPUS] = {
-		"nr_cpus", "Number of online CPUs" },
-	[STAT_NR_DIRECT_DISPATCHES] = {
-		"nr_direct_dispatches", "Number of task direct dispatches",
-		true },
-	[STAT_NR_KTHREAD_DISPATCHES] = {
-		"nr_kthread_dispatches", "Number of kthread direct dispatches",
-		true },
-	[STAT_NR_RUNNING] = {
-		"nr_running", "Number of running tasks" },
-	[STAT_NR_SHARED_DISPATCHES] = {
-		"nr_shared_dispatches", "Number of regular task dispatches",
-		true },
+	{ "nr_cpus", "Number of online CPUs" },
+	{ "nr_direct_dispatches", "Number of task direct dispatches", true },
+	{ "nr_kthread_dispatches", "Number of kthread direct dispatches", true },
+	{ "nr_running", "Number of running tasks" },
+	{ "nr_shared_dispatches", "Number of regular task dispatches", true },
 };
 
 struct flash_stats {
@@ -1825,27 +1299,22 @@ static void read_stats(const struct scx_flash *skel, struct flash_stats *s)
 }
 
 /* @cur with its counters made relative to @prev, which becomes @cur. */
-static struct flash_stats stats_delta(const struct flash_stats *cur,
-				      struct flash_stats *prev)
+static struct flash_stats stats_delta(const struct flash_stats *cur, struct flash_stats *prev)
 {
 	struct flash_stats d = *cur;
 	int i;
 
 	for (i = 0; i < NR_STATS; i++)
-		if (stat_meta[i].counter)
-			d.v[i] -= prev->v[i];
+		d.v[i] -= stat_meta[i].counter ? prev->v[i] : 0;
 	*prev = *cur;
 	return d;
 }
 
 static void print_stats(const struct flash_stats *s)
 {
-	printf("[scx_flash] tasks -> r: %2" PRIu64 "/%-2" PRIu64
-	       " | dispatch -> k: %-5" PRIu64 " d: %-5" PRIu64
-	       " s: %-5" PRIu64 "\n",
-	       s->v[STAT_NR_RUNNING], s->v[STAT_NR_CPUS],
-	       s->v[STAT_NR_KTHREAD_DISPATCHES],
-	       s->v[STAT_NR_DIRECT_DISPATCHES],
+	printf("[scx_flash] tasks -> r: %2" PRIu64 "/%-2" PRIu64 " | dispatch -> k: %-5" PRIu64
+	       " d: %-5" PRIu64 " s: %-5" PRIu64 "\n", s->v[STAT_NR_RUNNING], s->v[STAT_NR_CPUS],
+	       s->v[STAT_NR_KTHREAD_DISPATCHES], s->v[STAT_NR_DIRECT_DISPATCHES],
 	       s->v[STAT_NR_SHARED_DISPATCHES]);
 	fflush(stdout);
 }
@@ -1856,170 +1325,133 @@ static void print_help_stats(void)
 
 	printf("[Metrics]\n");
 	for (i = 0; i < NR_STATS; i++)
-		printf("  %-21s %-5s : %s\n", stat_meta[i].name, "(u64)",
-		       stat_meta[i].desc);
+		printf("  %-21s %-5s : %s\n", stat_meta[i].name, "(u64)", stat_meta[i].desc);
 }
 
 /*
- * A minimal JSON reader for the scx_stats protocol: objects, strings and
- * scalars (no arrays, which the protocol does not use).  It calls @fn with
- * the dotted path of every string or scalar, e.g. "args.resp.nr_cpus".
+ * The scx_stats protocol is one JSON object per line.  Its requests and
+ * replies need no general JSON reader: a line is checked as a whole
+ * (objects at most JSON_MAX_DEPTH deep, strings, and scalars; the protocol
+ * has no arrays), then the few members it carries are looked up by path.
  */
-typedef void (*json_fn)(const char *path, const char *val, bool is_str,
-			void *arg);
-
 #define JSON_MAX_DEPTH	8
-#define JSON_TOKEN_MAX	256
 
-static void json_skip_ws(const char **p)
+static const char *json_ws(const char *p)
 {
-	while (isspace((unsigned char)**p))
-		(*p)++;
+	while (isspace((unsigned char)*p))
+		p++;
+	return p;
 }
 
-static int json_string(const char **p, char *out, size_t size)
+/*
+ * The end of the JSON string at @p, or NULL if it is none.  Its text goes
+ * to @out, if any, escapes undone (\u as '?', to keep the protocol ASCII)
+ * and cut to @size bytes with the NUL.
+ */
+static const char *json_string(const char *p, char *out, size_t size)
 {
-	const char *s = *p + 1;
+	static const char esc[] = "\"\\/bfnrt", raw[] = "\"\\/\b\f\n\r\t";
 	size_t len = 0;
+	char c;
 
-	for (; *s != '"'; s++) {
-		char c = *s;
-
-		if (!c || (unsigned char)c < 0x20)
-			return -EINVAL;
-		if (c == '\\') {
-			c = *++s;
-			switch (c) {
-			case 'n':
-				c = '\n';
-				break;
-			case 't':
-				c = '\t';
-				break;
-			case 'r':
-				c = '\r';
-				break;
-			case 'b':
-				c = '\b';
-				break;
-			case 'f':
-				c = '\f';
-				break;
-			case 'u':
-				/* keep the protocol ASCII: code points become '?' */
-				if (!isxdigit((unsigned char)s[1]) ||
-				    !isxdigit((unsigned char)s[2]) ||
-				    !isxdigit((unsigned char)s[3]) ||
-				    !isxdigit((unsigned char)s[4]))
-					return -EINVAL;
-				s += 4;
-				c = '?';
-				break;
-			case '"':
-			case '\\':
-			case '/':
-				break;
-			default:
-				return -EINVAL;
-			}
+	if (*p != '"')
+		return NULL;
+	for (p++; *p != '"'; p++) {
+		c = *p;
+		if ((unsigned char)c < 0x20)
+			return NULL;
+		if (c == '\\' && p[1] == 'u') {
+			if (strspn(p + 2, "0123456789abcdefABCDEF") < 4)
+				return NULL;
+			c = '?';
+			p += 5;
+		} else if (c == '\\') {
+			if (!*++p || !strchr(esc, *p))
+				return NULL;
+			c = raw[strchr(esc, *p) - esc];
 		}
-		if (len + 1 >= size)
-			return -E2BIG;
-		out[len++] = c;
+		if (out && len + 1 < size)
+			out[len++] = c;
 	}
-	out[len] = '\0';
-	*p = s + 1;
-	return 0;
+	if (out)
+		out[len] = '\0';
+	return p + 1;
 }
 
-static int json_value(const char **p, char *path, size_t plen, int depth,
-		      json_fn fn, void *arg);
-
-static int json_object(const char **p, char *path, size_t plen, int depth,
-		       json_fn fn, void *arg)
+/* The end of the JSON value at @p, @depth objects deep, or NULL. */
+static const char *json_skip(const char *p, int depth)
 {
-	size_t base = strlen(path);
-	char key[JSON_TOKEN_MAX];
-	int ret;
+	const char *start;
 
-	if (depth > JSON_MAX_DEPTH)
-		return -EINVAL;
-	(*p)++;
-	json_skip_ws(p);
-	if (**p == '}') {
-		(*p)++;
-		return 0;
+	p = json_ws(p);
+	if (*p == '"')
+		return json_string(p, NULL, 0);
+	if (*p != '{') {
+		for (start = p; *p && (isalnum((unsigned char)*p) || strchr("+-.", *p)); p++)
+			;
+		return p > start ? p : NULL;
 	}
+	p = json_ws(p + 1);
+	if (depth > JSON_MAX_DEPTH || *p == '}')
+		return depth > JSON_MAX_DEPTH ? NULL : p + 1;
 	for (;;) {
-		json_skip_ws(p);
-		if (**p != '"')
-			return -EINVAL;
-		ret = json_string(p, key, sizeof(key));
-		if (ret)
-			return ret;
-		json_skip_ws(p);
-		if (*(*p)++ != ':')
-			return -EINVAL;
-		if (snprintf(path + base, plen - base, "%s%s",
-			     base ? "." : "", key) >= (int)(plen - base))
-			return -E2BIG;
-		ret = json_value(p, path, plen, depth + 1, fn, arg);
-		path[base] = '\0';
-		if (ret)
-			return ret;
-		json_skip_ws(p);
-		if (**p == '}') {
-			(*p)++;
-			return 0;
-		}
-		if (*(*p)++ != ',')
-			return -EINVAL;
+		p = json_string(json_ws(p), NULL, 0);
+		if (!p || *json_ws(p) != ':')
+			return NULL;
+		p = json_ws(p);
+		p = json_skip(p + 1, depth + 1);
+		if (!p)
+			return NULL;
+		p = json_ws(p);
+		if (*p != ',')
+			return *p == '}' ? p + 1 : NULL;
+		p++;
 	}
 }
 
-static int json_value(const char **p, char *path, size_t plen, int depth,
-		      json_fn fn, void *arg)
+/* Whether @s is one JSON object and nothing else. */
+static bool json_valid(const char *s)
 {
-	char val[JSON_TOKEN_MAX];
-	size_t len = 0;
-	int ret;
-
-	json_skip_ws(p);
-	if (**p == '{')
-		return json_object(p, path, plen, depth, fn, arg);
-	if (**p == '"') {
-		ret = json_string(p, val, sizeof(val));
-		if (!ret)
-			fn(path, val, true, arg);
-		return ret;
-	}
-	/* numbers, true, false, null */
-	while (isalnum((unsigned char)**p) || strchr("+-.", **p)) {
-		if (len + 1 >= sizeof(val) || !**p)
-			return -EINVAL;
-		val[len++] = *(*p)++;
-	}
-	if (!len)
-		return -EINVAL;
-	val[len] = '\0';
-	fn(path, val, false, arg);
-	return 0;
+	s = json_ws(s);
+	return *s == '{' && (s = json_skip(s, 0)) && !*json_ws(s);
 }
 
-/* Parse the JSON text @s, which must hold exactly one object. */
-static int json_parse(const char *s, json_fn fn, void *arg)
+/*
+ * The value of member @path ("args.resp.nr_cpus") of the object @p, which
+ * json_valid() accepted; the last one if a name repeats, NULL if none.
+ */
+static const char *json_get(const char *p, const char *path)
 {
-	char path[JSON_TOKEN_MAX] = "";
-	int ret;
+	size_t len = strcspn(path, ".");
+	const char *key, *val, *found = NULL;
 
-	json_skip_ws(&s);
-	if (*s != '{')
-		return -EINVAL;
-	ret = json_object(&s, path, sizeof(path), 0, fn, arg);
-	if (ret)
-		return ret;
-	json_skip_ws(&s);
-	return *s ? -EINVAL : 0;
+	p = json_ws(p);
+	if (*p != '{')
+		return NULL;
+	for (p = json_ws(p + 1); *p == '"'; p = json_ws(p + 1)) {
+		key = p + 1;
+		p = json_string(p, NULL, 0);
+		val = json_ws(json_ws(p) + 1);		/* past the ':' */
+		if ((size_t)(p - 1 - key) == len && !strncmp(key, path, len))
+			found = val;
+		p = json_ws(json_skip(val, 0));
+		if (*p != ',')
+			break;
+	}
+	return found && path[len] ? json_get(found, path + len + 1) : found;
+}
+
+/* Whether the JSON value @v is a plain integer (signed if @sign) within 64 bits. */
+static bool json_int(const char *v, bool sign, u64 *val)
+{
+	const char *end = json_skip(v, 0);
+	char *e;
+
+	if (!isdigit((unsigned char)v[sign && *v == '-']))
+		return false;
+	errno = 0;
+	*val = sign ? (u64)strtoll(v, &e, 10) : strtoull(v, &e, 10);
+	return e == end && !errno;
 }
 
 /* Append @s to @out as a JSON string. */
@@ -2036,34 +1468,16 @@ static int json_quote(char *out, size_t size, const char *s)
 		else
 			out[len++] = *s;
 	}
-	len += snprintf(out + len, size - len, "\"");
-	return len;
-}
-
-struct stats_request {
-	char req[32];
-	char target[32];
-};
-
-static void collect_request(const char *path, const char *val, bool is_str,
-			    void *arg)
-{
-	struct stats_request *r = arg;
-
-	if (!strcmp(path, "req"))
-		snprintf(r->req, sizeof(r->req), "%s", is_str ? val : "");
-	else if (!strcmp(path, "args.target") && is_str)
-		snprintf(r->target, sizeof(r->target), "%s", val);
+	return len + snprintf(out + len, size - len, "\"");
 }
 
 static int stats_json(char *out, size_t size, const struct flash_stats *s)
 {
-	int i, len;
+	int i, len = snprintf(out, size, "{\"errno\":0,\"args\":{\"resp\":{");
 
-	len = snprintf(out, size, "{\"errno\":0,\"args\":{\"resp\":{");
 	for (i = 0; i < NR_STATS; i++)
-		len += snprintf(out + len, size - len, "%s\"%s\":%" PRIu64,
-				i ? "," : "", stat_meta[i].name, s->v[i]);
+		len += snprintf(out + len, size - len, "%s\"%s\":%" PRIu64, i ? "," : "",
+				stat_meta[i].name, s->v[i]);
 	return len + snprintf(out + len, size - len, "}}}\n");
 }
 
@@ -2071,57 +1485,50 @@ static int stats_meta_json(char *out, size_t size)
 {
 	int i, len;
 
-	len = snprintf(out, size,
-		       "{\"errno\":0,\"args\":{\"resp\":{\"Metrics\":{\"fields\":{");
+	len = snprintf(out, size, "{\"errno\":0,\"args\":{\"resp\":{\"Metrics\":{\"fields\":{");
 	for (i = 0; i < NR_STATS; i++)
 		len += snprintf(out + len, size - len,
 				"%s\"%s\":{\"datum\":\"u64\",\"desc\":\"%s\"}",
-				i ? "," : "", stat_meta[i].name,
-				stat_meta[i].desc);
+				i ? "," : "", stat_meta[i].name, stat_meta[i].desc);
 	return len + snprintf(out + len, size - len,
 			      "},\"name\":\"Metrics\",\"top\":\"true\"}}}}\n");
 }
 
 static int error_json(char *out, size_t size, const char *why)
 {
-	int len = snprintf(out, size, "{\"errno\":%d,\"args\":{\"resp\":",
-			   EINVAL);
+	int len = snprintf(out, size, "{\"errno\":%d,\"args\":{\"resp\":", EINVAL);
 
 	len += json_quote(out + len, size - len, why);
 	return len + snprintf(out + len, size - len, "}}\n");
 }
 
-/*
- * Answer one request line of a client whose previous counters are @prev:
- * "stats" (target "top", the only one) or "stats_meta".
- */
+/* Answer "stats" (target "top", the only one) or "stats_meta". */
 static int answer_request(const char *line, const struct flash_stats *cur,
 			  struct flash_stats *prev, char *out, size_t size)
 {
-	struct stats_request r = { .target = "top" };
+	char req[32] = "", target[32] = "top", why[128];
 	struct flash_stats d;
-	char why[128];
+	const char *v;
 
-	if (json_parse(line, collect_request, &r))
+	if (!json_valid(line))
 		return error_json(out, size, "invalid request: not a JSON object");
-	if (!strcmp(r.req, "stats_meta"))
+	v = json_get(line, "req");
+	if (v && *v == '"')
+		json_string(v, req, sizeof(req));
+	v = json_get(line, "args.target");
+	if (v && *v == '"')
+		json_string(v, target, sizeof(target));
+	if (!strcmp(req, "stats_meta"))
 		return stats_meta_json(out, size);
-	if (strcmp(r.req, "stats")) {
-		snprintf(why, sizeof(why), "unknown command \"%s\"", r.req);
-		return error_json(out, size, why);
-	}
-	if (strcmp(r.target, "top")) {
-		snprintf(why, sizeof(why), "unknown target \"%s\"", r.target);
+	if (strcmp(req, "stats") || strcmp(target, "top")) {
+		snprintf(why, sizeof(why), "unknown %s \"%s\"",
+			 strcmp(req, "stats") ? "command" : "target",
+			 strcmp(req, "stats") ? req : target);
 		return error_json(out, size, why);
 	}
 	d = stats_delta(cur, prev);
 	return stats_json(out, size, &d);
 }
-
-/* ------------------------------------------------------------------------
- * The stats server: the scx_stats protocol on a UNIX socket, served from
- * the main loop.
- */
 
 struct stats_client {
 	int fd;
@@ -2138,10 +1545,9 @@ struct stats_server {
 
 static int stats_server_start(struct stats_server *srv)
 {
-	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	struct sockaddr_un addr = { .sun_family = AF_UNIX, .sun_path = STATS_SOCK_PATH };
 
-	srv->fd = -1;
-	srv->nr_clients = 0;
+	*srv = (struct stats_server) { .fd = -1 };
 	if ((mkdir("/var/run/scx", 0755) && errno != EEXIST) ||
 	    (mkdir(STATS_SOCK_DIR, 0755) && errno != EEXIST)) {
 		warn("cannot create %s: %s", STATS_SOCK_DIR, strerror(errno));
@@ -2151,22 +1557,16 @@ static int stats_server_start(struct stats_server *srv)
 		warn("deleting %s: %s", STATS_SOCK_PATH, strerror(errno));
 		return -errno;
 	}
-
-	snprintf(addr.sun_path, sizeof(addr.sun_path), STATS_SOCK_PATH);
-	srv->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
-			 0);
-	if (srv->fd < 0 ||
-	    bind(srv->fd, (struct sockaddr *)&addr, sizeof(addr)) ||
-	    chmod(STATS_SOCK_PATH, 0600) || listen(srv->fd, 8)) {
-		warn("creating UNIX socket %s: %s", STATS_SOCK_PATH,
-		     strerror(errno));
-		if (srv->fd >= 0)
-			close(srv->fd);
-		srv->fd = -1;
-		unlink(STATS_SOCK_PATH);
-		return -errno;
-	}
-	return 0;
+	srv->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (srv->fd >= 0 && !bind(srv->fd, (struct sockaddr *)&addr, sizeof(addr)) &&
+	    !chmod(STATS_SOCK_PATH, 0600) && !listen(srv->fd, 8))
+		return 0;
+	warn("creating UNIX socket %s: %s", STATS_SOCK_PATH, strerror(errno));
+	if (srv->fd >= 0)
+		close(srv->fd);
+	srv->fd = -1;
+	unlink(STATS_SOCK_PATH);
+	return -EIO;
 }
 
 static void stats_client_close(struct stats_server *srv, int i)
@@ -2179,33 +1579,15 @@ static void stats_server_stop(struct stats_server *srv)
 {
 	while (srv->nr_clients)
 		stats_client_close(srv, 0);
-	if (srv->fd < 0)
-		return;
-	close(srv->fd);
-	srv->fd = -1;
-	unlink(STATS_SOCK_PATH);
-}
-
-static void stats_server_accept(struct stats_server *srv)
-{
-	int fd = accept4(srv->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-
-	if (fd < 0)
-		return;
-	if (srv->nr_clients == MAX_STATS_CLIENTS) {
-		close(fd);
-		return;
+	if (srv->fd >= 0) {
+		close(srv->fd);
+		unlink(STATS_SOCK_PATH);
 	}
-	/* the first "stats" reply counts from the attach */
-	srv->clients[srv->nr_clients++] = (struct stats_client) { .fd = fd };
+	srv->fd = -1;
 }
 
-/*
- * Read what client @i sent and answer each complete line.  Returns false
- * when the client is gone or misbehaved and must be closed.
- */
-static bool stats_client_serve(struct stats_client *c,
-			       const struct scx_flash *skel)
+/* Answer each complete line of @c; false when it must be closed. */
+static bool stats_client_serve(struct stats_client *c, const struct scx_flash *skel)
 {
 	char out[2048], *nl;
 	struct flash_stats cur;
@@ -2216,7 +1598,6 @@ static bool stats_client_serve(struct stats_client *c,
 	if (n <= 0)
 		return n < 0 && errno == EAGAIN;
 	c->len += n;
-
 	/*
 	 * Lines are found in the bytes received, not in a C string: a NUL
 	 * from the client must not hide the newlines after it.  A line with
@@ -2226,45 +1607,62 @@ static bool stats_client_serve(struct stats_client *c,
 		*nl = '\0';
 		read_stats(skel, &cur);
 		if (strlen(c->buf) < (size_t)(nl - c->buf))
-			len = error_json(out, sizeof(out),
-					 "invalid request: NUL byte");
+			len = error_json(out, sizeof(out), "invalid request: NUL byte");
 		else
-			len = answer_request(c->buf, &cur, &c->prev, out,
-					     sizeof(out));
+			len = answer_request(c->buf, &cur, &c->prev, out, sizeof(out));
 		if (send(c->fd, out, len, MSG_NOSIGNAL | MSG_DONTWAIT) != len)
 			return false;
 		c->len -= nl + 1 - c->buf;
 		memmove(c->buf, nl + 1, c->len);
 	}
-	if (c->len == sizeof(c->buf) - 1) {
-		len = error_json(out, sizeof(out), "request too long");
-		send(c->fd, out, len, MSG_NOSIGNAL | MSG_DONTWAIT);
-		return false;
-	}
-	return true;
+	if (c->len < sizeof(c->buf) - 1)
+		return true;
+	len = error_json(out, sizeof(out), "request too long");
+	send(c->fd, out, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+	return false;
 }
 
-/* ------------------------------------------------------------------------
- * --monitor: a client of the stats server
- */
+/* Wait up to @timeout_ms for requests and connections, then serve them. */
+static void stats_server_poll(struct stats_server *srv, const struct scx_flash *skel,
+			      int timeout_ms)
+{
+	struct pollfd fds[MAX_STATS_CLIENTS + 1];
+	int i, nr = 0, first, fd;
+
+	if (srv->fd >= 0)
+		fds[nr++] = (struct pollfd) { srv->fd, POLLIN };
+	first = nr;
+	for (i = 0; i < srv->nr_clients; i++)
+		fds[nr++] = (struct pollfd) { srv->clients[i].fd, POLLIN };
+	poll(fds, nr, timeout_ms);
+	/* last to first: closing one moves the last client into its slot */
+	for (i = srv->nr_clients - 1; i >= 0; i--)
+		if (fds[first + i].revents && !stats_client_serve(&srv->clients[i], skel))
+			stats_client_close(srv, i);
+	if (!first || !fds[0].revents)
+		return;
+	fd = accept4(srv->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	/* the first "stats" reply counts from the attach */
+	if (fd >= 0 && srv->nr_clients < MAX_STATS_CLIENTS)
+		srv->clients[srv->nr_clients++] = (struct stats_client) { .fd = fd };
+	else if (fd >= 0)
+		close(fd);
+}
 
 static int stats_connect(void)
 {
-	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	struct sockaddr_un addr = { .sun_family = AF_UNIX, .sun_path = STATS_SOCK_PATH };
 	struct timeval tv = { .tv_sec = 10 };
-	int fd, err;
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0), err;
 
-	snprintf(addr.sun_path, sizeof(addr.sun_path), STATS_SOCK_PATH);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	if (connect(fd, (struct sockaddr *)&addr, sizeof(addr))) {
-		err = -errno;
-		close(fd);
-		return err;
-	}
-	return fd;
+	if (!connect(fd, (struct sockaddr *)&addr, sizeof(addr)))
+		return fd;
+	err = -errno;
+	close(fd);
+	return err;
 }
 
 struct stats_reply {
@@ -2273,63 +1671,38 @@ struct stats_reply {
 	struct flash_stats stats;
 };
 
-/* The errno of a reply into @err: an int only.  Returns success. */
-static bool reply_errno(const char *val, bool is_str, int *err)
+/*
+ * Read the reply @line into @r: its errno (EINVAL unless an int), and
+ * each statistic that is a plain u64.  -EINVAL if it is no JSON object.
+ */
+static int read_reply(const char *line, struct stats_reply *r)
 {
-	long long v;
-	char *end;
-
-	if (is_str || !isdigit((unsigned char)val[*val == '-']))
-		return false;
-	errno = 0;
-	v = strtoll(val, &end, 10);
-	if (*end || errno == ERANGE || v < INT_MIN || v > INT_MAX)
-		return false;
-	*err = v;
-	return true;
-}
-
-/* A statistic of a reply: digits only, within a u64.  Returns success. */
-static bool reply_u64(const char *val, bool is_str, u64 *v)
-{
-	char *end;
-
-	if (is_str || !isdigit((unsigned char)*val))
-		return false;
-	errno = 0;
-	*v = strtoull(val, &end, 10);
-	return !*end && errno != ERANGE;
-}
-
-static void collect_reply(const char *path, const char *val, bool is_str,
-			  void *arg)
-{
-	struct stats_reply *r = arg;
+	char path[64];
+	const char *v;
+	u64 n;
 	int i;
 
-	if (!strcmp(path, "errno")) {
-		/* an errno that is no int is an error too */
-		if (!reply_errno(val, is_str, &r->err))
-			r->err = EINVAL;
-		return;
-	}
-	if (strncmp(path, "args.resp.", 10))
-		return;
+	if (!json_valid(line))
+		return -EINVAL;
+	v = json_get(line, "errno");
+	r->err = v && json_int(v, true, &n) && (s64)n >= INT_MIN && (s64)n <= INT_MAX ?
+		 (int)n : EINVAL;
 	for (i = 0; i < NR_STATS; i++) {
-		if (strcmp(path + 10, stat_meta[i].name))
-			continue;
-		if (reply_u64(val, is_str, &r->stats.v[i]))
+		snprintf(path, sizeof(path), "args.resp.%s", stat_meta[i].name);
+		v = json_get(line, path);
+		if (v && json_int(v, false, &r->stats.v[i]))
 			r->seen |= 1U << i;
 		else
 			r->seen &= ~(1U << i);
 	}
+	return 0;
 }
 
 /* Ask the server on @fd for the statistics; 0, or -EIO if the link broke. */
 static int stats_request(int fd, struct flash_stats *s)
 {
 	static const char req[] = "{\"req\":\"stats\",\"args\":{}}\n";
-	struct stats_reply r = { .err = EINVAL };	/* until it says 0 */
+	struct stats_reply r = {};
 	char buf[2048], *nl;
 	size_t len = 0;
 	ssize_t n = -1;
@@ -2343,14 +1716,11 @@ static int stats_request(int fd, struct flash_stats *s)
 		len += n;
 	}
 	/*
-	 * The reply is one line, as a request is: what came after its
-	 * newline in the same read is not more of it.
+	 * The reply is one line, as a request is: what came after its newline
+	 * in the same read is not more of it.  There is no NUL in JSON.
 	 */
 	*nl = '\0';
-	len = nl - buf;
-
-	/* a NUL would end the JSON text early: there is none in JSON */
-	if (strlen(buf) < len || json_parse(buf, collect_reply, &r) || r.err ||
+	if (strlen(buf) < (size_t)(nl - buf) || read_reply(buf, &r) || r.err ||
 	    r.seen != (1U << NR_STATS) - 1) {
 		warn("Error handling stats_server result: %s", buf);
 		return -EINVAL;
@@ -2366,20 +1736,13 @@ io_error:
 /* @secs, which parse_interval() bounded, as a struct timespec. */
 static struct timespec secs_to_timespec(double secs)
 {
-	return (struct timespec) {
-		.tv_sec = (time_t)secs,
-		.tv_nsec = (secs - (time_t)secs) * 1e9,
-	};
+	return (struct timespec) { (time_t)secs, (secs - (time_t)secs) * 1e9 };
 }
 
-/*
- * Print the running scheduler's statistics every @interval seconds until
- * interrupted, through scheduler restarts: a lost connection is retried.
- */
+/* Print the statistics every @interval s, reconnecting through restarts. */
 static int monitor_stats(double interval)
 {
-	struct timespec ts = secs_to_timespec(interval);
-	struct timespec retry = { .tv_sec = 1 };
+	struct timespec ts = secs_to_timespec(interval), retry = { 1 };
 	struct flash_stats s;
 	int fd, fails = 0;
 
@@ -2392,8 +1755,8 @@ static int monitor_stats(double interval)
 			continue;
 		}
 		if (fd < 0) {
-			fprintf(stderr, "scx_flash: cannot connect to %s: %s\n",
-				STATS_SOCK_PATH, strerror(-fd));
+			fprintf(stderr, "scx_flash: cannot connect to %s: %s\n", STATS_SOCK_PATH,
+				strerror(-fd));
 			return 1;
 		}
 		fails = 0;
@@ -2408,14 +1771,9 @@ static int monitor_stats(double interval)
 	return 0;
 }
 
-/* ------------------------------------------------------------------------
- * Running the scheduler
- */
-
 /* Jiffies of user-mode (user + nice) and total CPU time since boot. */
 struct cpu_times {
-	u64 user;
-	u64 total;
+	u64 user, total;
 };
 
 static int read_cpu_times(struct cpu_times *t)
@@ -2431,11 +1789,9 @@ static int read_cpu_times(struct cpu_times *t)
 	fclose(f);
 	if (nr < 4)
 		return -EINVAL;
-
 	/* guest and guest_nice are already counted in user and nice */
 	t->user = v[0] + v[1];
-	t->total = 0;
-	for (i = 0; i < 8; i++)
+	for (t->total = 0, i = 0; i < 8; i++)
 		t->total += v[i];
 	return 0;
 }
@@ -2448,8 +1804,7 @@ static void update_cpu_util(struct scx_flash *skel, struct cpu_times *prev)
 	if (read_cpu_times(&cur))
 		return;
 	if (cur.total > prev->total)
-		skel->bss->cpu_util = (cur.user - prev->user) *
-				      FLASH_PERF_ONE /
+		skel->bss->cpu_util = (cur.user - prev->user) * FLASH_PERF_ONE /
 				      (cur.total - prev->total);
 	*prev = cur;
 }
@@ -2463,8 +1818,7 @@ static double now_secs(void)
 }
 
 /* Whether the power profile changed in a way that needs a new domain. */
-static bool domain_needs_update(const struct flash_opts *o,
-				enum power_profile *profile)
+static bool domain_needs_update(const struct flash_opts *o, enum power_profile *profile)
 {
 	enum power_profile now;
 
@@ -2473,8 +1827,7 @@ static bool domain_needs_update(const struct flash_opts *o,
 	now = power_profile();
 	if (now == *profile)
 		return false;
-	info("power profile changed from %s to %s", profile_names[*profile],
-	     profile_names[now]);
+	info("power profile changed from %s to %s", profile_names[*profile], profile_names[now]);
 	*profile = now;
 	return !strcmp(o->primary_domain, "auto");
 }
@@ -2485,54 +1838,29 @@ static bool domain_needs_update(const struct flash_opts *o,
  * exits or we are asked to stop.  Returns true when the scheduler must be
  * loaded again for a new primary domain.
  */
-static bool run_scheduler(struct scx_flash *skel, const struct flash_opts *o,
-			  struct stats_server *srv,
-			  enum power_profile *profile)
+static bool run_scheduler(struct scx_flash *skel, struct sched_setup *s,
+			  struct stats_server *srv)
 {
-	double next_tick = now_secs() + 1, next_stats = 0, now, wake;
-	struct pollfd fds[MAX_STATS_CLIENTS + 1];
+	double interval = s->opts->stats_interval, now = now_secs(), wake;
+	double next_tick = now + 1, next_stats = interval ? now + interval : 0;
 	struct flash_stats prev = {}, cur, d;
 	struct cpu_times times;
-	int i, nr, first;
 
 	read_cpu_times(&times);
-	if (o->stats_interval)
-		next_stats = now_secs() + o->stats_interval;
-
 	while (!exit_req && !UEI_EXITED(skel, uei)) {
-		nr = 0;
-		if (srv->fd >= 0)
-			fds[nr++] = (struct pollfd) { srv->fd, POLLIN };
-		for (i = 0; i < srv->nr_clients; i++)
-			fds[nr++] = (struct pollfd) { srv->clients[i].fd,
-						      POLLIN };
-		wake = next_stats && next_stats < next_tick ? next_stats :
-							     next_tick;
+		wake = next_stats && next_stats < next_tick ? next_stats : next_tick;
 		now = now_secs();
-		poll(fds, nr, wake > now ? (int)((wake - now) * 1000) + 1 : 0);
-
-		/*
-		 * Clients first, last to first: closing one moves the last
-		 * client into its slot, and accept() appends.
-		 */
-		first = nr - srv->nr_clients;
-		for (i = srv->nr_clients - 1; i >= 0; i--)
-			if (fds[first + i].revents &&
-			    !stats_client_serve(&srv->clients[i], skel))
-				stats_client_close(srv, i);
-		if (srv->fd >= 0 && fds[0].revents)
-			stats_server_accept(srv);
-
+		stats_server_poll(srv, skel, wake > now ? (int)((wake - now) * 1000) + 1 : 0);
 		now = now_secs();
 		if (now >= next_tick) {
 			next_tick = now + 1;
-			if (o->slice_lag_scaling)
+			if (s->opts->slice_lag_scaling)
 				update_cpu_util(skel, &times);
-			if (domain_needs_update(o, profile))
+			if (domain_needs_update(s->opts, &s->profile))
 				return true;
 		}
 		if (next_stats && now >= next_stats) {
-			next_stats = now + o->stats_interval;
+			next_stats = now + interval;
 			read_stats(skel, &cur);
 			d = stats_delta(&cur, &prev);
 			print_stats(&d);
@@ -2541,92 +1869,66 @@ static bool run_scheduler(struct scx_flash *skel, const struct flash_opts *o,
 	return false;
 }
 
-/*
- * Whether the scheduler ended in failure: anything past an unregistration
- * (by user space, BPF or the kernel) is one, sysrq-S included.
- */
-static bool exit_is_error(int kind)
+/* Read the machine, resolve the domain, log upstream's lines, set the QoS. */
+static int prepare(struct sched_setup *s, int argc, char **argv)
 {
-	return kind > __COMPAT_ENUM_OR_ZERO("scx_exit_kind",
-					    "SCX_EXIT_UNREG_KERN");
-}
-
-static void log_options(int argc, char **argv)
-{
+	const struct flash_opts *o = s->opts;
 	char line[1024];
 	int i, len = 0;
 
+	if (read_topology(&s->topo))
+		return -1;
+	s->profile = power_profile();
+	mask_init(&s->primary, s->topo.nr_cpu_ids);
+	if (resolve_primary_domain(o->primary_domain, &s->topo, s->profile, &s->primary))
+		return -1;
+	s->smt = !o->disable_smt && s->topo.smt_active;
+	info("scx_flash %s SMT %s", full_version(), s->smt ? "on" : "off");
 	for (i = 0; i < argc && len < (int)sizeof(line); i++)
-		len += snprintf(line + len, sizeof(line) - len, "%s%s",
-				i ? " " : "", argv[i]);
+		len += snprintf(line + len, sizeof(line) - len, "%s%s", i ? " " : "", argv[i]);
 	info("scheduler options: %s", line);
+	if (set_idle_qos(&s->topo, o->idle_resume_us))
+		return -1;
+	info("NUMA nodes: %d", s->topo.nr_nodes);
+	s->numa_disabled = o->disable_numa || s->topo.nr_nodes == 1;
+	if (s->numa_disabled)
+		info("Disabling NUMA optimizations");
+	return 0;
 }
 
-/*
- * Load, program and attach the scheduler once, run it, and take it down.
- * Returns the exit status; *@restart tells whether to go round again.
- */
-static int run_once(const struct flash_opts *o, u32 timeout_ms, int argc,
-		    char **argv, bool *restart)
+/* Load, attach and run the scheduler once; the exit status, and *@restart. */
+static int run_once(struct sched_setup *s, int argc, char **argv, bool *restart)
 {
-	struct sched_setup s = { .opts = o, .timeout_ms = timeout_ms };
-	struct stats_server srv = { .fd = -1 };
-	enum power_profile profile;
+	struct stats_server srv;
 	struct scx_flash *skel;
 	struct bpf_link *link;
-	struct topology topo;
 	bool user_restart;
 	int ret = 1;
 	u64 ecode;
 
 	*restart = false;
-	raise_memlock_limit();
-	if (read_topology(&topo))
-		return 1;
-	s.topo = &topo;
-	profile = power_profile();
-	if (mask_init(&s.primary, topo.nr_cpu_ids) ||
-	    resolve_primary_domain(o->primary_domain, &topo, profile,
-				   &s.primary))
-		goto out_topo;
-
-	s.smt = !o->disable_smt && topo.smt_active;
-	info("scx_flash %s SMT %s", full_version(), s.smt ? "on" : "off");
-	log_options(argc, argv);
-	if (set_idle_qos(&topo, o->idle_resume_us))
-		goto out_topo;
-
-	info("NUMA nodes: %d", topo.nr_nodes);
-	s.numa_disabled = o->disable_numa || topo.nr_nodes == 1;
-	if (s.numa_disabled)
-		info("Disabling NUMA optimizations");
-
-	skel = open_scheduler(&s);
+	if (prepare(s, argc, argv))
+		goto out;
+	skel = open_scheduler(s);
 	SCX_OPS_LOAD(skel, flash_ops, scx_flash, uei);
-	if (program_primary_domain(skel, &s.primary))
+	if (program_primary_domain(skel, s) ||
+	    (s->smt && program_smt_siblings(skel, &s->topo)))
 		goto out_skel;
-	set_cpufreq_level(skel, o);
-	if (s.smt && program_smt_siblings(skel, &topo))
-		goto out_skel;
-	if (other_scheduler_attached(SCHED_EXT_SYSFS))
-		goto out_skel;
-
 	link = SCX_OPS_ATTACH(skel, flash_ops, scx_flash);
 	stats_server_start(&srv);
-	user_restart = run_scheduler(skel, o, &srv, &profile);
+	user_restart = run_scheduler(skel, s, &srv);
 	stats_server_stop(&srv);
-
 	info("Unregister scx_flash scheduler");
 	bpf_link__destroy(link);
 	ecode = UEI_REPORT(skel, uei);
-	ret = exit_is_error(skel->data->uei.kind);
+	/* anything past an unregistration is a failure, sysrq-S included */
+	ret = skel->data->uei.kind > __COMPAT_ENUM_OR_ZERO("scx_exit_kind", "SCX_EXIT_UNREG_KERN");
 	*restart = !ret && (UEI_ECODE_RESTART(ecode) || user_restart);
 out_skel:
 	scx_flash__destroy(skel);
-out_topo:
+out:
 	restore_idle_qos();
-	mask_free(&s.primary);
-	topo_free(&topo);
+	topo_free(&s->topo);
 	return ret;
 }
 
@@ -2634,8 +1936,8 @@ int main(int argc, char **argv)
 {
 	struct sigaction sa = { .sa_handler = request_exit };
 	struct flash_opts opts;
+	struct sched_setup s = { .opts = &opts };
 	bool restart;
-	u32 timeout_ms;
 	int ret;
 
 	ret = parse_opts(argc, argv, &opts);
@@ -2643,7 +1945,6 @@ int main(int argc, char **argv)
 		return ret;
 	if (check_primary_mask(opts.primary_domain))
 		return 1;
-
 	verbose = opts.verbose;
 	libbpf_set_print(libbpf_print_fn);
 	/* no SA_RESTART: a signal must cut poll() and sleeps short */
@@ -2651,11 +1952,9 @@ int main(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
-
 	if (opts.monitor_interval)
 		return monitor_stats(opts.monitor_interval);
-
-	if (timeout_from_env(&opts, &timeout_ms) || set_open_opts(&opts))
+	if (timeout_from_env(&opts, &s.timeout_ms) || set_open_opts(&opts))
 		return 1;
 	/*
 	 * A kernel without sched_ext gets its own exit status: a service
@@ -2665,11 +1964,10 @@ int main(int argc, char **argv)
 	ret = check_sched_ext();
 	if (ret)
 		return ret == -ENODEV ? EX_UNAVAILABLE : 1;
-
 	/* SCX_BUG() and other exit()s must not leave the idle QoS changed */
 	atexit(restore_idle_qos);
 	do {
-		ret = run_once(&opts, timeout_ms, argc, argv, &restart);
+		ret = run_once(&s, argc, argv, &restart);
 		if (restart && !exit_req)
 			info("Restarting the scheduler");
 	} while (restart && !exit_req);

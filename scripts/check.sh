@@ -105,8 +105,8 @@ for f in $rst_files; do
 done
 
 # The documentation describes every option of the loader and no other.
-opts=$(grep -o 'OPT\(_MAX\)\?("[a-z-]*"' scx_flash.c |
-	sed 's/^OPT\(_MAX\)\?("\(.*\)"$/\2/' | sort -u)
+opts=$(sed -n '/^static const struct option long_opts\[\]/,/^};/p' scx_flash.c |
+	grep -o '{ "[a-z-]*"' | sed 's/^{ "\(.*\)"$/\1/' | sort -u)
 doc_opts=$(grep -ho '``--[a-z-]*' $rst_files | sed 's/^``--//' | sort -u)
 diff_opts=$(diff <(echo "$opts") <(echo "$doc_opts") | grep '^[<>]' |
 	sed 's/^</# only in scx_flash.c: --/; s/^>/# only in Documentation: --/')

@@ -50,30 +50,31 @@ ssize_t fuzz_recv(int fd, void *buf, size_t len, int flags)
 struct raw_reply {
 	const char *err;
 	const char *stat[NR_STATS];
-	char store[NR_STATS + 1][JSON_TOKEN_MAX];
+	char store[NR_STATS + 1][2048];
 };
 
-/* @val kept in @store, or "string" for a JSON string. */
-static const char *keep(char *store, const char *val, bool is_str)
+/* The member @path of @line as written, "string" for a JSON string. */
+static const char *keep(const char *line, const char *path, char *store)
 {
-	snprintf(store, JSON_TOKEN_MAX, "%s", val);
-	return is_str ? "string" : store;
+	const char *v = json_get(line, path);
+
+	if (!v || *v == '"')
+		return v ? "string" : NULL;
+	snprintf(store, sizeof(((struct raw_reply *)0)->store[0]), "%.*s",
+		 (int)(json_skip(v, 0) - v), v);
+	return store;
 }
 
-static void collect_raw(const char *path, const char *val, bool is_str,
-			void *arg)
+static void collect_raw(const char *line, struct raw_reply *r)
 {
-	struct raw_reply *r = arg;
+	char path[64];
 	int i;
 
-	if (!strcmp(path, "errno")) {
-		r->err = keep(r->store[NR_STATS], val, is_str);
-		return;
+	r->err = keep(line, "errno", r->store[NR_STATS]);
+	for (i = 0; i < NR_STATS; i++) {
+		snprintf(path, sizeof(path), "args.resp.%s", stat_meta[i].name);
+		r->stat[i] = keep(line, path, r->store[i]);
 	}
-	for (i = 0; i < NR_STATS; i++)
-		if (!strncmp(path, "args.resp.", 10) &&
-		    !strcmp(path + 10, stat_meta[i].name))
-			r->stat[i] = keep(r->store[i], val, is_str);
 }
 
 /* Only digits, no sign, no more than a u64 holds. */
@@ -105,7 +106,8 @@ static void check_accepted(const u8 *reply, size_t len,
 	fuzz_check(!memchr(reply, '\0', nl - reply), "NUL in the line");
 	memcpy(line, reply, nl - reply);
 	line[nl - reply] = '\0';
-	fuzz_check(!json_parse(line, collect_raw, &raw), "%s", line);
+	fuzz_check(json_valid(line), "%s", line);
+	collect_raw(line, &raw);
 	fuzz_check(raw.err && strspn(raw.err + (*raw.err == '-'), "0") ==
 		   strlen(raw.err + (*raw.err == '-')) &&
 		   raw.err[*raw.err == '-'], "errno %s taken for 0", raw.err);
@@ -115,7 +117,7 @@ static void check_accepted(const u8 *reply, size_t len,
 			   stat_meta[i].name, raw.stat[i], s->v[i]);
 
 	stats_json(json, sizeof(json), s);
-	fuzz_check(!json_parse(json, collect_reply, &back) && !back.err &&
+	fuzz_check(!read_reply(json, &back) && !back.err &&
 		   back.seen == (1U << NR_STATS) - 1 &&
 		   !memcmp(&back.stats, s, sizeof(*s)), "%s", json);
 }

@@ -46,7 +46,6 @@ static const char *mask_roundtrip(const char *str, int nr)
 		snprintf(buf, sizeof(buf), "error %d", ret);
 	else
 		mask_format(&m, buf, sizeof(buf));
-	mask_free(&m);
 	return buf;
 }
 
@@ -222,7 +221,6 @@ static const char *domain_of(const char *domain, enum power_profile profile)
 	else
 		mask_format(&m, buf, sizeof(buf));
 	loud();
-	mask_free(&m);
 	topo_free(&t);
 	return buf;
 }
