@@ -24,6 +24,11 @@ METRICS = {
                     "hackbench\\nsockets", "lower", None),
     "hackbench_threads_pipes_s": ("hackbench, threads/pipes (s)",
                                   "hackbench\\npipes", "lower", None),
+    "hackbench_kctxt": ("hackbench, processes/sockets: context switches "
+                        "(thousands)", None, "lower", None),
+    "hackbench_threads_pipes_kctxt": ("hackbench, threads/pipes: context "
+                                      "switches (thousands)", None, "lower",
+                                      None),
     "sleeper_sat_avg_us": ("1 ms sleeper, hog on every CPU: average (us)",
                            "sleeper\\navg", "lower", None),
     "sleeper_sat_p99_us": ("1 ms sleeper, hog on every CPU: p99 (us)",
@@ -120,6 +125,11 @@ def spread(data, sched, metric):
     return (max(vals) - min(vals)) / med * 100
 
 
+def per_round(data, sched, metric):
+    vals = data.get((sched, metric), {})
+    return " / ".join(fmt(vals[r]) for r in sorted(vals, key=int)) or "-"
+
+
 def fmt(v):
     if v is None:
         return "-"
@@ -176,6 +186,14 @@ def report(data, scheds, header, nr_rounds, plots):
             rows.append([label] + [
                 "-" if spread(data, s, metric) is None
                 else f"{spread(data, s, metric):.0f}%" for s in scheds])
+    out += table(["metric"] + scheds, rows)
+
+    out += ["", "Each round (one value per round, in round order):", ""]
+    rows = []
+    for metric, (label, _, _, _) in METRICS.items():
+        if any((s, metric) in data for s in scheds):
+            rows.append([label] + [per_round(data, s, metric)
+                                   for s in scheds])
     out += table(["metric"] + scheds, rows)
 
     flashes = [s for s in scheds if s.startswith("flash")]

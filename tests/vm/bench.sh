@@ -104,14 +104,24 @@ stop_sched() {
 	sched_pid=
 }
 
-# hackbench: seconds for a fixed amount of message passing.
-bench_hackbench() {
-	local t
+ctxt() { awk '/^ctxt/ { print $2 }' /proc/stat; }
 
-	t=$(hackbench -g 4 -l "$loops" 2>&1 | awk '/^Time:/ { print $2 }')
-	record "$1" "$2" hackbench_s "${t:-nan}"
-	t=$(hackbench -T -P -g 4 -l "$loops" 2>&1 | awk '/^Time:/ { print $2 }')
-	record "$1" "$2" hackbench_threads_pipes_s "${t:-nan}"
+# hackbench_run ROUND SCHED METRIC ARGS...: seconds for a fixed amount of
+# message passing, and the context switches it took (the whole system's,
+# from /proc/stat), in thousands.
+hackbench_run() {
+	local r=$1 s=$2 m=$3 t c0
+	shift 3
+
+	c0=$(ctxt)
+	t=$(hackbench "$@" 2>&1 | awk '/^Time:/ { print $2 }')
+	record "$r" "$s" "$m" "${t:-nan}"
+	record "$r" "$s" "${m%_s}_kctxt" "$((($(ctxt) - c0) / 1000))"
+}
+
+bench_hackbench() {
+	hackbench_run "$1" "$2" hackbench_s -g 4 -l "$loops"
+	hackbench_run "$1" "$2" hackbench_threads_pipes_s -T -P -g 4 -l "$loops"
 }
 
 # bench_sleeper ROUND SCHED KIND: wakeup latency of a task that sleeps
