@@ -90,7 +90,8 @@ BPF_CFLAGS	= -g -D__TARGET_ARCH_x86 -mlittle-endian			\
 
 c-sched-targets	:= scx_flash
 SCX_HEADERS	:= $(wildcard include/scx/*.h)
-SELFTEST_SRCS	:= $(wildcard selftests/*.c)
+SELFTEST_SRCS	:= $(filter-out %.bpf.c,$(wildcard selftests/*.c))
+SELFTEST_BPF	:= $(wildcard selftests/*.bpf.c)
 UNIT_SRCS	:= $(wildcard tests/unit/*.c)
 FUZZ_SRCS	:= $(wildcard tests/fuzz/*.c)
 
@@ -175,8 +176,25 @@ ifneq ($(wildcard $(KSFT_DIR)/kselftest.h),)
 SELFTEST_CFLAGS	:= -DSCX_KSELFTEST -idirafter $(KSFT_DIR)
 endif
 
+# The small BPF programs of the cases (selftests/*.bpf.c), which they load
+# beside the running scx_flash to watch it or to make it fail.
+SELFTEST_SKELS	:= $(patsubst selftests/%.bpf.c,$(INCLUDE_DIR)/%.bpf.skel.h,	\
+			     $(SELFTEST_BPF))
+
+$(patsubst selftests/%.c,$(TESTOBJ_DIR)/%.o,$(SELFTEST_BPF)):			\
+$(TESTOBJ_DIR)/%.bpf.o: selftests/%.bpf.c $(INCLUDE_DIR)/vmlinux.h		\
+			$(SCX_HEADERS) | $(BPFOBJ) $(TESTOBJ_DIR)
+	$(call msg,CLNG-BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -target bpf -c $< -o $@
+
+$(SELFTEST_SKELS): $(INCLUDE_DIR)/%.bpf.skel.h: $(TESTOBJ_DIR)/%.bpf.o	\
+						$(BPFTOOL)
+	$(call msg,GEN-SKEL,$@)
+	$(call gen_skel,$<,$*,$@)
+
 $(TESTOBJ_DIR)/%.o: selftests/%.c $(wildcard selftests/*.h)			\
-		    $(INCLUDE_DIR)/scx_flash.bpf.skel.h | $(TESTOBJ_DIR)
+		    $(INCLUDE_DIR)/scx_flash.bpf.skel.h $(SELFTEST_SKELS)	\
+		    | $(TESTOBJ_DIR)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $(SELFTEST_CFLAGS) -I$(CURDIR)/selftests -c $< -o $@
 

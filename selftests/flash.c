@@ -344,27 +344,33 @@ int flash_counters_read(struct flash_counters *c)
 	return 0;
 }
 
-/* Read the enqueue counters of the attached test build. */
-int flash_test_counters_read(struct flash_test_counters *c)
+/*
+ * A new fd of the newest struct_ops program called @name (BPF keeps the
+ * first 15 characters): the attached scx_flash's, when it is the only one
+ * loaded.  Returns the fd, or -ENOENT if there is no such program.
+ */
+int flash_prog_fd(const char *name)
 {
-	static const char *const names[] = {
-		"test_nr_enqueues", "test_nr_wakeups", "test_nr_reenq",
-		"test_nr_last", "test_nr_exiting", "test_nr_pcpu",
-		"test_nr_migration_disabled",
-	};
-	unsigned long long v[7];
-	int ret = flash_bss_read(names, v, 7);
+	struct bpf_prog_info info;
+	__u32 id = 0, best = 0, len;
+	int fd;
 
-	if (ret)
-		return ret;
-	c->enqueues = v[0];
-	c->wakeups = v[1];
-	c->reenq = v[2];
-	c->last = v[3];
-	c->exiting = v[4];
-	c->pcpu = v[5];
-	c->migration_disabled = v[6];
-	return 0;
+	while (!bpf_prog_get_next_id(id, &id)) {
+		fd = bpf_prog_get_fd_by_id(id);
+		if (fd < 0)
+			continue;
+		memset(&info, 0, sizeof(info));
+		len = sizeof(info);
+		if (!bpf_prog_get_info_by_fd(fd, &info, &len) &&
+		    info.type == BPF_PROG_TYPE_STRUCT_OPS &&
+		    !strncmp(info.name, name, sizeof(info.name) - 1))
+			best = id;
+		close(fd);
+	}
+	if (!best)
+		return -ENOENT;
+	fd = bpf_prog_get_fd_by_id(best);
+	return fd < 0 ? -errno : fd;
 }
 
 /* Number of open file descriptors of process @pid. */

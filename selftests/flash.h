@@ -30,17 +30,6 @@ enum flash_test_fault {
 	FLASH_TEST_RESTART,	/* scx_bpf_exit() asking for a restart */
 };
 
-/* The enqueue counters of the test build. */
-struct flash_test_counters {
-	unsigned long long enqueues;
-	unsigned long long wakeups;
-	unsigned long long reenq;
-	unsigned long long last;
-	unsigned long long exiting;
-	unsigned long long pcpu;
-	unsigned long long migration_disabled;
-};
-
 int flash_start(struct scx_child *child, const char *const args[]);
 int flash_start_test(struct scx_child *child, const char *const args[]);
 int flash_signal(struct scx_child *child, int sig);
@@ -51,7 +40,7 @@ int flash_counters_read(struct flash_counters *c);
 int flash_bss_read(const char *const names[], unsigned long long vals[],
 		   int nr);
 int flash_fault(enum flash_test_fault fault);
-int flash_test_counters_read(struct flash_test_counters *c);
+int flash_prog_fd(const char *name);
 bool flash_output_has(const struct scx_child *child, const char *str);
 void flash_print_lines(const struct scx_child *child, const char *str);
 int flash_output_count(const struct scx_child *child, const char *str);

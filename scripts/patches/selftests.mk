@@ -62,7 +62,10 @@ BPF_CFLAGS = -g -D__TARGET_ARCH_$(SRCARCH) -DSCX_FLASH_TEST			\
 	     -Wall -Wno-compare-distinct-pointer-types				\
 	     -Wno-microsoft-anon-tag -fms-extensions -O2 -mcpu=v3
 
-TEST_OBJS := $(patsubst %.c,$(OBJ_DIR)/%.o,$(wildcard *.c))
+TEST_OBJS := $(patsubst %.c,$(OBJ_DIR)/%.o,$(filter-out %.bpf.c,$(wildcard *.c)))
+TEST_BPF_SRCS := $(wildcard *.bpf.c)
+TEST_BPF_OBJS := $(patsubst %.bpf.c,$(OBJ_DIR)/%.bpf.o,$(TEST_BPF_SRCS))
+TEST_SKELS := $(patsubst %.bpf.c,$(INCLUDE_DIR)/%.bpf.skel.h,$(TEST_BPF_SRCS))
 
 # libbpf, bpftool, vmlinux.h, scx_flash and its skeleton.
 $(SCX_FLASH) $(SKEL) $(BPFOBJ) $(BPFTOOL): scx_flash_build
@@ -73,7 +76,18 @@ $(OBJ_DIR) $(TEST_BLD_DIR)/include:
 	$(call msg,MKDIR,,$@)
 	$(Q)mkdir -p $@
 
-$(OBJ_DIR)/%.o: %.c $(wildcard *.h) $(SKEL) | $(OBJ_DIR)
+# The BPF programs of the cases, each with its skeleton.
+$(TEST_BPF_OBJS): $(OBJ_DIR)/%.bpf.o: %.bpf.c $(SKEL) | $(OBJ_DIR)
+	$(call msg,CLNG-BPF,,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -target bpf -c $< -o $@
+
+include $(CURDIR)/gen_skel.mk
+
+$(TEST_SKELS): $(INCLUDE_DIR)/%.bpf.skel.h: $(OBJ_DIR)/%.bpf.o $(BPFTOOL)
+	$(call msg,GEN-SKEL,,$@)
+	$(call gen_skel,$<,$*,$@)
+
+$(OBJ_DIR)/%.o: %.c $(wildcard *.h) $(SKEL) $(TEST_SKELS) | $(OBJ_DIR)
 	$(call msg,CC,,$@)
 	$(Q)$(CC) $(CFLAGS) -c $< -o $@
 
