@@ -74,18 +74,6 @@ int flash_start(struct scx_child *child, const char *const args[])
 }
 
 /*
- * Start the test build of the loader, scx_flash_test, whose scheduler
- * takes faults through flash_fault(); see start_loader().
- */
-int flash_start_test(struct scx_child *child, const char *const args[])
-{
-	char path[PATH_MAX];
-	int ret = scx_test_loader_path(path, sizeof(path));
-
-	return start_loader(child, ret, path, args);
-}
-
-/*
  * Send @sig to the loader and reap it.  Returns its exit status, or a
  * negative error if it did not exit in time or died of a signal; prints
  * its output unless it exited with 0.  The output stays readable until
@@ -298,11 +286,29 @@ int flash_bss_read(const char *const names[], unsigned long long vals[],
 	return ret;
 }
 
+static int store_var(void *p, __u32 size, unsigned long long val)
+{
+	switch (size) {
+	case 1:
+		__atomic_store_n((__u8 *)p, val, __ATOMIC_SEQ_CST);
+		return 0;
+	case 4:
+		__atomic_store_n((__u32 *)p, val, __ATOMIC_SEQ_CST);
+		return 0;
+	case 8:
+		__atomic_store_n((__u64 *)p, val, __ATOMIC_SEQ_CST);
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
 /*
- * Ask the attached scheduler, which must be the test build (see
- * flash_start_test()), to fail in the way @fault says.
+ * Write @val into the integer variable @name of the attached scx_flash's
+ * .bss, from outside the scheduler.  Returns 0, or -ENOENT if there is no
+ * such scheduler or variable.
  */
-int flash_fault(enum flash_test_fault fault)
+int flash_bss_write(const char *name, unsigned long long val)
 {
 	struct flash_bss b;
 	__u32 size;
@@ -311,14 +317,9 @@ int flash_fault(enum flash_test_fault fault)
 
 	if (ret)
 		return ret;
-	p = flash_bss_var(&b, "test_fault", &size);
-	if (p && size == sizeof(__u32))
-		__atomic_store_n((__u32 *)p, fault, __ATOMIC_SEQ_CST);
-	else
-		ret = -ENOENT;
+	p = flash_bss_var(&b, name, &size);
+	ret = p ? store_var(p, size, val) : -ENOENT;
 	flash_bss_close(&b);
-	if (ret == -ENOENT)
-		fprintf(stderr, "the attached scx_flash has no test_fault: not the test build?\n");
 	return ret;
 }
 
@@ -497,20 +498,6 @@ enum scx_test_status flash_need_sched_ext(void **ctx)
 	if (!scx_available())
 		SCX_SKIP("sched_ext is not available (no %s)", SCX_SYSFS_STATE);
 	return SCX_TEST_PASS;
-}
-
-/*
- * Setup of the cases that drive the test loader: fail without it, skip
- * without sched_ext.
- */
-enum scx_test_status flash_need_test_loader(void **ctx)
-{
-	char path[PATH_MAX];
-
-	if (scx_test_loader_path(path, sizeof(path)) || access(path, X_OK))
-		SCX_FAIL("No executable test loader at %s; build it or set %s",
-			 path, SCX_FLASH_TEST_BIN_ENV);
-	return flash_need_sched_ext(ctx);
 }
 
 /*
