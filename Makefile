@@ -209,39 +209,7 @@ $(UNITOBJ_DIR)/%: tests/unit/%.c $(wildcard tests/unit/*.h) scx_flash.c	\
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -I$(CURDIR) -o $@ $< $(BPFOBJ) $(LDFLAGS)
 
-# The test build: scx_flash.bpf.c compiled once more with -DSCX_FLASH_TEST,
-# which adds the fault knobs and enqueue counters the selftests drive (the
-# SCX_FLASH_TEST blocks), into its own object and skeleton under
-# $(TESTBLD_DIR).  The skeleton keeps the name scx_flash, so the unchanged
-# scx_flash.c builds against it, found first on the include path, into
-# scx_flash_test.  The shipped scx_flash object and binary stay free of
-# test code.
-TESTBLD_DIR	:= $(OBJ_DIR)/test
-
-$(TESTBLD_DIR) $(TESTBLD_DIR)/include:
-	$(Q)mkdir -p $@
-
-$(TESTBLD_DIR)/scx_flash.bpf.o: scx_flash.bpf.c scx_flash.h			\
-				$(INCLUDE_DIR)/vmlinux.h $(SCX_HEADERS)		\
-				| $(BPFOBJ) $(TESTBLD_DIR)
-	$(call msg,CLNG-BPF,$@)
-	$(Q)$(CLANG) $(BPF_CFLAGS) -DSCX_FLASH_TEST -target bpf -c $< -o $@
-
-$(TESTBLD_DIR)/include/scx_flash.bpf.skel.h: $(TESTBLD_DIR)/scx_flash.bpf.o	\
-					     $(BPFTOOL) | $(TESTBLD_DIR)/include
-	$(call msg,GEN-SKEL,$@)
-	$(call gen_skel,$<,scx_flash,$@)
-
-$(TESTBLD_DIR)/scx_flash.o: scx_flash.c scx_flash.h $(SCX_HEADERS)		\
-			    $(TESTBLD_DIR)/include/scx_flash.bpf.skel.h
-	$(call msg,CC,$@)
-	$(Q)$(CC) -I$(TESTBLD_DIR)/include $(CFLAGS) -c $< -o $@
-
-$(BINDIR)/scx_flash_test: $(TESTBLD_DIR)/scx_flash.o $(BPFOBJ) | $(BINDIR)
-	$(call msg,LINK,$@)
-	$(Q)$(CC) -o $@ $^ $(LDFLAGS)
-
-selftests: $(BINDIR)/runner $(BINDIR)/scx_flash_test
+selftests: $(BINDIR)/runner $(BINDIR)/scx_flash
 unit-tests: $(patsubst tests/unit/%.c,$(UNITOBJ_DIR)/%,$(UNIT_SRCS))
 
 # The libFuzzer harnesses of the loader's parsers (tests/fuzz/): each
