@@ -27,23 +27,23 @@
 #define POLL_MS			50
 
 /*
- * Start the loader at @path with @args (NULL-terminated, may be NULL) and
- * wait until its scheduler is enabled.  Returns 0, or a negative error with
- * the loader stopped and its output printed.
+ * Start the shipped loader, scx_flash, with @args (NULL-terminated, may be
+ * NULL) and wait until its scheduler is enabled.  Returns 0, or a negative
+ * error with the loader stopped and its output printed.
  */
-static int start_loader(struct scx_child *child, int path_ret,
-			const char *path, const char *const args[])
+int flash_start(struct scx_child *child, const char *const args[])
 {
+	char path[PATH_MAX] = SCX_FLASH_BIN_NAME;
 	unsigned long long deadline;
-	int ret = path_ret;
+	int ret;
 
 	if (!scx_state_wait("disabled", LOADER_START_TIMEOUT_MS)) {
 		fprintf(stderr, "another sched_ext scheduler is attached\n");
 		return -EBUSY;
 	}
 
-	if (!ret)
-		ret = scx_child_start(child, path, args);
+	ret = scx_loader_path(path, sizeof(path)) ?:
+	      scx_child_start(child, path, args);
 	if (ret) {
 		fprintf(stderr, "cannot start %s: %s\n", path, strerror(-ret));
 		return ret;
@@ -62,15 +62,6 @@ static int start_loader(struct scx_child *child, int path_ret,
 	flash_dump_output(child);
 	scx_child_release(child);
 	return -ETIMEDOUT;
-}
-
-/* Start the shipped loader, scx_flash; see start_loader(). */
-int flash_start(struct scx_child *child, const char *const args[])
-{
-	char path[PATH_MAX];
-	int ret = scx_loader_path(path, sizeof(path));
-
-	return start_loader(child, ret, path, args);
 }
 
 /*
