@@ -90,7 +90,8 @@ BPF_CFLAGS	= -g -D__TARGET_ARCH_x86 -mlittle-endian			\
 
 c-sched-targets	:= scx_flash
 SCX_HEADERS	:= $(wildcard include/scx/*.h)
-SELFTEST_SRCS	:= $(wildcard selftests/*.c)
+SELFTEST_SRCS	:= $(filter-out %.bpf.c,$(wildcard selftests/*.c))
+SELFTEST_BPF	:= $(wildcard selftests/*.bpf.c)
 UNIT_SRCS	:= $(wildcard tests/unit/*.c)
 FUZZ_SRCS	:= $(wildcard tests/fuzz/*.c)
 
@@ -175,8 +176,25 @@ ifneq ($(wildcard $(KSFT_DIR)/kselftest.h),)
 SELFTEST_CFLAGS	:= -DSCX_KSELFTEST -idirafter $(KSFT_DIR)
 endif
 
+# The small BPF programs of the cases (selftests/*.bpf.c), which they load
+# beside the running scx_flash to watch it or to make it fail.
+SELFTEST_SKELS	:= $(patsubst selftests/%.bpf.c,$(INCLUDE_DIR)/%.bpf.skel.h,	\
+			     $(SELFTEST_BPF))
+
+$(patsubst selftests/%.c,$(TESTOBJ_DIR)/%.o,$(SELFTEST_BPF)):			\
+$(TESTOBJ_DIR)/%.bpf.o: selftests/%.bpf.c $(INCLUDE_DIR)/vmlinux.h		\
+			$(SCX_HEADERS) | $(BPFOBJ) $(TESTOBJ_DIR)
+	$(call msg,CLNG-BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -target bpf -c $< -o $@
+
+$(SELFTEST_SKELS): $(INCLUDE_DIR)/%.bpf.skel.h: $(TESTOBJ_DIR)/%.bpf.o	\
+						$(BPFTOOL)
+	$(call msg,GEN-SKEL,$@)
+	$(call gen_skel,$<,$*,$@)
+
 $(TESTOBJ_DIR)/%.o: selftests/%.c $(wildcard selftests/*.h)			\
-		    $(INCLUDE_DIR)/scx_flash.bpf.skel.h | $(TESTOBJ_DIR)
+		    $(INCLUDE_DIR)/scx_flash.bpf.skel.h $(SELFTEST_SKELS)	\
+		    | $(TESTOBJ_DIR)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $(SELFTEST_CFLAGS) -I$(CURDIR)/selftests -c $< -o $@
 
@@ -191,39 +209,7 @@ $(UNITOBJ_DIR)/%: tests/unit/%.c $(wildcard tests/unit/*.h) scx_flash.c	\
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -I$(CURDIR) -o $@ $< $(BPFOBJ) $(LDFLAGS)
 
-# The test build: scx_flash.bpf.c compiled once more with -DSCX_FLASH_TEST,
-# which adds the fault knobs and enqueue counters the selftests drive (the
-# SCX_FLASH_TEST blocks), into its own object and skeleton under
-# $(TESTBLD_DIR).  The skeleton keeps the name scx_flash, so the unchanged
-# scx_flash.c builds against it, found first on the include path, into
-# scx_flash_test.  The shipped scx_flash object and binary stay free of
-# test code.
-TESTBLD_DIR	:= $(OBJ_DIR)/test
-
-$(TESTBLD_DIR) $(TESTBLD_DIR)/include:
-	$(Q)mkdir -p $@
-
-$(TESTBLD_DIR)/scx_flash.bpf.o: scx_flash.bpf.c scx_flash.h			\
-				$(INCLUDE_DIR)/vmlinux.h $(SCX_HEADERS)		\
-				| $(BPFOBJ) $(TESTBLD_DIR)
-	$(call msg,CLNG-BPF,$@)
-	$(Q)$(CLANG) $(BPF_CFLAGS) -DSCX_FLASH_TEST -target bpf -c $< -o $@
-
-$(TESTBLD_DIR)/include/scx_flash.bpf.skel.h: $(TESTBLD_DIR)/scx_flash.bpf.o	\
-					     $(BPFTOOL) | $(TESTBLD_DIR)/include
-	$(call msg,GEN-SKEL,$@)
-	$(call gen_skel,$<,scx_flash,$@)
-
-$(TESTBLD_DIR)/scx_flash.o: scx_flash.c scx_flash.h $(SCX_HEADERS)		\
-			    $(TESTBLD_DIR)/include/scx_flash.bpf.skel.h
-	$(call msg,CC,$@)
-	$(Q)$(CC) -I$(TESTBLD_DIR)/include $(CFLAGS) -c $< -o $@
-
-$(BINDIR)/scx_flash_test: $(TESTBLD_DIR)/scx_flash.o $(BPFOBJ) | $(BINDIR)
-	$(call msg,LINK,$@)
-	$(Q)$(CC) -o $@ $^ $(LDFLAGS)
-
-selftests: $(BINDIR)/runner $(BINDIR)/scx_flash_test
+selftests: $(BINDIR)/runner $(BINDIR)/scx_flash
 unit-tests: $(patsubst tests/unit/%.c,$(UNITOBJ_DIR)/%,$(UNIT_SRCS))
 
 # The libFuzzer harnesses of the loader's parsers (tests/fuzz/): each

@@ -305,72 +305,6 @@ static const struct cpumask *get_node_idle_cpumask(s32 cpu)
 	return __COMPAT_scx_bpf_get_idle_cpumask_node(cpu_node(cpu));
 }
 
-#ifdef SCX_FLASH_TEST
-/* ------------------------------------------------------------------------
- * Test build only (scx_flash_test, see the Makefile): faults that the
- * selftests inject into a running scheduler by writing test_fault in its
- * .bss, and counters of the enqueue paths they check.  The shipped
- * scx_flash is built without SCX_FLASH_TEST and has none of this.
- */
-enum flash_test_fault {
-	FLASH_TEST_NONE,
-	FLASH_TEST_ERROR,	/* scx_bpf_error(): error exit */
-	FLASH_TEST_STALL,	/* dispatch nothing: the watchdog must fire */
-	FLASH_TEST_RESTART,	/* scx_bpf_exit() asking for a restart */
-};
-
-u32 test_fault;
-u64 test_nr_enqueues, test_nr_wakeups, test_nr_reenq, test_nr_last;
-u64 test_nr_exiting, test_nr_pcpu, test_nr_migration_disabled;
-
-static bool test_stalled(void)
-{
-	return READ_ONCE(test_fault) == FLASH_TEST_STALL;
-}
-
-/* Raise the error or the restart fault, once. */
-static void test_fault_check(void)
-{
-	u32 fault = READ_ONCE(test_fault);
-
-	if (fault == FLASH_TEST_ERROR &&
-	    __sync_bool_compare_and_swap(&test_fault, fault, FLASH_TEST_NONE))
-		scx_bpf_error("test fault: error requested by the selftest");
-	if (fault == FLASH_TEST_RESTART &&
-	    __sync_bool_compare_and_swap(&test_fault, fault, FLASH_TEST_NONE))
-		scx_bpf_exit(SCX_ECODE_ACT_RESTART,
-			     "test fault: restart requested by the selftest");
-}
-
-/*
- * Count the enqueue of @p by path.  While stalled, queue @p where only
- * dispatch, which then does nothing, would take it from, and return true:
- * the caller must not queue it again.
- */
-static bool test_enqueue(struct task_struct *p, s32 prev_cpu, u64 enq_flags)
-{
-	__sync_fetch_and_add(&test_nr_enqueues, 1);
-	if (enq_flags & SCX_ENQ_WAKEUP)
-		__sync_fetch_and_add(&test_nr_wakeups, 1);
-	if (enq_flags & SCX_ENQ_REENQ)
-		__sync_fetch_and_add(&test_nr_reenq, 1);
-	if (enq_flags & SCX_ENQ_LAST)
-		__sync_fetch_and_add(&test_nr_last, 1);
-	if (p->flags & PF_EXITING)
-		__sync_fetch_and_add(&test_nr_exiting, 1);
-	if (p->nr_cpus_allowed == 1)
-		__sync_fetch_and_add(&test_nr_pcpu, 1);
-	if (is_migration_disabled(p))
-		__sync_fetch_and_add(&test_nr_migration_disabled, 1);
-
-	if (!test_stalled())
-		return false;
-	scx_bpf_dsq_insert_vtime(p, cpu_node(prev_cpu), slice_max,
-				 p->scx.dsq_vtime, enq_flags);
-	return true;
-}
-#endif /* SCX_FLASH_TEST */
-
 /* ------------------------------------------------------------------------
  * Time slice, virtual time and the deadline
  */
@@ -779,10 +713,6 @@ s32 BPF_STRUCT_OPS(flash_select_cpu, struct task_struct *p, s32 prev_cpu,
 {
 	s32 cpu;
 
-#ifdef SCX_FLASH_TEST
-	if (test_stalled())
-		return prev_cpu;
-#endif
 	if (throttled)
 		return prev_cpu;
 
@@ -922,10 +852,6 @@ void BPF_STRUCT_OPS(flash_enqueue, struct task_struct *p, u64 enq_flags)
 	struct task_ctx *tctx;
 	u64 deadline, dsq_id;
 
-#ifdef SCX_FLASH_TEST
-	if (test_enqueue(p, prev_cpu, enq_flags))
-		return;
-#endif
 	if (rr_sched) {
 		enqueue_rr(p, prev_cpu, enq_flags);
 		return;
@@ -1092,11 +1018,6 @@ void BPF_STRUCT_OPS(flash_dispatch, s32 cpu, struct task_struct *prev)
 {
 	u64 dsq_id = cpu_node(cpu);
 
-#ifdef SCX_FLASH_TEST
-	test_fault_check();
-	if (test_stalled())
-		return;
-#endif
 	/* Idle injection: leave the CPU idle. */
 	if (throttled)
 		return;

@@ -253,8 +253,7 @@ for p in "$patches"/0*.patch; do
 		make -C "$tree/tools/testing/selftests" "${make_args[@]}" \
 			TARGETS=scx_flash >> "$log" 2>&1 &&
 			[ -x "$tree/tools/testing/selftests/scx_flash/runner" ] &&
-			[ -x "$tree/tools/testing/selftests/scx_flash/scx_flash" ] &&
-			[ -x "$tree/tools/testing/selftests/scx_flash/scx_flash_test" ]
+			[ -x "$tree/tools/testing/selftests/scx_flash/scx_flash" ]
 		rc=$?
 		[ $rc -ne 0 ] && show "$log"
 		result $rc "make -C tools/testing/selftests TARGETS=scx_flash after $name"

@@ -407,7 +407,11 @@ patch_selftests() {
 	nice level and cgroup weight measured in CPU time, wakeup latency
 	beside CPU hogs, every mode, and robustness loads (fork and wakeup
 	storms, a SCHED_FIFO hog, affinity churn) with the kernel log checked
-	for stalls.
+	for stalls.  The scheduler they run is the one that ships: what a case
+	needs to see inside it or to make it fail comes from a small BPF
+	program of the case's own, loaded beside it (an fentry counter on its
+	ops.enqueue, syscall programs that call scx_bpf_error() and
+	scx_bpf_exit()).
 
 	They get a directory of their own rather than joining
 	tools/testing/selftests/sched_ext, which tests the core: each of its

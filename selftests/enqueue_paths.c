@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * enqueue_paths: the less common ways a task reaches scx_flash's enqueue,
- * each forced by a load, seen through the enqueue counters of the test
- * build (scx_flash_test), and handled without an error exit or a stall:
+ * each forced by a load, seen by an fentry program on the scheduler's
+ * flash_enqueue (enqueue_paths.bpf.c), and handled without an error exit
+ * or a stall:
  *
  * - a task preempted by a SCHED_FIFO task that keeps taking its CPU;
  * - per-CPU tasks (one allowed CPU), sleeping and spinning;
@@ -29,6 +30,9 @@
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <bpf/libbpf.h>
+#include <scx/common.h>
+#include "enqueue_paths.bpf.skel.h"
 #include "flash.h"
 #include "load.h"
 #include "scx_test.h"
@@ -38,9 +42,34 @@
 #define REAP_MS		(RUN_MS + 30000)
 #define MARKER		"scx_flash selftest: enqueue path load starts"
 
-static void print_delta(struct flash_test_counters *d,
-			const struct flash_test_counters *a,
-			const struct flash_test_counters *b)
+/* The counters of enqueue_paths.bpf.c. */
+struct enq_counters {
+	unsigned long long enqueues;
+	unsigned long long wakeups;
+	unsigned long long reenq;
+	unsigned long long last;
+	unsigned long long exiting;
+	unsigned long long pcpu;
+	unsigned long long migration_disabled;
+};
+
+static void enq_counters_read(const struct enqueue_paths *skel,
+			      struct enq_counters *c)
+{
+	const struct enqueue_paths__bss *bss = skel->bss;
+
+	c->enqueues = __atomic_load_n(&bss->nr_enqueues, __ATOMIC_RELAXED);
+	c->wakeups = __atomic_load_n(&bss->nr_wakeups, __ATOMIC_RELAXED);
+	c->reenq = __atomic_load_n(&bss->nr_reenq, __ATOMIC_RELAXED);
+	c->last = __atomic_load_n(&bss->nr_last, __ATOMIC_RELAXED);
+	c->exiting = __atomic_load_n(&bss->nr_exiting, __ATOMIC_RELAXED);
+	c->pcpu = __atomic_load_n(&bss->nr_pcpu, __ATOMIC_RELAXED);
+	c->migration_disabled = __atomic_load_n(&bss->nr_migration_disabled,
+						__ATOMIC_RELAXED);
+}
+
+static void print_delta(struct enq_counters *d, const struct enq_counters *a,
+			const struct enq_counters *b)
 {
 	d->enqueues = b->enqueues - a->enqueues;
 	d->wakeups = b->wakeups - a->wakeups;
@@ -56,30 +85,84 @@ static void print_delta(struct flash_test_counters *d,
 }
 
 /*
- * Run @load under the test build of scx_flash and return the counter
+ * The kernel's ENOTSUPP, which user space's errno.h lacks: what a JIT
+ * without BPF trampolines answers an fentry attach with.
+ */
+#define KERNEL_ENOTSUPP	524
+
+/*
+ * Load enqueue_paths.bpf.c with its counter aimed at the flash_enqueue
+ * program of the running scx_flash, and attach it.  Returns 0 or a
+ * negative error.
+ */
+static int enq_counter_load(struct enqueue_paths *skel)
+{
+	struct bpf_program *prog = skel->progs.count_enqueue;
+	int fd = flash_prog_fd("flash_enqueue");
+	int ret;
+
+	if (fd < 0)
+		return fd;
+	SCX_ENUM_INIT(skel);
+	ret = bpf_program__set_attach_target(prog, fd, "flash_enqueue") ?:
+	      enqueue_paths__load(skel);
+	close(fd);
+	if (!ret) {
+		skel->links.count_enqueue = bpf_program__attach(prog);
+		ret = skel->links.count_enqueue ? 0 : -errno;
+	}
+	return ret;
+}
+
+/*
+ * The counter of enqueue_paths.bpf.c attached to the running scx_flash, or
+ * NULL with *@err set: -KERNEL_ENOTSUPP when the kernel cannot attach a
+ * tracing program to a BPF program.
+ */
+static struct enqueue_paths *enq_counter_attach(int *err)
+{
+	struct enqueue_paths *skel = enqueue_paths__open();
+
+	*err = skel ? enq_counter_load(skel) : -errno;
+	if (*err) {
+		enqueue_paths__destroy(skel);
+		return NULL;
+	}
+	return skel;
+}
+
+/*
+ * Run @load under scx_flash, counting its enqueues, and return the counter
  * deltas over it in @d; fail if the scheduler did not survive it.
  */
 static enum scx_test_status under_flash(enum scx_test_status (*load)(void),
-					struct flash_test_counters *d)
+					struct enq_counters *d)
 {
-	struct flash_test_counters before, after;
+	struct enq_counters before, after;
+	struct enqueue_paths *skel;
 	enum scx_test_status ret;
 	struct scx_child loader;
 	int err, problems;
 
-	SCX_FAIL_IF(flash_start_test(&loader, NULL),
-		    "scx_flash_test did not start");
+	SCX_FAIL_IF(flash_start(&loader, NULL), "scx_flash did not start");
+	skel = enq_counter_attach(&err);
+	if (!skel) {
+		flash_stop(&loader);
+		if (err == -KERNEL_ENOTSUPP || err == -EOPNOTSUPP)
+			SCX_SKIP("the kernel cannot attach fentry to a BPF program");
+		SCX_FAIL("cannot count scx_flash's enqueues (%d)", err);
+	}
 	kmsg_mark(MARKER);
-	err = flash_test_counters_read(&before);
+	enq_counters_read(skel, &before);
 
 	ret = load();
 
-	err = err ?: flash_test_counters_read(&after);
+	enq_counters_read(skel, &after);
+	enqueue_paths__destroy(skel);
 	problems = kmsg_problems_since(MARKER);
 	SCX_FAIL_IF(!scx_child_running(&loader),
-		    "scx_flash_test exited during the load");
-	SCX_FAIL_IF(flash_stop(&loader), "scx_flash_test did not exit cleanly");
-	SCX_FAIL_IF(err, "cannot read the test counters (%d)", err);
+		    "scx_flash exited during the load");
+	SCX_FAIL_IF(flash_stop(&loader), "scx_flash did not exit cleanly");
 	SCX_FAIL_IF(problems, "the kernel reported %d problem(s)", problems);
 	print_delta(d, &before, &after);
 	return ret;
@@ -149,7 +232,7 @@ static enum scx_test_status rt_preempts(void)
 
 static enum scx_test_status run_rt(void *ctx)
 {
-	struct flash_test_counters d;
+	struct enq_counters d;
 	enum scx_test_status ret;
 	int i;
 
@@ -168,7 +251,7 @@ static enum scx_test_status run_rt(void *ctx)
 static struct scx_test enq_rt = {
 	.name = "enqueue_rt_preempted",
 	.description = "Fair tasks keep running while a SCHED_FIFO task keeps taking their CPU",
-	.setup = flash_need_test_loader,
+	.setup = flash_need_sched_ext,
 	.run = run_rt,
 };
 
@@ -209,7 +292,7 @@ static enum scx_test_status pcpu_load(void)
 
 static enum scx_test_status run_pcpu(void *ctx)
 {
-	struct flash_test_counters d;
+	struct enq_counters d;
 	enum scx_test_status ret;
 	int i;
 
@@ -230,7 +313,7 @@ static enum scx_test_status run_pcpu(void *ctx)
 static struct scx_test enq_pcpu = {
 	.name = "enqueue_pcpu_tasks",
 	.description = "Tasks pinned to one CPU, a hog and a sleeper on each, all make progress",
-	.setup = flash_need_test_loader,
+	.setup = flash_need_sched_ext,
 	.run = run_pcpu,
 };
 
@@ -306,7 +389,7 @@ static enum scx_test_status migration_disabled_load(void)
 
 static enum scx_test_status run_migration_disabled(void *ctx)
 {
-	struct flash_test_counters d;
+	struct enq_counters d;
 	enum scx_test_status ret;
 	char mode[128];
 
@@ -328,7 +411,7 @@ static enum scx_test_status run_migration_disabled(void *ctx)
 static struct scx_test enq_migration_disabled = {
 	.name = "enqueue_migration_disabled",
 	.description = "A task preempted with migration disabled is enqueued and runs on",
-	.setup = flash_need_test_loader,
+	.setup = flash_need_sched_ext,
 	.run = run_migration_disabled,
 };
 
@@ -386,7 +469,7 @@ static enum scx_test_status exiting_load(void)
 
 static enum scx_test_status run_exiting(void *ctx)
 {
-	struct flash_test_counters d;
+	struct enq_counters d;
 	enum scx_test_status ret;
 
 	ret = under_flash(exiting_load, &d);
@@ -399,7 +482,7 @@ static enum scx_test_status run_exiting(void *ctx)
 static struct scx_test enq_exiting = {
 	.name = "enqueue_exiting_tasks",
 	.description = "Tasks preempted while they exit are enqueued and finish exiting",
-	.setup = flash_need_test_loader,
+	.setup = flash_need_sched_ext,
 	.run = run_exiting,
 };
 
@@ -422,7 +505,7 @@ static enum scx_test_status last_task_load(void)
 
 static enum scx_test_status run_last(void *ctx)
 {
-	struct flash_test_counters d;
+	struct enq_counters d;
 	enum scx_test_status ret;
 
 	ret = under_flash(last_task_load, &d);
@@ -438,7 +521,7 @@ static enum scx_test_status run_last(void *ctx)
 static struct scx_test enq_last = {
 	.name = "enqueue_last_task",
 	.description = "The only runnable task of a CPU keeps it when its slice ends",
-	.setup = flash_need_test_loader,
+	.setup = flash_need_sched_ext,
 	.run = run_last,
 };
 

@@ -2,11 +2,12 @@
 /*
  * faults: how the loader and the kernel handle a scheduler that fails.
  *
- * The test build of the loader (scx_flash_test) takes faults through the
- * test_fault variable of its scheduler: an scx_bpf_error() call, a stop of
- * all dispatching that the kernel's watchdog must catch, and an exit that
- * asks user space to restart the scheduler.  The shipped loader is killed
- * with SIGKILL under load.  After each, the machine must keep working.
+ * The shipped scx_flash is made to fail from outside: the syscall programs
+ * of faults.bpf.c call scx_bpf_error() and scx_bpf_exit() asking user space
+ * for a restart, and a stop of all dispatching, which the kernel's
+ * watchdog must catch, is the scheduler's own idle injection stuck on.
+ * The loader is also killed with SIGKILL under load.  After each, the
+ * machine must keep working.
  */
 #include <limits.h>
 #include <signal.h>
@@ -14,6 +15,10 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/wait.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <scx/common.h>
+#include "faults.bpf.skel.h"
 #include "flash.h"
 #include "load.h"
 #include "scx_test.h"
@@ -34,12 +39,62 @@ static bool machine_works(void)
 	return pid > 0 && child_cpu_us(pid, 30000) >= 0;
 }
 
+/* Setup of the cases that raise faults.bpf.c's faults: load it. */
+static enum scx_test_status faults_setup(void **ctx)
+{
+	enum scx_test_status ret = flash_need_sched_ext(ctx);
+	struct faults *skel;
+
+	if (ret != SCX_TEST_PASS)
+		return ret;
+	skel = faults__open();
+	SCX_FAIL_IF(!skel, "cannot open faults.bpf.c");
+	SCX_ENUM_INIT(skel);
+	if (faults__load(skel)) {
+		faults__destroy(skel);
+		SCX_FAIL("cannot load faults.bpf.c");
+	}
+	*ctx = skel;
+	return SCX_TEST_PASS;
+}
+
+static void faults_cleanup(void *ctx)
+{
+	faults__destroy(ctx);
+}
+
+/* Run the syscall program @prog once; returns 0 or a negative error. */
+static int prog_run(struct bpf_program *prog)
+{
+	LIBBPF_OPTS(bpf_test_run_opts, opts);
+
+	return bpf_prog_test_run_opts(bpf_program__fd(prog), &opts);
+}
+
 /*
- * Inject @fault into a test loader and check that it exits with a non-zero
- * status, reports the kernel's @reason and, if not NULL, the message @msg,
- * and that sched_ext is left disabled.
+ * scx_flash keeps the CPUs idle while its idle injection has "throttled"
+ * set: ops.dispatch() does nothing and ops.enqueue() only queues.  With
+ * idle injection off (no --throttle-us) no timer clears it, and no task
+ * is spared, not even per-CPU kthreads: the scheduler stops dispatching,
+ * as a stuck throttle would make it.
  */
-static enum scx_test_status fault_exit(enum flash_test_fault fault,
+static int stall(void *ctx)
+{
+	return flash_bss_write("throttled", 1);
+}
+
+static int error(void *ctx)
+{
+	return prog_run(((struct faults *)ctx)->progs.inject_error);
+}
+
+/*
+ * Start the shipped loader, make its scheduler fail with @inject and check
+ * that the loader exits with a non-zero status, reports the kernel's
+ * @reason and, if not NULL, the message @msg, and that sched_ext is left
+ * disabled.
+ */
+static enum scx_test_status fault_exit(int (*inject)(void *ctx), void *ctx,
 				       const char *reason, const char *msg)
 {
 	unsigned long long t0;
@@ -47,14 +102,13 @@ static enum scx_test_status fault_exit(enum flash_test_fault fault,
 	bool has_reason, has_msg;
 	int ret;
 
-	SCX_FAIL_IF(flash_start_test(&loader, NULL),
-		    "scx_flash_test did not start");
+	SCX_FAIL_IF(flash_start(&loader, NULL), "scx_flash did not start");
 	kmsg_mark(MARKER);
 	t0 = monotonic_ms();
-	ret = flash_fault(fault);
+	ret = inject(ctx);
 	if (ret) {
-		scx_child_release(&loader);
-		SCX_FAIL("cannot inject fault %d (%d)", fault, ret);
+		flash_stop(&loader);
+		SCX_FAIL("cannot inject the fault (%d)", ret);
 	}
 
 	ret = scx_child_wait(&loader, FAULT_EXIT_TIMEOUT_MS);
@@ -66,13 +120,13 @@ static enum scx_test_status fault_exit(enum flash_test_fault fault,
 		flash_print_lines(&loader, "EXIT");
 	scx_child_release(&loader);
 
-	SCX_FAIL_IF(ret, "the loader still runs %d ms after fault %d",
-		    FAULT_EXIT_TIMEOUT_MS, fault);
+	SCX_FAIL_IF(ret, "the loader still runs %d ms after the fault",
+		    FAULT_EXIT_TIMEOUT_MS);
 	printf("# loader exited %llu ms after the fault, status %#x\n",
 	       monotonic_ms() - t0, loader.status);
 	SCX_FAIL_IF(!WIFEXITED(loader.status), "the loader died of a signal");
 	SCX_FAIL_IF(!WEXITSTATUS(loader.status),
-		    "the loader exited with 0 after fault %d", fault);
+		    "the loader exited with 0 after the fault");
 	SCX_FAIL_IF(!has_reason, "no \"%s\" in the loader output", reason);
 	SCX_FAIL_IF(!has_msg, "no \"%s\" in the loader output", msg);
 	SCX_FAIL_IF(!scx_state_wait("disabled", STATE_TIMEOUT_MS),
@@ -84,15 +138,16 @@ static enum scx_test_status fault_exit(enum flash_test_fault fault,
 static enum scx_test_status run_error(void *ctx)
 {
 	/* The kernel's reason for SCX_EXIT_ERROR_BPF, then the BPF message. */
-	return fault_exit(FLASH_TEST_ERROR, "scx_bpf_error",
+	return fault_exit(error, ctx, "scx_bpf_error",
 			  "error requested by the selftest");
 }
 
 static struct scx_test error_exit = {
 	.name = "fault_error_exit",
 	.description = "scx_bpf_error(): the loader exits non-zero with the reason and message",
-	.setup = flash_need_test_loader,
+	.setup = faults_setup,
 	.run = run_error,
+	.cleanup = faults_cleanup,
 };
 
 REGISTER_SCX_TEST(&error_exit)
@@ -100,13 +155,13 @@ REGISTER_SCX_TEST(&error_exit)
 static enum scx_test_status run_stall(void *ctx)
 {
 	/* The kernel's reason for SCX_EXIT_ERROR_STALL. */
-	return fault_exit(FLASH_TEST_STALL, "runnable task stall", NULL);
+	return fault_exit(stall, NULL, "runnable task stall", NULL);
 }
 
 static struct scx_test stall_exit = {
 	.name = "fault_stall_watchdog",
 	.description = "A scheduler that stops dispatching is caught by the watchdog and reported",
-	.setup = flash_need_test_loader,
+	.setup = flash_need_sched_ext,
 	.run = run_stall,
 };
 
@@ -135,7 +190,6 @@ static bool wait_reattached(struct scx_child *loader, int nr, long long seq)
 	while (monotonic_ms() < deadline) {
 		if (!scx_child_running(loader))
 			return false;
-		/* A new scheduler: fresh .bss, with test_fault back at 0. */
 		if (flash_output_count(loader, RESTART_MSG) >= nr &&
 		    scx_enable_seq() >= seq && scx_state_wait("enabled", 0) &&
 		    scx_root_ops_has_prefix("flash") &&
@@ -167,6 +221,7 @@ static int settled_nr_fds(pid_t pid)
 
 static enum scx_test_status run_restart(void *ctx)
 {
+	struct faults *skel = ctx;
 	long long rss0 = 0, rss, seq0, seq;
 	struct scx_child loader;
 	int i, fds0 = 0, fds, reported;
@@ -175,13 +230,12 @@ static enum scx_test_status run_restart(void *ctx)
 
 	/* Read while nothing is attached: enable_seq moves after "enabled". */
 	seq0 = scx_enable_seq();
-	SCX_FAIL_IF(flash_start_test(&loader, NULL),
-		    "scx_flash_test did not start");
+	SCX_FAIL_IF(flash_start(&loader, NULL), "scx_flash did not start");
 	pid = loader.pid;
 
 	for (i = 1; i <= NR_RESTARTS; i++) {
 		t0 = monotonic_ms();
-		if (flash_fault(FLASH_TEST_RESTART) ||
+		if (prog_run(skel->progs.inject_restart) ||
 		    !wait_reattached(&loader, i, seq0 + 1 + i)) {
 			flash_dump_output(&loader);
 			scx_child_release(&loader);
@@ -217,8 +271,9 @@ static enum scx_test_status run_restart(void *ctx)
 static struct scx_test restart = {
 	.name = "fault_restart_reattach",
 	.description = "A requested restart makes the loader re-attach, leaking no fds or memory",
-	.setup = flash_need_test_loader,
+	.setup = faults_setup,
 	.run = run_restart,
+	.cleanup = faults_cleanup,
 };
 
 REGISTER_SCX_TEST(&restart)
@@ -281,7 +336,7 @@ static enum scx_test_status run_sigkill(void *ctx)
 static struct scx_test sigkill = {
 	.name = "fault_sigkill_loader",
 	.description = "SIGKILL of the loader returns all tasks to the fair class; load finishes",
-	.setup = flash_need_test_loader,
+	.setup = flash_need_sched_ext,
 	.run = run_sigkill,
 };
 

@@ -27,23 +27,23 @@
 #define POLL_MS			50
 
 /*
- * Start the loader at @path with @args (NULL-terminated, may be NULL) and
- * wait until its scheduler is enabled.  Returns 0, or a negative error with
- * the loader stopped and its output printed.
+ * Start the shipped loader, scx_flash, with @args (NULL-terminated, may be
+ * NULL) and wait until its scheduler is enabled.  Returns 0, or a negative
+ * error with the loader stopped and its output printed.
  */
-static int start_loader(struct scx_child *child, int path_ret,
-			const char *path, const char *const args[])
+int flash_start(struct scx_child *child, const char *const args[])
 {
+	char path[PATH_MAX] = SCX_FLASH_BIN_NAME;
 	unsigned long long deadline;
-	int ret = path_ret;
+	int ret;
 
 	if (!scx_state_wait("disabled", LOADER_START_TIMEOUT_MS)) {
 		fprintf(stderr, "another sched_ext scheduler is attached\n");
 		return -EBUSY;
 	}
 
-	if (!ret)
-		ret = scx_child_start(child, path, args);
+	ret = scx_loader_path(path, sizeof(path)) ?:
+	      scx_child_start(child, path, args);
 	if (ret) {
 		fprintf(stderr, "cannot start %s: %s\n", path, strerror(-ret));
 		return ret;
@@ -62,27 +62,6 @@ static int start_loader(struct scx_child *child, int path_ret,
 	flash_dump_output(child);
 	scx_child_release(child);
 	return -ETIMEDOUT;
-}
-
-/* Start the shipped loader, scx_flash; see start_loader(). */
-int flash_start(struct scx_child *child, const char *const args[])
-{
-	char path[PATH_MAX];
-	int ret = scx_loader_path(path, sizeof(path));
-
-	return start_loader(child, ret, path, args);
-}
-
-/*
- * Start the test build of the loader, scx_flash_test, whose scheduler
- * takes faults through flash_fault(); see start_loader().
- */
-int flash_start_test(struct scx_child *child, const char *const args[])
-{
-	char path[PATH_MAX];
-	int ret = scx_test_loader_path(path, sizeof(path));
-
-	return start_loader(child, ret, path, args);
 }
 
 /*
@@ -298,11 +277,29 @@ int flash_bss_read(const char *const names[], unsigned long long vals[],
 	return ret;
 }
 
+static int store_var(void *p, __u32 size, unsigned long long val)
+{
+	switch (size) {
+	case 1:
+		__atomic_store_n((__u8 *)p, val, __ATOMIC_SEQ_CST);
+		return 0;
+	case 4:
+		__atomic_store_n((__u32 *)p, val, __ATOMIC_SEQ_CST);
+		return 0;
+	case 8:
+		__atomic_store_n((__u64 *)p, val, __ATOMIC_SEQ_CST);
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
 /*
- * Ask the attached scheduler, which must be the test build (see
- * flash_start_test()), to fail in the way @fault says.
+ * Write @val into the integer variable @name of the attached scx_flash's
+ * .bss, from outside the scheduler.  Returns 0, or -ENOENT if there is no
+ * such scheduler or variable.
  */
-int flash_fault(enum flash_test_fault fault)
+int flash_bss_write(const char *name, unsigned long long val)
 {
 	struct flash_bss b;
 	__u32 size;
@@ -311,14 +308,9 @@ int flash_fault(enum flash_test_fault fault)
 
 	if (ret)
 		return ret;
-	p = flash_bss_var(&b, "test_fault", &size);
-	if (p && size == sizeof(__u32))
-		__atomic_store_n((__u32 *)p, fault, __ATOMIC_SEQ_CST);
-	else
-		ret = -ENOENT;
+	p = flash_bss_var(&b, name, &size);
+	ret = p ? store_var(p, size, val) : -ENOENT;
 	flash_bss_close(&b);
-	if (ret == -ENOENT)
-		fprintf(stderr, "the attached scx_flash has no test_fault: not the test build?\n");
 	return ret;
 }
 
@@ -344,27 +336,33 @@ int flash_counters_read(struct flash_counters *c)
 	return 0;
 }
 
-/* Read the enqueue counters of the attached test build. */
-int flash_test_counters_read(struct flash_test_counters *c)
+/*
+ * A new fd of the newest struct_ops program called @name (BPF keeps the
+ * first 15 characters): the attached scx_flash's, when it is the only one
+ * loaded.  Returns the fd, or -ENOENT if there is no such program.
+ */
+int flash_prog_fd(const char *name)
 {
-	static const char *const names[] = {
-		"test_nr_enqueues", "test_nr_wakeups", "test_nr_reenq",
-		"test_nr_last", "test_nr_exiting", "test_nr_pcpu",
-		"test_nr_migration_disabled",
-	};
-	unsigned long long v[7];
-	int ret = flash_bss_read(names, v, 7);
+	struct bpf_prog_info info;
+	__u32 id = 0, best = 0, len;
+	int fd;
 
-	if (ret)
-		return ret;
-	c->enqueues = v[0];
-	c->wakeups = v[1];
-	c->reenq = v[2];
-	c->last = v[3];
-	c->exiting = v[4];
-	c->pcpu = v[5];
-	c->migration_disabled = v[6];
-	return 0;
+	while (!bpf_prog_get_next_id(id, &id)) {
+		fd = bpf_prog_get_fd_by_id(id);
+		if (fd < 0)
+			continue;
+		memset(&info, 0, sizeof(info));
+		len = sizeof(info);
+		if (!bpf_prog_get_info_by_fd(fd, &info, &len) &&
+		    info.type == BPF_PROG_TYPE_STRUCT_OPS &&
+		    !strncmp(info.name, name, sizeof(info.name) - 1))
+			best = id;
+		close(fd);
+	}
+	if (!best)
+		return -ENOENT;
+	fd = bpf_prog_get_fd_by_id(best);
+	return fd < 0 ? -errno : fd;
 }
 
 /* Number of open file descriptors of process @pid. */
@@ -491,20 +489,6 @@ enum scx_test_status flash_need_sched_ext(void **ctx)
 	if (!scx_available())
 		SCX_SKIP("sched_ext is not available (no %s)", SCX_SYSFS_STATE);
 	return SCX_TEST_PASS;
-}
-
-/*
- * Setup of the cases that drive the test loader: fail without it, skip
- * without sched_ext.
- */
-enum scx_test_status flash_need_test_loader(void **ctx)
-{
-	char path[PATH_MAX];
-
-	if (scx_test_loader_path(path, sizeof(path)) || access(path, X_OK))
-		SCX_FAIL("No executable test loader at %s; build it or set %s",
-			 path, SCX_FLASH_TEST_BIN_ENV);
-	return flash_need_sched_ext(ctx);
 }
 
 /*

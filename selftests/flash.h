@@ -22,27 +22,7 @@ struct flash_counters {
 	unsigned long long nr_preempt_dispatches;
 };
 
-/* Faults of the test build; see test_fault in scx_flash.bpf.c. */
-enum flash_test_fault {
-	FLASH_TEST_NONE,
-	FLASH_TEST_ERROR,	/* scx_bpf_error() */
-	FLASH_TEST_STALL,	/* dispatch nothing: the watchdog must fire */
-	FLASH_TEST_RESTART,	/* scx_bpf_exit() asking for a restart */
-};
-
-/* The enqueue counters of the test build. */
-struct flash_test_counters {
-	unsigned long long enqueues;
-	unsigned long long wakeups;
-	unsigned long long reenq;
-	unsigned long long last;
-	unsigned long long exiting;
-	unsigned long long pcpu;
-	unsigned long long migration_disabled;
-};
-
 int flash_start(struct scx_child *child, const char *const args[]);
-int flash_start_test(struct scx_child *child, const char *const args[]);
 int flash_signal(struct scx_child *child, int sig);
 int flash_stop(struct scx_child *child);
 struct scx_flash *flash_skel_load(void);
@@ -50,8 +30,8 @@ void flash_dump_output(const struct scx_child *child);
 int flash_counters_read(struct flash_counters *c);
 int flash_bss_read(const char *const names[], unsigned long long vals[],
 		   int nr);
-int flash_fault(enum flash_test_fault fault);
-int flash_test_counters_read(struct flash_test_counters *c);
+int flash_bss_write(const char *name, unsigned long long val);
+int flash_prog_fd(const char *name);
 bool flash_output_has(const struct scx_child *child, const char *str);
 void flash_print_lines(const struct scx_child *child, const char *str);
 int flash_output_count(const struct scx_child *child, const char *str);
@@ -60,7 +40,6 @@ long long proc_status_kb(pid_t pid, const char *key);
 int proc_pid_sched_field(pid_t pid, const char *key, long long *val);
 long long scx_enable_seq(void);
 enum scx_test_status flash_need_sched_ext(void **ctx);
-enum scx_test_status flash_need_test_loader(void **ctx);
 int kmsg_mark(const char *marker);
 int kmsg_problems_since(const char *marker);
 

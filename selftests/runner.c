@@ -44,8 +44,7 @@ static const char help_fmt[] =
 "Environment:\n"
 "  " SCX_SOAK_SECS_ENV "=N      Run soak_mixed_load for N s (default %d)\n"
 "  " SCX_ATTACH_CYCLES_ENV "=N  Run N cycles in attach_cycles (default %d)\n"
-"  " SCX_FLASH_BIN_ENV ", " SCX_FLASH_TEST_BIN_ENV "\n"
-"                       The loaders to run (default: beside this program)\n"
+"  " SCX_FLASH_BIN_ENV "        The loader to run (default: beside this program)\n"
 "\n"
 "A case that needs a tool this machine lacks (hackbench) is skipped, with\n"
 "the reason on its result line.\n";

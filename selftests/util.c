@@ -212,13 +212,6 @@ int scx_loader_path(char *buf, size_t size)
 	return bin_path(buf, size, SCX_FLASH_BIN_ENV, SCX_FLASH_BIN_NAME);
 }
 
-/* $SCX_FLASH_TEST_BIN, else scx_flash_test beside this executable. */
-int scx_test_loader_path(char *buf, size_t size)
-{
-	return bin_path(buf, size, SCX_FLASH_TEST_BIN_ENV,
-			SCX_FLASH_TEST_BIN_NAME);
-}
-
 /* Whether @path is a regular file this process may execute. */
 static bool is_executable(const char *path)
 {

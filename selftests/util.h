@@ -17,10 +17,6 @@
 #define SCX_FLASH_BIN_NAME	"scx_flash"
 #define SCX_FLASH_BIN_ENV	"SCX_FLASH_BIN"
 
-/* The test build of the loader (see the Makefile), and its variable. */
-#define SCX_FLASH_TEST_BIN_NAME	"scx_flash_test"
-#define SCX_FLASH_TEST_BIN_ENV	"SCX_FLASH_TEST_BIN"
-
 /*
  * The long forms of two cases are opt-in: the variable sets the soak's
  * length in seconds and the number of attach/detach cycles; without it
@@ -54,7 +50,6 @@ bool scx_available(void);
 int pid_wait_timeout(pid_t pid, int *status, unsigned int timeout_ms);
 
 int scx_loader_path(char *buf, size_t size);
-int scx_test_loader_path(char *buf, size_t size);
 bool tool_available(const char *name);
 int scx_child_start(struct scx_child *child, const char *path,
 		    const char *const extra_args[]);

@@ -2,16 +2,16 @@
 #
 # Selftests of tools/sched_ext/scx_flash.  tools/sched_ext's own Makefile
 # builds libbpf, bpftool, vmlinux.h, the scheduler and its skeleton into
-# $(OUTPUT)/build.  This one adds scx_flash_test, the loader with a test
-# build of the BPF scheduler (-DSCX_FLASH_TEST: fault knobs and counters
-# that only the tests use), and the runner, which links every test case of
-# this directory and runs scx_flash and scx_flash_test from beside itself.
+# $(OUTPUT)/build.  This one adds the small BPF programs of the cases
+# (*.bpf.c), which the runner loads beside the running scheduler, and the
+# runner, which links every test case of this directory and runs the
+# shipped scx_flash from beside itself.
 include ../../../build/Build.include
 include ../../../scripts/Makefile.arch
 include ../../../scripts/Makefile.include
 
 TEST_GEN_PROGS := runner
-TEST_GEN_FILES := scx_flash scx_flash_test
+TEST_GEN_FILES := scx_flash
 
 # override lib.mk's default rules
 OVERRIDE_TARGETS := 1
@@ -27,13 +27,11 @@ SCXTOOLSINCDIR := $(SCXTOOLSDIR)/include
 
 OUTPUT_DIR := $(OUTPUT)/build
 OBJ_DIR := $(OUTPUT_DIR)/obj/scx_flash_selftests
-TEST_BLD_DIR := $(OBJ_DIR)/test
 INCLUDE_DIR := $(OUTPUT_DIR)/include
 BPFOBJ := $(OUTPUT_DIR)/obj/libbpf/libbpf.a
 BPFTOOL := $(OUTPUT_DIR)/sbin/bpftool
 SCX_FLASH := $(OUTPUT_DIR)/bin/scx_flash
 SKEL := $(INCLUDE_DIR)/scx_flash.bpf.skel.h
-TEST_SKEL := $(TEST_BLD_DIR)/include/scx_flash.bpf.skel.h
 
 # The runner reports through kselftest.h.
 CFLAGS += -g -O2 -pthread -Wall -Werror -DSCX_KSELFTEST			\
@@ -41,11 +39,7 @@ CFLAGS += -g -O2 -pthread -Wall -Werror -DSCX_KSELFTEST			\
 	  -idirafter $(abspath ..)
 LDLIBS += -lelf -lz -lpthread
 
-# As tools/sched_ext builds the loader and the BPF scheduler.
-LOADER_CFLAGS := -g -O2 -rdynamic -pthread -Wall -Werror			\
-		 -I$(TEST_BLD_DIR)/include -I$(INCLUDE_DIR) -I$(TOOLSDIR)/lib	\
-		 -I$(TOOLSINCDIR) -I$(APIDIR) -I$(SCXTOOLSINCDIR)
-
+# As tools/sched_ext builds its BPF schedulers.
 IS_LITTLE_ENDIAN = $(shell $(CC) -dM -E - </dev/null |				\
 			grep 'define __BYTE_ORDER__ __ORDER_LITTLE_ENDIAN__')
 
@@ -54,7 +48,7 @@ $(shell $(1) -v -E - </dev/null 2>&1 \
 	| sed -n '/<...> search starts here:/,/End of search list./{ s| \(/.*\)|-idirafter \1|p }')
 endef
 
-BPF_CFLAGS = -g -D__TARGET_ARCH_$(SRCARCH) -DSCX_FLASH_TEST			\
+BPF_CFLAGS = -g -D__TARGET_ARCH_$(SRCARCH)					\
 	     $(if $(IS_LITTLE_ENDIAN),-mlittle-endian,-mbig-endian)		\
 	     -I$(SCXTOOLSINCDIR) -I$(SCXTOOLSINCDIR)/bpf-compat			\
 	     -I$(INCLUDE_DIR) -I$(APIDIR) -I$(REPOROOT)/include		\
@@ -62,18 +56,32 @@ BPF_CFLAGS = -g -D__TARGET_ARCH_$(SRCARCH) -DSCX_FLASH_TEST			\
 	     -Wall -Wno-compare-distinct-pointer-types				\
 	     -Wno-microsoft-anon-tag -fms-extensions -O2 -mcpu=v3
 
-TEST_OBJS := $(patsubst %.c,$(OBJ_DIR)/%.o,$(wildcard *.c))
+TEST_OBJS := $(patsubst %.c,$(OBJ_DIR)/%.o,$(filter-out %.bpf.c,$(wildcard *.c)))
+TEST_BPF_SRCS := $(wildcard *.bpf.c)
+TEST_BPF_OBJS := $(patsubst %.bpf.c,$(OBJ_DIR)/%.bpf.o,$(TEST_BPF_SRCS))
+TEST_SKELS := $(patsubst %.bpf.c,$(INCLUDE_DIR)/%.bpf.skel.h,$(TEST_BPF_SRCS))
 
 # libbpf, bpftool, vmlinux.h, scx_flash and its skeleton.
 $(SCX_FLASH) $(SKEL) $(BPFOBJ) $(BPFTOOL): scx_flash_build
 scx_flash_build:
 	$(Q)$(MAKE) -C $(SCXTOOLSDIR) O=$(OUTPUT) scx_flash
 
-$(OBJ_DIR) $(TEST_BLD_DIR)/include:
+$(OBJ_DIR):
 	$(call msg,MKDIR,,$@)
 	$(Q)mkdir -p $@
 
-$(OBJ_DIR)/%.o: %.c $(wildcard *.h) $(SKEL) | $(OBJ_DIR)
+# The BPF programs of the cases, each with its skeleton.
+$(TEST_BPF_OBJS): $(OBJ_DIR)/%.bpf.o: %.bpf.c $(SKEL) | $(OBJ_DIR)
+	$(call msg,CLNG-BPF,,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -target bpf -c $< -o $@
+
+include $(CURDIR)/gen_skel.mk
+
+$(TEST_SKELS): $(INCLUDE_DIR)/%.bpf.skel.h: $(OBJ_DIR)/%.bpf.o $(BPFTOOL)
+	$(call msg,GEN-SKEL,,$@)
+	$(call gen_skel,$<,$*,$@)
+
+$(OBJ_DIR)/%.o: %.c $(wildcard *.h) $(SKEL) $(TEST_SKELS) | $(OBJ_DIR)
 	$(call msg,CC,,$@)
 	$(Q)$(CC) $(CFLAGS) -c $< -o $@
 
@@ -84,30 +92,6 @@ $(OUTPUT)/runner: $(TEST_OBJS) $(BPFOBJ)
 $(OUTPUT)/scx_flash: $(SCX_FLASH)
 	$(call msg,CP,,$@)
 	$(Q)cp $< $@
-
-$(TEST_BLD_DIR)/scx_flash.bpf.o: $(SCXTOOLSDIR)/scx_flash.bpf.c		\
-				 $(SCXTOOLSDIR)/scx_flash.h $(SKEL)		\
-				 | $(TEST_BLD_DIR)/include
-	$(call msg,CLNG-BPF,,$@)
-	$(Q)$(CLANG) $(BPF_CFLAGS) -target bpf -c $< -o $@
-
-# The skeleton keeps the name scx_flash, for the unchanged loader.
-$(TEST_SKEL): $(TEST_BLD_DIR)/scx_flash.bpf.o $(BPFTOOL)
-	$(call msg,GEN-SKEL,,$@)
-	$(Q)$(BPFTOOL) gen object $(<:.o=.linked1.o) $<
-	$(Q)$(BPFTOOL) gen object $(<:.o=.linked2.o) $(<:.o=.linked1.o)
-	$(Q)$(BPFTOOL) gen object $(<:.o=.linked3.o) $(<:.o=.linked2.o)
-	$(Q)diff $(<:.o=.linked2.o) $(<:.o=.linked3.o)
-	$(Q)$(BPFTOOL) gen skeleton $(<:.o=.linked3.o) name scx_flash > $@
-
-$(TEST_BLD_DIR)/scx_flash.o: $(SCXTOOLSDIR)/scx_flash.c			\
-			     $(SCXTOOLSDIR)/scx_flash.h $(TEST_SKEL)
-	$(call msg,CC,,$@)
-	$(Q)$(CC) $(LOADER_CFLAGS) -c $< -o $@
-
-$(OUTPUT)/scx_flash_test: $(TEST_BLD_DIR)/scx_flash.o $(BPFOBJ)
-	$(call msg,LINK,,$@)
-	$(Q)$(CC) -o $@ $^ $(LDLIBS)
 
 override define CLEAN
 	rm -rf $(OUTPUT_DIR)
