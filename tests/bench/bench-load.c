@@ -12,6 +12,14 @@
  *	Prints the CPU time each got (from wait4(), in us) and their
  *	ratio A / B.
  *
+ *   bench-load frames SECS NR
+ *	A 60 Hz frame loop (a game or compositor: 4 ms of CPU time per
+ *	16.7 ms period, SCHED_OTHER, nice 0) beside a kernel-build-like
+ *	load: NR CPU hogs and NR loops that each fork one short-lived
+ *	process after another (5-45 ms of CPU time each).  Prints the
+ *	periods, the periods missed (no frame finished within them) and
+ *	the worst lateness of a frame past its period's end, in us.
+ *
  * CPU time rather than work done: under emulation a task that is switched
  * out more often also gets less done per second of CPU.  Each hog is
  * forked before any of them starts to spin, so neither gets a head start.
@@ -26,6 +34,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/mman.h>
+#include <sys/types.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -148,11 +157,107 @@ static unsigned long long run_hogs(struct hog *hogs, int nr,
 	return failed ? 0 : now_ns() - t0;
 }
 
+#define FRAME_NS	16666667ULL	/* 60 Hz */
+#define FRAME_WORK_NS	4000000ULL
+
+static unsigned long long cpu_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+/* Spin until this thread has had @ns more of CPU time. */
+static void burn_cpu(unsigned long long ns)
+{
+	unsigned long long end = cpu_ns() + ns;
+	volatile unsigned long spin;
+
+	while (cpu_ns() < end)
+		for (spin = 0; spin < 1000; spin++)
+			;
+}
+
+/* A "make -j" slot: one short-lived compiler-like process after another. */
+static void build_loop(struct shared *sh, unsigned int seed)
+{
+	pid_t pid;
+
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL))
+		_exit(2);
+	while (!sh->end)
+		sched_yield();
+	while (now_ns() < sh->end) {
+		seed = seed * 1103515245 + 12345;
+		pid = fork();
+		if (!pid) {
+			burn_cpu(5000000ULL + (seed >> 16) % 40 * 1000000ULL);
+			_exit(0);
+		}
+		if (pid < 0 || waitpid(pid, NULL, 0) < 0)
+			_exit(3);
+	}
+	_exit(0);
+}
+
+/*
+ * Frames at fixed times: frame k may start at t0 + k * FRAME_NS and is due
+ * one period later.  A frame that overruns delays the next one, as a real
+ * render loop does; every period without a frame finished in it is missed.
+ */
+static int run_frames(unsigned int secs, int nr, struct shared *sh)
+{
+	unsigned long long t0, start, end, done, late, worst = 0;
+	unsigned long long periods, on_time = 0, k = 0;
+	struct timespec ts;
+	pid_t pids[2 * MAX_HOGS];
+	int i;
+
+	fflush(stdout);
+	for (i = 0; i < 2 * nr; i++) {
+		pids[i] = fork();
+		if (pids[i] < 0) {
+			perror("fork");
+			return 1;
+		}
+		if (!pids[i] && i < nr)
+			hog_run(&(struct hog){ .cpu = -1 }, sh, i);
+		if (!pids[i])
+			build_loop(sh, i);
+	}
+	usleep(100000);
+	t0 = now_ns() + FRAME_NS;
+	end = t0 + secs * 1000000000ULL;
+	sh->end = end + FRAME_NS;
+	periods = (end - t0) / FRAME_NS;
+	for (k = 0; k < periods; k++) {
+		start = t0 + k * FRAME_NS;
+		ts.tv_sec = start / 1000000000ULL;
+		ts.tv_nsec = start % 1000000000ULL;
+		while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts,
+				       NULL) == EINTR)
+			;
+		burn_cpu(FRAME_WORK_NS);
+		done = now_ns();
+		late = done > start + FRAME_NS ? done - start - FRAME_NS : 0;
+		worst = late > worst ? late : worst;
+		on_time += !late;
+		/* the periods the overrun ran through get no frame */
+		k += late / FRAME_NS;
+	}
+	for (i = 0; i < 2 * nr; i++)
+		waitpid(pids[i], NULL, 0);
+	printf("%llu %llu %llu\n", periods, periods - on_time, worst / 1000);
+	return 0;
+}
+
 static int bad_args(void)
 {
 	fprintf(stderr,
 		"usage: bench-load spin SECS NR\n"
-		"       bench-load share SECS CPU A B   (A, B: nice or /cgroup)\n");
+		"       bench-load share SECS CPU A B   (A, B: nice or /cgroup)\n"
+		"       bench-load frames SECS NR\n");
 	return 2;
 }
 
@@ -210,6 +315,12 @@ int main(int argc, char **argv)
 		printf("%lld %lld %.3f\n", hogs[0].cpu_us, hogs[1].cpu_us,
 		       (double)hogs[0].cpu_us / hogs[1].cpu_us);
 		return 0;
+	}
+	if (!strcmp(argv[1], "frames") && argc == 4) {
+		nr = atoi(argv[3]);
+		if (nr < 1 || nr > MAX_HOGS)
+			return bad_args();
+		return run_frames(secs, nr, sh);
 	}
 	return bad_args();
 }

@@ -10,7 +10,7 @@
 # Usage: bench.sh SCX_FLASH BENCH_LOAD BPFTOOL DIR [SCX_SIMPLE]
 # Environment: ROUNDS (default 3), BENCH_SECS (default 5),
 # HACKBENCH_LOOPS (default 200), SCHEDS (names to run, default all),
-# BENCHES (default "hackbench sat pin fairness throughput"),
+# BENCHES (default "hackbench sat pin frames fairness throughput"),
 # EXTRA_SCHEDS ("NAME|=PATH ARGS" entries separated by ';', for example a
 # modified scx_flash to compare with the committed one).
 
@@ -25,7 +25,7 @@ out=$dir/raw.txt
 rounds=${ROUNDS:-3}
 secs=${BENCH_SECS:-5}
 loops=${HACKBENCH_LOOPS:-200}
-benches=${BENCHES:-hackbench sat pin fairness throughput}
+benches=${BENCHES:-hackbench sat pin frames fairness throughput}
 ncpu=$(nproc)
 cg=/sys/fs/cgroup
 state=/sys/kernel/sched_ext/state
@@ -106,17 +106,33 @@ stop_sched() {
 
 ctxt() { awk '/^ctxt/ { print $2 }' /proc/stat; }
 
+# The sums over all CPUs of /proc/schedstat's wakeups, wakeups on the
+# waker's CPU, time tasks waited on a runqueue (ns) and timeslices run.
+schedstat() {
+	awk '/^cpu/ { tt += $6; tl += $7; rd += $9; pc += $10 }
+		END { print tt, tl, rd, pc }' /proc/schedstat
+}
+
 # hackbench_run ROUND SCHED METRIC ARGS...: seconds for a fixed amount of
-# message passing, and the context switches it took (the whole system's,
-# from /proc/stat), in thousands.
+# message passing; and, to explain them, the context switches it took
+# (the whole system's, from /proc/stat) in thousands, the share of
+# wakeups that went to another CPU than the waker's, in percent, and the
+# average wait on a runqueue before a timeslice, in us (/proc/schedstat).
 hackbench_run() {
-	local r=$1 s=$2 m=$3 t c0
+	local r=$1 s=$2 m=$3 t c0 s0 s1
 	shift 3
 
 	c0=$(ctxt)
+	s0=$(schedstat)
 	t=$(hackbench "$@" 2>&1 | awk '/^Time:/ { print $2 }')
+	s1=$(schedstat)
 	record "$r" "$s" "$m" "${t:-nan}"
 	record "$r" "$s" "${m%_s}_kctxt" "$((($(ctxt) - c0) / 1000))"
+	echo "$s0 $s1" | awk -v p="$r $s ${m%_s}" '{
+		tt = $5 - $1; tl = $6 - $2; rd = $7 - $3; pc = $8 - $4
+		printf "%s_remote_pct %s\n", p, tt ? sprintf("%.1f", (tt - tl) * 100 / tt) : "nan"
+		printf "%s_wait_us %s\n", p, pc ? sprintf("%.0f", rd / pc / 1000) : "nan"
+	}' | tee -a "$out"
 }
 
 bench_hackbench() {
@@ -164,6 +180,21 @@ bench_sleeper() {
 			printf "%s %s %s_p99_us %s\n", r, s, m, n ? us - 1 : us
 			printf "%s %s %s_max_us %s\n", r, s, m, max
 		}' "$hist" | tee -a "$out"
+}
+
+# bench_frames ROUND SCHED: a 60 Hz frame loop (4 ms of CPU time per
+# 16.7 ms period) beside a hog and a loop of short-lived processes per CPU
+# (bench-load frames): the share of periods missed, in percent, and the
+# worst lateness of a frame, in us.
+bench_frames() {
+	local r
+
+	r=$("$load" frames "$((secs * 2))" "$ncpu")
+	record "$1" "$2" frames_missed_pct "$(echo "$r" | awk '
+		$1 > 0 { printf "%.1f", $2 * 100 / $1; ok = 1 }
+		END { if (!ok) print "nan" }')"
+	record "$1" "$2" frames_worst_late_us "$(echo "$r" | awk '
+		NF == 3 { print $3; ok = 1 } END { if (!ok) print "nan" }')"
 }
 
 # CPU share of two hogs on CPU 0, from their CPU time (wait4()):
@@ -225,6 +256,8 @@ setup_cgroups() {
 }
 
 setup_cgroups
+echo 1 > /proc/sys/kernel/sched_schedstats ||
+	echo "# no kernel.sched_schedstats: no wakeup and wait figures"
 echo 1 > /proc/sys/kernel/bpf_stats_enabled ||
 	echo "# no kernel.bpf_stats_enabled: no BPF cost"
 nsched=${#schedulers[@]}
@@ -242,6 +275,7 @@ for round in $(seq "$rounds"); do
 			case $b in
 			hackbench)	bench_hackbench "$round" "$name" ;;
 			sat|pin)	bench_sleeper "$round" "$name" "$b" ;;
+			frames)		bench_frames "$round" "$name" ;;
 			fairness)	bench_fairness "$round" "$name" ;;
 			throughput)	bench_throughput "$round" "$name" ;;
 			esac
