@@ -16,7 +16,8 @@
 # Environment: ROUNDS (default 5), QUICK=1 (one round of short loads),
 # SCHEDS (names of the schedulers to run, default all), EXTRA_SCHEDS
 # (more, as "NAME|=PATH ARGS;..."), BENCHES (which loads, see
-# tests/vm/bench.sh), PEER (upstream's scx_flash binary, default
+# tests/vm/bench.sh), BENCH_CPUS (vCPUs: 2, the default, 4, or 8 as two
+# NUMA nodes of two SMT cores each), PEER (upstream's scx_flash binary, default
 # ../shared/peers/upstream-scx_flash; empty: none), VM_ACCEL, OUTPUT_DIR,
 # KSRC, CLANG, CC.  Results go to $OUTPUT_DIR/bench/: raw.txt,
 # results.md, hist/ (latency histograms) and *.png.
@@ -37,6 +38,12 @@ if [ "${QUICK:-0}" = 1 ]; then
 fi
 
 die() { echo "bench: $*" >&2; exit 2; }
+
+case ${BENCH_CPUS:-2} in
+2|4)	topo=(-c "${BENCH_CPUS:-2}") ;;
+8)	topo=(-c 8,sockets=2,cores=2,threads=2 -n 1G,cpus=0-3 -n 1G,cpus=4-7) ;;
+*)	die "BENCH_CPUS must be 2, 4 or 8, not '$BENCH_CPUS'" ;;
+esac
 
 [ -x "$OUTPUT_DIR/bin/scx_flash" ] || die "no $OUTPUT_DIR/bin/scx_flash: run make"
 bpftool=$OUTPUT_DIR/sbin/bpftool
@@ -75,7 +82,7 @@ mkdir -p "$results"
 : > "$results/raw.txt"
 
 "$top/scripts/vm-run.sh" -r "$results" -a "${VM_ACCEL:-tcg,thread=multi}" \
-	-- env ROUNDS="$rounds" \
+	"${topo[@]}" -- env ROUNDS="$rounds" \
 	BENCH_SECS="$secs" HACKBENCH_LOOPS="$loops" SCHEDS="${SCHEDS:-}" \
 	EXTRA_SCHEDS="$extra" BENCHES="${BENCHES:-}" \
 	"$top/tests/vm/bench.sh" "$OUTPUT_DIR/bin/scx_flash" "$load" \
