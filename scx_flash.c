@@ -13,7 +13,6 @@
 #define _GNU_SOURCE
 #include <ctype.h>
 #include <dirent.h>
-#include <dlfcn.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <libgen.h>
@@ -143,7 +142,7 @@ static const char help_fmt[] =
 "      --bpf-token-path=DIR   libbpf: BPF file system to take a token from\n"
 "\n"
 "Environment: SCX_TIMEOUT_MS overrides the watchdog timeout (5000 ms);\n"
-"SCX_SYSFS_PREFIX is put in front of /sys/devices/system paths (tests).\n"
+"SCX_SYSFS_PREFIX is put in front of the sysfs paths it reads (tests).\n"
 "Statistics are served on " STATS_SOCK_PATH " (scx_stats protocol).\n"
 "Exit status: 0 once stopped by a signal, 69 (EX_UNAVAILABLE) on a kernel\n"
 "without sched_ext, 1 on any other failure.\n";
@@ -848,78 +847,38 @@ static enum power_profile profile_from_epp(const char *epp)
 	return strcmp(epp, "performance") ? PROFILE_UNKNOWN : PROFILE_PERFORMANCE;
 }
 
-/* A power-profiles-daemon profile. */
-static enum power_profile profile_from_ppd(const char *ppd)
+/* An ACPI platform profile. */
+static enum power_profile profile_from_platform(const char *profile)
 {
-	if (!strcmp(ppd, "power-saver"))
+	if (!strcmp(profile, "low-power") || !strcmp(profile, "cool") ||
+	    !strcmp(profile, "quiet"))
 		return PROFILE_POWERSAVE;
-	if (!strcmp(ppd, "balanced"))
+	if (!strcmp(profile, "balanced") || !strcmp(profile, "balanced-performance"))
 		return PROFILE_BALANCED_PERFORMANCE;
-	return strcmp(ppd, "performance") ? PROFILE_UNKNOWN : PROFILE_PERFORMANCE;
-}
-
-/* CPU 0's energy performance preference, or else its governor. */
-static enum power_profile sysfs_power_profile(void)
-{
-	char buf[64];
-
-	if (read_sys(buf, sizeof(buf), CPU_DIR "/cpufreq/policy0/energy_performance_preference") &&
-	    read_sys(buf, sizeof(buf), CPU_DIR "/cpufreq/policy0/scaling_governor"))
-		return PROFILE_UNKNOWN;
-	return profile_from_epp(buf);
+	return strcmp(profile, "performance") ? PROFILE_UNKNOWN : PROFILE_PERFORMANCE;
 }
 
 /*
- * power-profiles-daemon's ActiveProfile over the system D-Bus, which the
- * upstream loader asks when sysfs says nothing: where PPD drives no EPP
- * (acpi-cpufreq, or only the ACPI platform_profile, whose names differ)
- * its profile is still the user's choice that "auto" follows.  libsystemd
- * is dlopen()ed, so that the loader neither links against it nor needs it
- * to run.  After PPD_MAX_ATTEMPTS failed connections, as upstream, PPD is
- * no longer asked.
+ * CPU 0's energy performance preference, else its governor; when these say
+ * nothing, the ACPI platform profile.  The upstream loader asks
+ * power-profiles-daemon over D-Bus at that point, but PPD itself applies
+ * its profile by writing platform_profile (and the EPP): a loader of the
+ * kernel tree reads the kernel's files and needs no D-Bus client.  PPD's
+ * "power-saver" and "balanced" are platform_profile's "low-power" and
+ * "balanced" (balanced_performance, as upstream maps PPD's "balanced").
  */
-#define PPD_MAX_ATTEMPTS	10
-
-struct sd_bus;
-
-static enum power_profile ppd_power_profile(void)
-{
-	static int (*open_bus)(struct sd_bus **bus);
-	static int (*get_str)(struct sd_bus *bus, const char *dest, const char *path,
-			      const char *iface, const char *member, void *error, char **ret);
-	static struct sd_bus *(*unref)(struct sd_bus *bus);
-	static struct sd_bus *bus;
-	static int attempts;
-	enum power_profile profile = PROFILE_UNKNOWN;
-	char *active = NULL;
-	void *lib;
-
-	if (!open_bus && attempts < PPD_MAX_ATTEMPTS) {
-		lib = dlopen("libsystemd.so.0", RTLD_NOW | RTLD_LOCAL);
-		open_bus = lib ? dlsym(lib, "sd_bus_open_system") : NULL;
-		get_str = lib ? dlsym(lib, "sd_bus_get_property_string") : NULL;
-		unref = lib ? dlsym(lib, "sd_bus_unref") : NULL;
-		attempts = open_bus && get_str && unref ? 0 : PPD_MAX_ATTEMPTS;
-	}
-	if (!bus && attempts >= PPD_MAX_ATTEMPTS)
-		return PROFILE_UNKNOWN;
-	if (!bus && (++attempts, open_bus(&bus) < 0))
-		bus = NULL;
-	else if (get_str(bus, "net.hadess.PowerProfiles", "/net/hadess/PowerProfiles",
-			 "net.hadess.PowerProfiles", "ActiveProfile", NULL, &active) < 0)
-		bus = unref(bus);
-	else
-		profile = profile_from_ppd(active);
-	free(active);
-	return profile;
-}
-
-/* sysfs decides; power-profiles-daemon only when sysfs says nothing. */
 static enum power_profile power_profile(void)
 {
-	enum power_profile profile = sysfs_power_profile();
+	enum power_profile profile = PROFILE_UNKNOWN;
+	char buf[64];
 
-	return profile != PROFILE_UNKNOWN ? profile : ppd_power_profile();
+	if (!read_sys(buf, sizeof(buf), CPU_DIR "/cpufreq/policy0/energy_performance_preference") ||
+	    !read_sys(buf, sizeof(buf), CPU_DIR "/cpufreq/policy0/scaling_governor"))
+		profile = profile_from_epp(buf);
+	if (profile == PROFILE_UNKNOWN &&
+	    !read_sys(buf, sizeof(buf), "/sys/firmware/acpi/platform_profile"))
+		profile = profile_from_platform(buf);
+	return profile;
 }
 
 /* The CPUs of @mode: an empty selection falls back to every online CPU. */

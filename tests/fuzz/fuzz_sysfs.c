@@ -272,7 +272,7 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 		check_idle_qos(&t);
 		topo_free(&t);
 	}
-	profile = sysfs_power_profile();
+	profile = power_profile();
 	fuzz_check(profile >= PROFILE_UNKNOWN && profile <= PROFILE_PERFORMANCE,
 		   "%d", profile);
 	check_sched_ext_state();

@@ -302,21 +302,32 @@ static void test_power_profile(void)
 	       profile_from_epp("schedutil") == PROFILE_UNKNOWN &&
 	       profile_from_epp("default") == PROFILE_UNKNOWN,
 	       "EPP and governor names map to profiles");
-	tap_ok(profile_from_ppd("power-saver") == PROFILE_POWERSAVE &&
-	       profile_from_ppd("balanced") == PROFILE_BALANCED_PERFORMANCE &&
-	       profile_from_ppd("performance") == PROFILE_PERFORMANCE &&
-	       profile_from_ppd("other") == PROFILE_UNKNOWN,
-	       "power-profiles-daemon names map to profiles");
+	tap_ok(profile_from_platform("low-power") == PROFILE_POWERSAVE &&
+	       profile_from_platform("cool") == PROFILE_POWERSAVE &&
+	       profile_from_platform("quiet") == PROFILE_POWERSAVE &&
+	       profile_from_platform("balanced") ==
+	       PROFILE_BALANCED_PERFORMANCE &&
+	       profile_from_platform("balanced-performance") ==
+	       PROFILE_BALANCED_PERFORMANCE &&
+	       profile_from_platform("performance") == PROFILE_PERFORMANCE &&
+	       profile_from_platform("custom") == PROFILE_UNKNOWN,
+	       "ACPI platform profiles map to profiles");
 
 	fake_begin();
-	tap_ok(sysfs_power_profile() == PROFILE_UNKNOWN,
-	       "no cpufreq: unknown profile");
-	fake_write("powersave\n", CPU_PATH "/cpufreq/policy0/scaling_governor");
-	tap_ok(sysfs_power_profile() == PROFILE_POWERSAVE,
-	       "the governor is used without EPP");
+	tap_ok(power_profile() == PROFILE_UNKNOWN,
+	       "no cpufreq, no platform profile: unknown profile");
+	fake_write("low-power\n", PLATFORM_PROFILE_PATH);
+	tap_ok(power_profile() == PROFILE_POWERSAVE,
+	       "the platform profile is used without cpufreq");
+	fake_write("schedutil\n", CPU_PATH "/cpufreq/policy0/scaling_governor");
+	tap_ok(power_profile() == PROFILE_POWERSAVE,
+	       "the platform profile is used when the governor says nothing");
+	fake_write("performance\n", CPU_PATH "/cpufreq/policy0/scaling_governor");
+	tap_ok(power_profile() == PROFILE_PERFORMANCE,
+	       "the governor wins over the platform profile");
 	fake_write("balance_performance\n",
 		   CPU_PATH "/cpufreq/policy0/energy_performance_preference");
-	tap_ok(sysfs_power_profile() == PROFILE_BALANCED_PERFORMANCE,
+	tap_ok(power_profile() == PROFILE_BALANCED_PERFORMANCE,
 	       "EPP wins over the governor");
 	fake_end();
 }
@@ -333,7 +344,7 @@ static void test_profile_change(void)
 	tap_ok(!domain_needs_update(&o, &p) && p == PROFILE_UNKNOWN,
 	       "a profile unknown at start is not watched");
 
-	p = sysfs_power_profile();
+	p = power_profile();
 	quiet();
 	changed = domain_needs_update(&o, &p);
 	loud();
