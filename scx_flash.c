@@ -63,6 +63,17 @@ static void log_msg(const char *level, const char *fmt, ...)
 #define info(fmt, ...)	log_msg("INFO", fmt, ##__VA_ARGS__)
 #define warn(fmt, ...)	log_msg("WARN", fmt, ##__VA_ARGS__)
 
+/*
+ * "scx_flash: <why>" and exit 1, for a failure that can only end the
+ * loader, as SCX_BUG() does in the kernel tree's: atexit() puts the idle
+ * QoS back, and the exit detaches the scheduler.
+ */
+#define die(fmt, ...)								\
+do {										\
+	fprintf(stderr, "scx_flash: " fmt "\n", ##__VA_ARGS__);		\
+	exit(1);								\
+} while (0)
+
 /* "1.1.2 x86_64-unknown-linux-gnu", as the upstream loader prints it. */
 static const char *full_version(void)
 {
@@ -1005,7 +1016,7 @@ static void request_exit(int sig)
 static struct bpf_object_open_opts open_opts = { .sz = sizeof(open_opts) };
 #define scx_flash__open()	scx_flash__open_opts(&open_opts)
 
-static int set_open_opts(const struct flash_opts *o)
+static void set_open_opts(const struct flash_opts *o)
 {
 	static char *kconfig;
 	size_t size;
@@ -1016,17 +1027,12 @@ static int set_open_opts(const struct flash_opts *o)
 	open_opts.btf_custom_path = o->btf_custom_path;
 	open_opts.bpf_token_path = o->bpf_token_path;
 	if (!o->kconfig_path)
-		return 0;
+		return;
 	f = fopen(o->kconfig_path, "r");
-	if (!f || getdelim(&kconfig, &size, '\0', f) < 0) {
-		fprintf(stderr, "scx_flash: cannot read --kconfig file '%s'\n", o->kconfig_path);
-		if (f)
-			fclose(f);
-		return -EINVAL;
-	}
+	if (!f || getdelim(&kconfig, &size, '\0', f) < 0)
+		die("cannot read --kconfig file '%s'", o->kconfig_path);
 	fclose(f);
 	open_opts.kconfig = kconfig;
-	return 0;
 }
 
 /*
@@ -1034,23 +1040,20 @@ static int set_open_opts(const struct flash_opts *o)
  * injection keeps tasks waiting for --throttle-us at a time: refuse one
  * that leaves them less than four fifths of the watchdog's timeout.
  */
-static int timeout_from_env(const struct flash_opts *o, u32 *ms)
+static u32 timeout_from_env(const struct flash_opts *o)
 {
 	const char *env = getenv("SCX_TIMEOUT_MS");
 	u64 v = FLASH_TIMEOUT_MS_DFL;
 
-	if (env && (parse_u64("SCX_TIMEOUT_MS", env, UINT32_MAX, &v) || !v)) {
-		fprintf(stderr, "scx_flash: SCX_TIMEOUT_MS has invalid value '%s'\n", env);
-		return -EINVAL;
-	}
+	if (env && (parse_u64("SCX_TIMEOUT_MS", env, UINT32_MAX, &v) || !v))
+		die("SCX_TIMEOUT_MS has invalid value '%s'", env);
 	if (o->throttle_us * 5 > v * 1000) {
 		fprintf(stderr,
 			"scx_flash: invalid value '%llu' for --throttle-us: above a fifth of the %llu ms watchdog timeout\n",
 			(unsigned long long)o->throttle_us, (unsigned long long)v);
-		return -EINVAL;
+		exit(1);
 	}
-	*ms = env ? v : 0;
-	return 0;
+	return env ? v : 0;
 }
 
 /*
@@ -1134,7 +1137,7 @@ static int run_prog(struct bpf_program *prog, void *arg, size_t size)
  * read by the scheduler when it attaches is set too: lowest for the
  * powersave domain, load-driven with --cpufreq, otherwise highest.
  */
-static int program_primary_domain(struct scx_flash *skel, const struct sched_setup *s)
+static void program_primary_domain(struct scx_flash *skel, const struct sched_setup *s)
 {
 	bool min = !strcmp(s->opts->primary_domain, "powersave");
 	struct cpu_arg arg = { .cpu_id = -1 };
@@ -1143,28 +1146,20 @@ static int program_primary_domain(struct scx_flash *skel, const struct sched_set
 
 	info("primary CPU domain = %s", mask_format(&s->primary, buf, sizeof(buf)));
 	err = run_prog(skel->progs.enable_primary_cpu, &arg, sizeof(arg));
-	if (err) {
-		fprintf(stderr, "scx_flash: failed to reset primary domain: error %d\n", err);
-		return err;
-	}
+	if (err)
+		die("failed to reset primary domain: error %d", err);
 	for (arg.cpu_id = 0; arg.cpu_id < s->primary.nr; arg.cpu_id++) {
-		if (!mask_test(&s->primary, arg.cpu_id))
-			continue;
-		err = run_prog(skel->progs.enable_primary_cpu, &arg, sizeof(arg));
-		if (err) {
-			fprintf(stderr,
-				"scx_flash: failed to add CPU %d to primary domain: error %d\n",
-				arg.cpu_id, err);
-			return err;
-		}
+		err = mask_test(&s->primary, arg.cpu_id) ?
+		      run_prog(skel->progs.enable_primary_cpu, &arg, sizeof(arg)) : 0;
+		if (err)
+			die("failed to add CPU %d to primary domain: error %d", arg.cpu_id, err);
 	}
 	skel->data->cpufreq_perf_lvl = min ? 0 : s->opts->cpufreq ? -1 : FLASH_PERF_ONE;
 	info("cpufreq performance level: %s", min ? "min" : s->opts->cpufreq ? "auto" : "max");
-	return 0;
 }
 
 /* Tell the scheduler which CPU pairs share a core. */
-static int program_smt_siblings(struct scx_flash *skel, const struct topology *t)
+static void program_smt_siblings(struct scx_flash *skel, const struct topology *t)
 {
 	struct domain_arg arg = { .lvl_id = 0 };
 	char list[4096];
@@ -1180,13 +1175,10 @@ static int program_smt_siblings(struct scx_flash *skel, const struct topology *t
 		arg.sibling_cpu_id = t->cpus[cpu].sibling;
 		err = arg.sibling_cpu_id < 0 ? 0 :
 		      run_prog(skel->progs.enable_sibling_cpu, &arg, sizeof(arg));
-		if (err) {
-			fprintf(stderr, "scx_flash: failed to set sibling %d of CPU %d: error %d\n",
-				arg.sibling_cpu_id, cpu, err);
-			return err;
-		}
+		if (err)
+			die("failed to set sibling %d of CPU %d: error %d",
+			    arg.sibling_cpu_id, cpu, err);
 	}
-	return 0;
 }
 
 /* The sched_ext state in @dir reads "enabled" while a scheduler is attached. */
@@ -1206,24 +1198,24 @@ static bool other_scheduler_attached(const char *dir)
 
 /*
  * Refuse to start where the scheduler cannot be attached, saying why,
- * before anything is changed.  Another scheduler is looked for only here:
- * should one attach later, the kernel refuses ours and SCX_OPS_ATTACH()
- * says so.
+ * before anything is changed.  A kernel without sched_ext gets its own
+ * exit status: a service manager must not restart what can never run on
+ * this boot, while any other failure may be worth a retry
+ * (scx_flash.service).  Another scheduler is looked for only here: should
+ * one attach later, the kernel refuses ours and SCX_OPS_ATTACH() says so.
  */
-static int check_sched_ext(void)
+static void check_sched_ext(void)
 {
 	if (access(SCHED_EXT_SYSFS, F_OK)) {
 		fprintf(stderr,
 			"scx_flash: this kernel has no sched_ext support (%s is missing); boot a kernel with CONFIG_SCHED_CLASS_EXT=y\n",
 			SCHED_EXT_SYSFS);
-		return -ENODEV;
+		exit(EX_UNAVAILABLE);
 	}
-	if (geteuid()) {
-		fprintf(stderr,
-			"scx_flash: attaching a BPF scheduler needs root (with CAP_BPF and CAP_PERFMON)\n");
-		return -EPERM;
-	}
-	return other_scheduler_attached(SCHED_EXT_SYSFS) ? -EBUSY : 0;
+	if (geteuid())
+		die("attaching a BPF scheduler needs root (with CAP_BPF and CAP_PERFMON)");
+	if (other_scheduler_attached(SCHED_EXT_SYSFS))
+		exit(1);
 }
 
 /* The statistics, in the alphabetical order of their names. */
@@ -1713,11 +1705,8 @@ static int monitor_stats(double interval)
 			nanosleep(&retry, NULL);
 			continue;
 		}
-		if (fd < 0) {
-			fprintf(stderr, "scx_flash: cannot connect to %s: %s\n", STATS_SOCK_PATH,
-				strerror(-fd));
-			return 1;
-		}
+		if (fd < 0)
+			die("cannot connect to %s: %s", STATS_SOCK_PATH, strerror(-fd));
 		fails = 0;
 		while (!exit_req && !stats_request(fd, &s)) {
 			print_stats(&s);
@@ -1829,50 +1818,47 @@ static bool run_scheduler(struct scx_flash *skel, struct sched_setup *s,
 }
 
 /* Read the machine, resolve the domain, log upstream's lines, set the QoS. */
-static int prepare(struct sched_setup *s, int argc, char **argv)
+static void prepare(struct sched_setup *s, int argc, char **argv)
 {
 	const struct flash_opts *o = s->opts;
 	char line[1024];
 	int i, len = 0;
 
+	/* each of these says why it failed */
 	if (read_topology(&s->topo))
-		return -1;
+		exit(1);
 	s->profile = power_profile();
 	mask_init(&s->primary, s->topo.nr_cpu_ids);
 	if (resolve_primary_domain(o->primary_domain, &s->topo, s->profile, &s->primary))
-		return -1;
+		exit(1);
 	s->smt = !o->disable_smt && s->topo.smt_active;
 	info("scx_flash %s SMT %s", full_version(), s->smt ? "on" : "off");
 	for (i = 0; i < argc && len < (int)sizeof(line); i++)
 		len += snprintf(line + len, sizeof(line) - len, "%s%s", i ? " " : "", argv[i]);
 	info("scheduler options: %s", line);
 	if (set_idle_qos(&s->topo, o->idle_resume_us))
-		return -1;
+		exit(1);
 	info("NUMA nodes: %d", s->topo.nr_nodes);
 	s->numa_disabled = o->disable_numa || s->topo.nr_nodes == 1;
 	if (s->numa_disabled)
 		info("Disabling NUMA optimizations");
-	return 0;
 }
 
-/* Load, attach and run the scheduler once; the exit status, and *@restart. */
-static int run_once(struct sched_setup *s, int argc, char **argv, bool *restart)
+/* Load, attach and run the scheduler once; whether to load it again. */
+static bool run_once(struct sched_setup *s, int argc, char **argv)
 {
 	struct stats_server srv;
 	struct scx_flash *skel;
 	struct bpf_link *link;
-	bool user_restart;
-	int ret = 1;
+	bool user_restart, failed;
 	u64 ecode;
 
-	*restart = false;
-	if (prepare(s, argc, argv))
-		goto out;
+	prepare(s, argc, argv);
 	skel = open_scheduler(s);
 	SCX_OPS_LOAD(skel, flash_ops, scx_flash, uei);
-	if (program_primary_domain(skel, s) ||
-	    (s->smt && program_smt_siblings(skel, &s->topo)))
-		goto out_skel;
+	program_primary_domain(skel, s);
+	if (s->smt)
+		program_smt_siblings(skel, &s->topo);
 	link = SCX_OPS_ATTACH(skel, flash_ops, scx_flash);
 	stats_server_start(&srv);
 	user_restart = run_scheduler(skel, s, &srv);
@@ -1881,14 +1867,14 @@ static int run_once(struct sched_setup *s, int argc, char **argv, bool *restart)
 	bpf_link__destroy(link);
 	ecode = UEI_REPORT(skel, uei);
 	/* anything past an unregistration is a failure, sysrq-S included */
-	ret = skel->data->uei.kind > __COMPAT_ENUM_OR_ZERO("scx_exit_kind", "SCX_EXIT_UNREG_KERN");
-	*restart = !ret && (UEI_ECODE_RESTART(ecode) || user_restart);
-out_skel:
+	failed = skel->data->uei.kind >
+		 __COMPAT_ENUM_OR_ZERO("scx_exit_kind", "SCX_EXIT_UNREG_KERN");
 	scx_flash__destroy(skel);
-out:
 	restore_idle_qos();
 	topo_free(&s->topo);
-	return ret;
+	if (failed)
+		exit(1);
+	return UEI_ECODE_RESTART(ecode) || user_restart;
 }
 
 int main(int argc, char **argv)
@@ -1896,7 +1882,6 @@ int main(int argc, char **argv)
 	struct sigaction sa = { .sa_handler = request_exit };
 	struct flash_opts opts;
 	struct sched_setup s = { .opts = &opts };
-	bool restart;
 	int ret;
 
 	ret = parse_opts(argc, argv, &opts);
@@ -1913,22 +1898,12 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	if (opts.monitor_interval)
 		return monitor_stats(opts.monitor_interval);
-	if (timeout_from_env(&opts, &s.timeout_ms) || set_open_opts(&opts))
-		return 1;
-	/*
-	 * A kernel without sched_ext gets its own exit status: a service
-	 * manager must not restart what can never run on this boot, while
-	 * any other failure may be worth a retry (scx_flash.service).
-	 */
-	ret = check_sched_ext();
-	if (ret)
-		return ret == -ENODEV ? EX_UNAVAILABLE : 1;
-	/* SCX_BUG() and other exit()s must not leave the idle QoS changed */
+	s.timeout_ms = timeout_from_env(&opts);
+	set_open_opts(&opts);
+	check_sched_ext();
+	/* SCX_BUG(), die() and other exit()s must not leave the idle QoS changed */
 	atexit(restore_idle_qos);
-	do {
-		ret = run_once(&s, argc, argv, &restart);
-		if (restart && !exit_req)
-			info("Restarting the scheduler");
-	} while (restart && !exit_req);
-	return ret;
+	while (run_once(&s, argc, argv) && !exit_req)
+		info("Restarting the scheduler");
+	return 0;
 }
