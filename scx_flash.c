@@ -1060,28 +1060,27 @@ static u32 timeout_from_env(const struct flash_opts *o)
  * Append "_<version>_<machine>" to the ops name, as the upstream loader
  * does (it shows in /sys/kernel/sched_ext/root/ops), with every character
  * the kernel refuses in a name turned into '_'.  The skeleton does not
- * name ops.name, a char array, so find it through the object's BTF.
+ * name ops.name, a char array (bpftool leaves it as __unsupported_N), so
+ * it is found through the object's BTF, which has it: the BPF side sets it.
  */
 static void set_ops_name(struct scx_flash *skel)
 {
 	const struct btf *btf = bpf_object__btf(skel->obj);
-	int i, id = btf__find_by_name_kind(btf, "sched_ext_ops", BTF_KIND_STRUCT);
-	const struct btf_type *t = id > 0 ? btf__type_by_id(btf, id) : NULL;
-	const struct btf_member *m = t ? btf_members(t) : NULL;
+	int id = btf__find_by_name_kind(btf, "sched_ext_ops", BTF_KIND_STRUCT);
+	const struct btf_type *t = btf__type_by_id(btf, id);
+	const struct btf_member *m = btf_members(t);
 	char *name, *p;
 	size_t size;
 
-	for (i = 0; t && i < btf_vlen(t); i++, m++) {
-		if (strcmp(btf__name_by_offset(btf, m->name_off), "name"))
-			continue;
-		name = (char *)bpf_map__initial_value(skel->maps.flash_ops, &size) +
-		       btf_member_bit_offset(t, i) / 8;
-		size = btf__resolve_size(btf, m->type);
-		p = name + strnlen(name, size);
-		snprintf(p, name + size - p, "_%s", full_version());
-		for (; *p; p++)
-			*p = isalnum((unsigned char)*p) || *p == '.' ? *p : '_';
-	}
+	while (strcmp(btf__name_by_offset(btf, m->name_off), "name"))
+		m++;
+	name = (char *)bpf_map__initial_value(skel->maps.flash_ops, &size) +
+	       btf_member_bit_offset(t, m - btf_members(t)) / 8;
+	size = btf__resolve_size(btf, m->type);
+	p = name + strnlen(name, size);
+	snprintf(p, name + size - p, "_%s", full_version());
+	for (; *p; p++)
+		*p = isalnum((unsigned char)*p) || *p == '.' ? *p : '_';
 }
 
 /* Everything the scheduler needs to know before it is loaded. */
