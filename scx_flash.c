@@ -195,34 +195,23 @@ static int bad_value(const char *opt, const char *str, const char *why)
 	return -EINVAL;
 }
 
-/* An unsigned decimal number: no sign, no trailing junk, at most @max. */
-static int parse_u64(const char *opt, const char *str, u64 max, u64 *val)
+/*
+ * A decimal number in [@min, @max]: digits, after a '-' only if @min < 0,
+ * and nothing else.
+ */
+static int parse_num(const char *opt, const char *str, s64 min, u64 max, u64 *val)
 {
-	unsigned long long v;
-	char *end;
+	bool sign = min < 0;
+	char *end = (char *)str;
+	u64 v = 0;
 
 	errno = 0;
-	v = strtoull(str, &end, 10);
-	if (!isdigit((unsigned char)*str) || *end)
-		return bad_value(opt, str, "not an unsigned number");
-	if (errno == ERANGE || v > max)
-		return bad_value(opt, str, "too large");
-	*val = v;
-	return 0;
-}
-
-/* A signed decimal number in [@min, @max]. */
-static int parse_s64(const char *opt, const char *str, s64 min, s64 max, s64 *val)
-{
-	long long v;
-	char *end;
-
-	errno = 0;
-	v = strtoll(str, &end, 10);
-	if (!isdigit((unsigned char)str[*str == '-']) || *end)
-		return bad_value(opt, str, "not a number");
-	if (errno == ERANGE || v < min || v > max)
-		return bad_value(opt, str, "out of range");
+	if (isdigit((unsigned char)str[sign && *str == '-']))
+		v = sign ? (u64)strtoll(str, &end, 10) : strtoull(str, &end, 10);
+	if (end == str || *end)
+		return bad_value(opt, str, sign ? "not a number" : "not an unsigned number");
+	if (errno == ERANGE || (sign ? (s64)v < min || (s64)v > (s64)max : v > max))
+		return bad_value(opt, str, sign ? "out of range" : "too large");
 	*val = v;
 	return 0;
 }
@@ -233,7 +222,7 @@ static int parse_usec(const char *opt, const char *str, u64 max, bool nonzero, u
 	char why[48];
 	u64 v;
 
-	if (parse_u64(opt, str, UINT64_MAX, &v))
+	if (parse_num(opt, str, 0, UINT64_MAX, &v))
 		return -EINVAL;
 	snprintf(why, sizeof(why), "above the limit of %llu us", (unsigned long long)max);
 	if (v > max || (nonzero && !v))
@@ -294,15 +283,6 @@ static bool is_domain_keyword(const char *str)
 	return false;
 }
 
-/* A keyword or a hex mask; its CPUs are checked once they are counted. */
-static int check_domain(const char *opt, const char *str)
-{
-	if (is_domain_keyword(str) || is_hex_mask(str))
-		return 0;
-	return bad_value(opt, str,
-			 "expected auto, turbo, performance, powersave, all, none or a hex CPU mask");
-}
-
 /* The field a flag option @c sets, NULL if @c takes a value. */
 static bool *flag_of(int c, struct flash_opts *o)
 {
@@ -338,12 +318,17 @@ static int parse_opt(int c, const char *arg, struct flash_opts *o)
 		return parse_usec("throttle-us", arg, FLASH_THROTTLE_US_MAX, false,
 				  &o->throttle_us);
 	case 'I':
-		return parse_s64("idle-resume-us", arg, INT32_MIN, INT32_MAX, &o->idle_resume_us);
+		return parse_num("idle-resume-us", arg, INT32_MIN, INT32_MAX,
+				 (u64 *)&o->idle_resume_us);
 	case 'm':
+		/* a mask's CPUs are checked once they are counted */
 		o->primary_domain = arg;
-		return check_domain("primary-domain", arg);
+		if (is_domain_keyword(arg) || is_hex_mask(arg))
+			return 0;
+		return bad_value("primary-domain", arg,
+				 "expected auto, turbo, performance, powersave, all, none or a hex CPU mask");
 	case OPT_EXIT_DUMP_LEN:
-		if (parse_u64("exit-dump-len", arg, UINT32_MAX, &v))
+		if (parse_num("exit-dump-len", arg, 0, UINT32_MAX, &v))
 			return -EINVAL;
 		o->exit_dump_len = v;
 		return 0;
@@ -1045,7 +1030,7 @@ static u32 timeout_from_env(const struct flash_opts *o)
 	const char *env = getenv("SCX_TIMEOUT_MS");
 	u64 v = FLASH_TIMEOUT_MS_DFL;
 
-	if (env && (parse_u64("SCX_TIMEOUT_MS", env, UINT32_MAX, &v) || !v))
+	if (env && (parse_num("SCX_TIMEOUT_MS", env, 0, UINT32_MAX, &v) || !v))
 		die("SCX_TIMEOUT_MS has invalid value '%s'", env);
 	if (o->throttle_us * 5 > v * 1000) {
 		fprintf(stderr,
