@@ -559,8 +559,8 @@ static int scan_numbered(const char *path, const char *stem, struct flash_mask *
 	return nr;
 }
 
-/* Call @fn for each CPU of a list such as "0-3,8", all below @nr_cpus. */
-static int parse_cpu_list(const char *str, int nr_cpus, void (*fn)(int, void *), void *arg)
+/* The CPUs of a list such as "0-3,8" into @m, all below its width. */
+static int parse_cpu_list(const char *str, struct flash_mask *m)
 {
 	long first, last;
 	char *end;
@@ -574,10 +574,10 @@ static int parse_cpu_list(const char *str, int nr_cpus, void (*fn)(int, void *),
 			return -EINVAL;
 		if (*end == '-')
 			last = strtol(end + 1, &end, 10);
-		if (last < first || last >= nr_cpus || (*end && *end != ','))
+		if (last < first || last >= m->nr || (*end && *end != ','))
 			return -EINVAL;
 		for (; first <= last; first++)
-			fn(first, arg);
+			mask_set(m, first);
 		str = *end ? end + 1 : end;
 	}
 	return 0;
@@ -591,6 +591,7 @@ struct cpu_info {
 	int node;
 	int core;			/* machine-wide core number */
 	int sibling;			/* SMT sibling, or -1 */
+	long long ids[2];		/* core_id, physical_package_id */
 	u64 rcap;			/* capacity as sysfs gives it */
 	enum core_type type;
 	char qos[16];			/* pm_qos_resume_latency_us at start */
@@ -601,7 +602,6 @@ struct topology {
 	int nr_nodes;			/* NUMA nodes with an online CPU */
 	bool smt_active;
 	struct cpu_info *cpus;
-	struct flash_mask online;
 };
 
 static void topo_free(struct topology *t)
@@ -621,13 +621,6 @@ static int scan_cpus(struct flash_mask *present)
 		return nr;
 	fprintf(stderr, "scx_flash: no CPU found under '%s'\n", sys_path(CPU_DIR));
 	return -ENOENT;
-}
-
-static int read_nr_cpu_ids(void)
-{
-	struct flash_mask present;
-
-	return scan_cpus(&present);
 }
 
 /* Assign each CPU the node whose nodeN/cpuM links name it; count the nodes in use. */
@@ -657,7 +650,7 @@ static void read_nodes(struct topology *t)
  * Number the cores (one per node, package and core id) and pair the two
  * lowest threads of each as SMT siblings; a third stays unpaired (upstream).
  */
-static int read_cores(struct topology *t, long long (*ids)[2])
+static int read_cores(struct topology *t)
 {
 	int nr_cores = 0, cpu, other;
 	struct cpu_info *c, *o;
@@ -666,10 +659,9 @@ static int read_cores(struct topology *t, long long (*ids)[2])
 		c = &t->cpus[cpu];
 		if (!c->online)
 			continue;
-		if (read_num(sys_path(CPU_DIR "/cpu%d/topology/core_id", cpu), true,
-			     &ids[cpu][0]) ||
+		if (read_num(sys_path(CPU_DIR "/cpu%d/topology/core_id", cpu), true, &c->ids[0]) ||
 		    read_num(sys_path(CPU_DIR "/cpu%d/topology/physical_package_id", cpu),
-			     true, &ids[cpu][1])) {
+			     true, &c->ids[1])) {
 			fprintf(stderr, "scx_flash: cannot read CPU %d's topology under '%s'\n",
 				cpu, sys_path(CPU_DIR));
 			return -ENOENT;
@@ -678,7 +670,7 @@ static int read_cores(struct topology *t, long long (*ids)[2])
 		for (other = 0; other < cpu; other++) {
 			o = &t->cpus[other];
 			if (!o->online || o->node != c->node ||
-			    memcmp(ids[other], ids[cpu], sizeof(*ids)))
+			    memcmp(o->ids, c->ids, sizeof(c->ids)))
 				continue;
 			c->core = o->core;
 			if (o->sibling < 0) {
@@ -763,42 +755,34 @@ static void read_capacities(struct topology *t)
 	}
 }
 
-static void mark_online(int cpu, void *t)
-{
-	struct topology *topo = t;
-
-	topo->cpus[cpu].online = true;
-	mask_set(&topo->online, cpu);
-}
-
 /* The CPUs present and online; prints why and fails if they cannot be read. */
 static int read_cpus(struct topology *t)
 {
-	struct flash_mask present;
+	struct flash_mask present, online;
 	char buf[4096];
 	int cpu;
 
 	t->nr_cpu_ids = scan_cpus(&present);
 	if (t->nr_cpu_ids < 0)
 		return t->nr_cpu_ids;
+	mask_init(&online, t->nr_cpu_ids);
+	if (read_sys(buf, sizeof(buf), CPU_DIR "/online") || parse_cpu_list(buf, &online)) {
+		fprintf(stderr, "scx_flash: cannot parse '%s'\n", sys_path(CPU_DIR "/online"));
+		return -EINVAL;
+	}
 	t->cpus = calloc(t->nr_cpu_ids, sizeof(*t->cpus));
 	if (!t->cpus)
 		return -ENOMEM;
 	for (cpu = 0; cpu < t->nr_cpu_ids; cpu++)
-		t->cpus[cpu] = (struct cpu_info) { mask_test(&present, cpu), .sibling = -1 };
-	mask_init(&t->online, t->nr_cpu_ids);
-	if (read_sys(buf, sizeof(buf), CPU_DIR "/online") ||
-	    parse_cpu_list(buf, t->nr_cpu_ids, mark_online, t)) {
-		fprintf(stderr, "scx_flash: cannot parse '%s'\n", sys_path(CPU_DIR "/online"));
-		return -EINVAL;
-	}
+		t->cpus[cpu] = (struct cpu_info) { mask_test(&present, cpu),
+						   mask_test(&online, cpu), .sibling = -1 };
 	return 0;
 }
 
 /* Read the machine from sysfs; prints why and returns -errno if it cannot. */
 static int read_topology(struct topology *t)
 {
-	long long (*ids)[2], smt = 0;
+	long long smt = 0;
 	int cpu, ret;
 
 	*t = (struct topology) {};
@@ -806,9 +790,7 @@ static int read_topology(struct topology *t)
 	if (ret)
 		goto err;
 	read_nodes(t);
-	ids = calloc(t->nr_cpu_ids, sizeof(*ids));
-	ret = ids ? read_cores(t, ids) : -ENOMEM;
-	free(ids);
+	ret = read_cores(t);
 	if (ret)
 		goto err;
 	t->smt_active = !read_num(sys_path(CPU_DIR "/smt/active"), false, &smt) && smt == 1;
@@ -924,7 +906,7 @@ static int check_primary_mask(const char *domain)
 
 	if (is_domain_keyword(domain))
 		return 0;
-	nr = read_nr_cpu_ids();
+	nr = scan_cpus(&m);
 	if (nr < 0)
 		return nr;
 	mask_init(&m, nr);
