@@ -1425,16 +1425,12 @@ static int answer_request(const char *line, const struct flash_stats *cur,
 {
 	char req[32] = "", target[32] = "top", why[128];
 	struct flash_stats d;
-	const char *v;
 
 	if (!json_valid(line))
 		return error_json(out, size, "invalid request: not a JSON object");
-	v = json_get(line, "req");
-	if (v && *v == '"')
-		json_string(v, req, sizeof(req));
-	v = json_get(line, "args.target");
-	if (v && *v == '"')
-		json_string(v, target, sizeof(target));
+	/* a member that is missing or no string leaves the default */
+	json_string(json_get(line, "req") ?: "", req, sizeof(req));
+	json_string(json_get(line, "args.target") ?: "", target, sizeof(target));
 	if (!strcmp(req, "stats_meta"))
 		return stats_meta_json(out, size);
 	if (strcmp(req, "stats") || strcmp(target, "top")) {
@@ -1460,32 +1456,6 @@ struct stats_server {
 	struct stats_client clients[MAX_STATS_CLIENTS];
 };
 
-static int stats_server_start(struct stats_server *srv)
-{
-	struct sockaddr_un addr = { .sun_family = AF_UNIX, .sun_path = STATS_SOCK_PATH };
-
-	*srv = (struct stats_server) { .fd = -1 };
-	if ((mkdir("/var/run/scx", 0755) && errno != EEXIST) ||
-	    (mkdir(STATS_SOCK_DIR, 0755) && errno != EEXIST)) {
-		warn("cannot create %s: %s", STATS_SOCK_DIR, strerror(errno));
-		return -errno;
-	}
-	if (unlink(STATS_SOCK_PATH) && errno != ENOENT) {
-		warn("deleting %s: %s", STATS_SOCK_PATH, strerror(errno));
-		return -errno;
-	}
-	srv->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (srv->fd >= 0 && !bind(srv->fd, (struct sockaddr *)&addr, sizeof(addr)) &&
-	    !chmod(STATS_SOCK_PATH, 0600) && !listen(srv->fd, 8))
-		return 0;
-	warn("creating UNIX socket %s: %s", STATS_SOCK_PATH, strerror(errno));
-	if (srv->fd >= 0)
-		close(srv->fd);
-	srv->fd = -1;
-	unlink(STATS_SOCK_PATH);
-	return -EIO;
-}
-
 static void stats_client_close(struct stats_server *srv, int i)
 {
 	close(srv->clients[i].fd);
@@ -1501,6 +1471,29 @@ static void stats_server_stop(struct stats_server *srv)
 		unlink(STATS_SOCK_PATH);
 	}
 	srv->fd = -1;
+}
+
+/* Serve on STATS_SOCK_PATH; a failure is only a warning: no statistics. */
+static void stats_server_start(struct stats_server *srv)
+{
+	struct sockaddr_un addr = { .sun_family = AF_UNIX, .sun_path = STATS_SOCK_PATH };
+
+	*srv = (struct stats_server) { .fd = -1 };
+	if ((mkdir("/var/run/scx", 0755) && errno != EEXIST) ||
+	    (mkdir(STATS_SOCK_DIR, 0755) && errno != EEXIST)) {
+		warn("cannot create %s: %s", STATS_SOCK_DIR, strerror(errno));
+		return;
+	}
+	if (unlink(STATS_SOCK_PATH) && errno != ENOENT) {
+		warn("deleting %s: %s", STATS_SOCK_PATH, strerror(errno));
+		return;
+	}
+	srv->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (srv->fd < 0 || bind(srv->fd, (struct sockaddr *)&addr, sizeof(addr)) ||
+	    chmod(STATS_SOCK_PATH, 0600) || listen(srv->fd, 8)) {
+		warn("creating UNIX socket %s: %s", STATS_SOCK_PATH, strerror(errno));
+		stats_server_stop(srv);
+	}
 }
 
 /* Answer each complete line of @c; false when it must be closed. */
