@@ -13,7 +13,6 @@
 #define _GNU_SOURCE
 #include <ctype.h>
 #include <dirent.h>
-#include <dlfcn.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <libgen.h>
@@ -63,6 +62,17 @@ static void log_msg(const char *level, const char *fmt, ...)
 
 #define info(fmt, ...)	log_msg("INFO", fmt, ##__VA_ARGS__)
 #define warn(fmt, ...)	log_msg("WARN", fmt, ##__VA_ARGS__)
+
+/*
+ * "scx_flash: <why>" and exit 1, for a failure that can only end the
+ * loader, as SCX_BUG() does in the kernel tree's: atexit() puts the idle
+ * QoS back, and the exit detaches the scheduler.
+ */
+#define die(fmt, ...)								\
+do {										\
+	fprintf(stderr, "scx_flash: " fmt "\n", ##__VA_ARGS__);		\
+	exit(1);								\
+} while (0)
 
 /* "1.1.2 x86_64-unknown-linux-gnu", as the upstream loader prints it. */
 static const char *full_version(void)
@@ -143,7 +153,7 @@ static const char help_fmt[] =
 "      --bpf-token-path=DIR   libbpf: BPF file system to take a token from\n"
 "\n"
 "Environment: SCX_TIMEOUT_MS overrides the watchdog timeout (5000 ms);\n"
-"SCX_SYSFS_PREFIX is put in front of /sys/devices/system paths (tests).\n"
+"SCX_SYSFS_PREFIX is put in front of the sysfs paths it reads (tests).\n"
 "Statistics are served on " STATS_SOCK_PATH " (scx_stats protocol).\n"
 "Exit status: 0 once stopped by a signal, 69 (EX_UNAVAILABLE) on a kernel\n"
 "without sched_ext, 1 on any other failure.\n";
@@ -185,34 +195,23 @@ static int bad_value(const char *opt, const char *str, const char *why)
 	return -EINVAL;
 }
 
-/* An unsigned decimal number: no sign, no trailing junk, at most @max. */
-static int parse_u64(const char *opt, const char *str, u64 max, u64 *val)
+/*
+ * A decimal number in [@min, @max]: digits, after a '-' only if @min < 0,
+ * and nothing else.
+ */
+static int parse_num(const char *opt, const char *str, s64 min, u64 max, u64 *val)
 {
-	unsigned long long v;
-	char *end;
+	bool sign = min < 0;
+	char *end = (char *)str;
+	u64 v = 0;
 
 	errno = 0;
-	v = strtoull(str, &end, 10);
-	if (!isdigit((unsigned char)*str) || *end)
-		return bad_value(opt, str, "not an unsigned number");
-	if (errno == ERANGE || v > max)
-		return bad_value(opt, str, "too large");
-	*val = v;
-	return 0;
-}
-
-/* A signed decimal number in [@min, @max]. */
-static int parse_s64(const char *opt, const char *str, s64 min, s64 max, s64 *val)
-{
-	long long v;
-	char *end;
-
-	errno = 0;
-	v = strtoll(str, &end, 10);
-	if (!isdigit((unsigned char)str[*str == '-']) || *end)
-		return bad_value(opt, str, "not a number");
-	if (errno == ERANGE || v < min || v > max)
-		return bad_value(opt, str, "out of range");
+	if (isdigit((unsigned char)str[sign && *str == '-']))
+		v = sign ? (u64)strtoll(str, &end, 10) : strtoull(str, &end, 10);
+	if (end == str || *end)
+		return bad_value(opt, str, sign ? "not a number" : "not an unsigned number");
+	if (errno == ERANGE || (sign ? (s64)v < min || (s64)v > (s64)max : v > max))
+		return bad_value(opt, str, sign ? "out of range" : "too large");
 	*val = v;
 	return 0;
 }
@@ -223,7 +222,7 @@ static int parse_usec(const char *opt, const char *str, u64 max, bool nonzero, u
 	char why[48];
 	u64 v;
 
-	if (parse_u64(opt, str, UINT64_MAX, &v))
+	if (parse_num(opt, str, 0, UINT64_MAX, &v))
 		return -EINVAL;
 	snprintf(why, sizeof(why), "above the limit of %llu us", (unsigned long long)max);
 	if (v > max || (nonzero && !v))
@@ -284,15 +283,6 @@ static bool is_domain_keyword(const char *str)
 	return false;
 }
 
-/* A keyword or a hex mask; its CPUs are checked once they are counted. */
-static int check_domain(const char *opt, const char *str)
-{
-	if (is_domain_keyword(str) || is_hex_mask(str))
-		return 0;
-	return bad_value(opt, str,
-			 "expected auto, turbo, performance, powersave, all, none or a hex CPU mask");
-}
-
 /* The field a flag option @c sets, NULL if @c takes a value. */
 static bool *flag_of(int c, struct flash_opts *o)
 {
@@ -328,12 +318,17 @@ static int parse_opt(int c, const char *arg, struct flash_opts *o)
 		return parse_usec("throttle-us", arg, FLASH_THROTTLE_US_MAX, false,
 				  &o->throttle_us);
 	case 'I':
-		return parse_s64("idle-resume-us", arg, INT32_MIN, INT32_MAX, &o->idle_resume_us);
+		return parse_num("idle-resume-us", arg, INT32_MIN, INT32_MAX,
+				 (u64 *)&o->idle_resume_us);
 	case 'm':
+		/* a mask's CPUs are checked once they are counted */
 		o->primary_domain = arg;
-		return check_domain("primary-domain", arg);
+		if (is_domain_keyword(arg) || is_hex_mask(arg))
+			return 0;
+		return bad_value("primary-domain", arg,
+				 "expected auto, turbo, performance, powersave, all, none or a hex CPU mask");
 	case OPT_EXIT_DUMP_LEN:
-		if (parse_u64("exit-dump-len", arg, UINT32_MAX, &v))
+		if (parse_num("exit-dump-len", arg, 0, UINT32_MAX, &v))
 			return -EINVAL;
 		o->exit_dump_len = v;
 		return 0;
@@ -564,8 +559,8 @@ static int scan_numbered(const char *path, const char *stem, struct flash_mask *
 	return nr;
 }
 
-/* Call @fn for each CPU of a list such as "0-3,8", all below @nr_cpus. */
-static int parse_cpu_list(const char *str, int nr_cpus, void (*fn)(int, void *), void *arg)
+/* The CPUs of a list such as "0-3,8" into @m, all below its width. */
+static int parse_cpu_list(const char *str, struct flash_mask *m)
 {
 	long first, last;
 	char *end;
@@ -579,10 +574,10 @@ static int parse_cpu_list(const char *str, int nr_cpus, void (*fn)(int, void *),
 			return -EINVAL;
 		if (*end == '-')
 			last = strtol(end + 1, &end, 10);
-		if (last < first || last >= nr_cpus || (*end && *end != ','))
+		if (last < first || last >= m->nr || (*end && *end != ','))
 			return -EINVAL;
 		for (; first <= last; first++)
-			fn(first, arg);
+			mask_set(m, first);
 		str = *end ? end + 1 : end;
 	}
 	return 0;
@@ -596,6 +591,7 @@ struct cpu_info {
 	int node;
 	int core;			/* machine-wide core number */
 	int sibling;			/* SMT sibling, or -1 */
+	long long ids[2];		/* core_id, physical_package_id */
 	u64 rcap;			/* capacity as sysfs gives it */
 	enum core_type type;
 	char qos[16];			/* pm_qos_resume_latency_us at start */
@@ -606,7 +602,6 @@ struct topology {
 	int nr_nodes;			/* NUMA nodes with an online CPU */
 	bool smt_active;
 	struct cpu_info *cpus;
-	struct flash_mask online;
 };
 
 static void topo_free(struct topology *t)
@@ -626,13 +621,6 @@ static int scan_cpus(struct flash_mask *present)
 		return nr;
 	fprintf(stderr, "scx_flash: no CPU found under '%s'\n", sys_path(CPU_DIR));
 	return -ENOENT;
-}
-
-static int read_nr_cpu_ids(void)
-{
-	struct flash_mask present;
-
-	return scan_cpus(&present);
 }
 
 /* Assign each CPU the node whose nodeN/cpuM links name it; count the nodes in use. */
@@ -662,7 +650,7 @@ static void read_nodes(struct topology *t)
  * Number the cores (one per node, package and core id) and pair the two
  * lowest threads of each as SMT siblings; a third stays unpaired (upstream).
  */
-static int read_cores(struct topology *t, long long (*ids)[2])
+static int read_cores(struct topology *t)
 {
 	int nr_cores = 0, cpu, other;
 	struct cpu_info *c, *o;
@@ -671,10 +659,9 @@ static int read_cores(struct topology *t, long long (*ids)[2])
 		c = &t->cpus[cpu];
 		if (!c->online)
 			continue;
-		if (read_num(sys_path(CPU_DIR "/cpu%d/topology/core_id", cpu), true,
-			     &ids[cpu][0]) ||
+		if (read_num(sys_path(CPU_DIR "/cpu%d/topology/core_id", cpu), true, &c->ids[0]) ||
 		    read_num(sys_path(CPU_DIR "/cpu%d/topology/physical_package_id", cpu),
-			     true, &ids[cpu][1])) {
+			     true, &c->ids[1])) {
 			fprintf(stderr, "scx_flash: cannot read CPU %d's topology under '%s'\n",
 				cpu, sys_path(CPU_DIR));
 			return -ENOENT;
@@ -683,7 +670,7 @@ static int read_cores(struct topology *t, long long (*ids)[2])
 		for (other = 0; other < cpu; other++) {
 			o = &t->cpus[other];
 			if (!o->online || o->node != c->node ||
-			    memcmp(ids[other], ids[cpu], sizeof(*ids)))
+			    memcmp(o->ids, c->ids, sizeof(c->ids)))
 				continue;
 			c->core = o->core;
 			if (o->sibling < 0) {
@@ -768,42 +755,34 @@ static void read_capacities(struct topology *t)
 	}
 }
 
-static void mark_online(int cpu, void *t)
-{
-	struct topology *topo = t;
-
-	topo->cpus[cpu].online = true;
-	mask_set(&topo->online, cpu);
-}
-
 /* The CPUs present and online; prints why and fails if they cannot be read. */
 static int read_cpus(struct topology *t)
 {
-	struct flash_mask present;
+	struct flash_mask present, online;
 	char buf[4096];
 	int cpu;
 
 	t->nr_cpu_ids = scan_cpus(&present);
 	if (t->nr_cpu_ids < 0)
 		return t->nr_cpu_ids;
+	mask_init(&online, t->nr_cpu_ids);
+	if (read_sys(buf, sizeof(buf), CPU_DIR "/online") || parse_cpu_list(buf, &online)) {
+		fprintf(stderr, "scx_flash: cannot parse '%s'\n", sys_path(CPU_DIR "/online"));
+		return -EINVAL;
+	}
 	t->cpus = calloc(t->nr_cpu_ids, sizeof(*t->cpus));
 	if (!t->cpus)
 		return -ENOMEM;
 	for (cpu = 0; cpu < t->nr_cpu_ids; cpu++)
-		t->cpus[cpu] = (struct cpu_info) { mask_test(&present, cpu), .sibling = -1 };
-	mask_init(&t->online, t->nr_cpu_ids);
-	if (read_sys(buf, sizeof(buf), CPU_DIR "/online") ||
-	    parse_cpu_list(buf, t->nr_cpu_ids, mark_online, t)) {
-		fprintf(stderr, "scx_flash: cannot parse '%s'\n", sys_path(CPU_DIR "/online"));
-		return -EINVAL;
-	}
+		t->cpus[cpu] = (struct cpu_info) { mask_test(&present, cpu),
+						   mask_test(&online, cpu), .sibling = -1 };
 	return 0;
 }
 
 /* Read the machine from sysfs; prints why and returns -errno if it cannot. */
 static int read_topology(struct topology *t)
 {
-	long long (*ids)[2], smt = 0;
+	long long smt = 0;
 	int cpu, ret;
 
 	*t = (struct topology) {};
@@ -811,9 +790,7 @@ static int read_topology(struct topology *t)
 	if (ret)
 		goto err;
 	read_nodes(t);
-	ids = calloc(t->nr_cpu_ids, sizeof(*ids));
-	ret = ids ? read_cores(t, ids) : -ENOMEM;
-	free(ids);
+	ret = read_cores(t);
 	if (ret)
 		goto err;
 	t->smt_active = !read_num(sys_path(CPU_DIR "/smt/active"), false, &smt) && smt == 1;
@@ -848,78 +825,38 @@ static enum power_profile profile_from_epp(const char *epp)
 	return strcmp(epp, "performance") ? PROFILE_UNKNOWN : PROFILE_PERFORMANCE;
 }
 
-/* A power-profiles-daemon profile. */
-static enum power_profile profile_from_ppd(const char *ppd)
+/* An ACPI platform profile. */
+static enum power_profile profile_from_platform(const char *profile)
 {
-	if (!strcmp(ppd, "power-saver"))
+	if (!strcmp(profile, "low-power") || !strcmp(profile, "cool") ||
+	    !strcmp(profile, "quiet"))
 		return PROFILE_POWERSAVE;
-	if (!strcmp(ppd, "balanced"))
+	if (!strcmp(profile, "balanced") || !strcmp(profile, "balanced-performance"))
 		return PROFILE_BALANCED_PERFORMANCE;
-	return strcmp(ppd, "performance") ? PROFILE_UNKNOWN : PROFILE_PERFORMANCE;
-}
-
-/* CPU 0's energy performance preference, or else its governor. */
-static enum power_profile sysfs_power_profile(void)
-{
-	char buf[64];
-
-	if (read_sys(buf, sizeof(buf), CPU_DIR "/cpufreq/policy0/energy_performance_preference") &&
-	    read_sys(buf, sizeof(buf), CPU_DIR "/cpufreq/policy0/scaling_governor"))
-		return PROFILE_UNKNOWN;
-	return profile_from_epp(buf);
+	return strcmp(profile, "performance") ? PROFILE_UNKNOWN : PROFILE_PERFORMANCE;
 }
 
 /*
- * power-profiles-daemon's ActiveProfile over the system D-Bus, which the
- * upstream loader asks when sysfs says nothing: where PPD drives no EPP
- * (acpi-cpufreq, or only the ACPI platform_profile, whose names differ)
- * its profile is still the user's choice that "auto" follows.  libsystemd
- * is dlopen()ed, so that the loader neither links against it nor needs it
- * to run.  After PPD_MAX_ATTEMPTS failed connections, as upstream, PPD is
- * no longer asked.
+ * CPU 0's energy performance preference, else its governor; when these say
+ * nothing, the ACPI platform profile.  The upstream loader asks
+ * power-profiles-daemon over D-Bus at that point, but PPD itself applies
+ * its profile by writing platform_profile (and the EPP): a loader of the
+ * kernel tree reads the kernel's files and needs no D-Bus client.  PPD's
+ * "power-saver" and "balanced" are platform_profile's "low-power" and
+ * "balanced" (balanced_performance, as upstream maps PPD's "balanced").
  */
-#define PPD_MAX_ATTEMPTS	10
-
-struct sd_bus;
-
-static enum power_profile ppd_power_profile(void)
-{
-	static int (*open_bus)(struct sd_bus **bus);
-	static int (*get_str)(struct sd_bus *bus, const char *dest, const char *path,
-			      const char *iface, const char *member, void *error, char **ret);
-	static struct sd_bus *(*unref)(struct sd_bus *bus);
-	static struct sd_bus *bus;
-	static int attempts;
-	enum power_profile profile = PROFILE_UNKNOWN;
-	char *active = NULL;
-	void *lib;
-
-	if (!open_bus && attempts < PPD_MAX_ATTEMPTS) {
-		lib = dlopen("libsystemd.so.0", RTLD_NOW | RTLD_LOCAL);
-		open_bus = lib ? dlsym(lib, "sd_bus_open_system") : NULL;
-		get_str = lib ? dlsym(lib, "sd_bus_get_property_string") : NULL;
-		unref = lib ? dlsym(lib, "sd_bus_unref") : NULL;
-		attempts = open_bus && get_str && unref ? 0 : PPD_MAX_ATTEMPTS;
-	}
-	if (!bus && attempts >= PPD_MAX_ATTEMPTS)
-		return PROFILE_UNKNOWN;
-	if (!bus && (++attempts, open_bus(&bus) < 0))
-		bus = NULL;
-	else if (get_str(bus, "net.hadess.PowerProfiles", "/net/hadess/PowerProfiles",
-			 "net.hadess.PowerProfiles", "ActiveProfile", NULL, &active) < 0)
-		bus = unref(bus);
-	else
-		profile = profile_from_ppd(active);
-	free(active);
-	return profile;
-}
-
-/* sysfs decides; power-profiles-daemon only when sysfs says nothing. */
 static enum power_profile power_profile(void)
 {
-	enum power_profile profile = sysfs_power_profile();
+	enum power_profile profile = PROFILE_UNKNOWN;
+	char buf[64];
 
-	return profile != PROFILE_UNKNOWN ? profile : ppd_power_profile();
+	if (!read_sys(buf, sizeof(buf), CPU_DIR "/cpufreq/policy0/energy_performance_preference") ||
+	    !read_sys(buf, sizeof(buf), CPU_DIR "/cpufreq/policy0/scaling_governor"))
+		profile = profile_from_epp(buf);
+	if (profile == PROFILE_UNKNOWN &&
+	    !read_sys(buf, sizeof(buf), "/sys/firmware/acpi/platform_profile"))
+		profile = profile_from_platform(buf);
+	return profile;
 }
 
 /* The CPUs of @mode: an empty selection falls back to every online CPU. */
@@ -969,7 +906,7 @@ static int check_primary_mask(const char *domain)
 
 	if (is_domain_keyword(domain))
 		return 0;
-	nr = read_nr_cpu_ids();
+	nr = scan_cpus(&m);
 	if (nr < 0)
 		return nr;
 	mask_init(&m, nr);
@@ -1046,7 +983,7 @@ static void request_exit(int sig)
 static struct bpf_object_open_opts open_opts = { .sz = sizeof(open_opts) };
 #define scx_flash__open()	scx_flash__open_opts(&open_opts)
 
-static int set_open_opts(const struct flash_opts *o)
+static void set_open_opts(const struct flash_opts *o)
 {
 	static char *kconfig;
 	size_t size;
@@ -1057,17 +994,12 @@ static int set_open_opts(const struct flash_opts *o)
 	open_opts.btf_custom_path = o->btf_custom_path;
 	open_opts.bpf_token_path = o->bpf_token_path;
 	if (!o->kconfig_path)
-		return 0;
+		return;
 	f = fopen(o->kconfig_path, "r");
-	if (!f || getdelim(&kconfig, &size, '\0', f) < 0) {
-		fprintf(stderr, "scx_flash: cannot read --kconfig file '%s'\n", o->kconfig_path);
-		if (f)
-			fclose(f);
-		return -EINVAL;
-	}
+	if (!f || getdelim(&kconfig, &size, '\0', f) < 0)
+		die("cannot read --kconfig file '%s'", o->kconfig_path);
 	fclose(f);
 	open_opts.kconfig = kconfig;
-	return 0;
 }
 
 /*
@@ -1075,51 +1007,47 @@ static int set_open_opts(const struct flash_opts *o)
  * injection keeps tasks waiting for --throttle-us at a time: refuse one
  * that leaves them less than four fifths of the watchdog's timeout.
  */
-static int timeout_from_env(const struct flash_opts *o, u32 *ms)
+static u32 timeout_from_env(const struct flash_opts *o)
 {
 	const char *env = getenv("SCX_TIMEOUT_MS");
 	u64 v = FLASH_TIMEOUT_MS_DFL;
 
-	if (env && (parse_u64("SCX_TIMEOUT_MS", env, UINT32_MAX, &v) || !v)) {
-		fprintf(stderr, "scx_flash: SCX_TIMEOUT_MS has invalid value '%s'\n", env);
-		return -EINVAL;
-	}
+	if (env && (parse_num("SCX_TIMEOUT_MS", env, 0, UINT32_MAX, &v) || !v))
+		die("SCX_TIMEOUT_MS has invalid value '%s'", env);
 	if (o->throttle_us * 5 > v * 1000) {
 		fprintf(stderr,
 			"scx_flash: invalid value '%llu' for --throttle-us: above a fifth of the %llu ms watchdog timeout\n",
 			(unsigned long long)o->throttle_us, (unsigned long long)v);
-		return -EINVAL;
+		exit(1);
 	}
-	*ms = env ? v : 0;
-	return 0;
+	return env ? v : 0;
 }
 
 /*
  * Append "_<version>_<machine>" to the ops name, as the upstream loader
  * does (it shows in /sys/kernel/sched_ext/root/ops), with every character
  * the kernel refuses in a name turned into '_'.  The skeleton does not
- * name ops.name, a char array, so find it through the object's BTF.
+ * name ops.name, a char array (bpftool leaves it as __unsupported_N), so
+ * it is found through the object's BTF, which has it: the BPF side sets it.
  */
 static void set_ops_name(struct scx_flash *skel)
 {
 	const struct btf *btf = bpf_object__btf(skel->obj);
-	int i, id = btf__find_by_name_kind(btf, "sched_ext_ops", BTF_KIND_STRUCT);
-	const struct btf_type *t = id > 0 ? btf__type_by_id(btf, id) : NULL;
-	const struct btf_member *m = t ? btf_members(t) : NULL;
+	int id = btf__find_by_name_kind(btf, "sched_ext_ops", BTF_KIND_STRUCT);
+	const struct btf_type *t = btf__type_by_id(btf, id);
+	const struct btf_member *m = btf_members(t);
 	char *name, *p;
 	size_t size;
 
-	for (i = 0; t && i < btf_vlen(t); i++, m++) {
-		if (strcmp(btf__name_by_offset(btf, m->name_off), "name"))
-			continue;
-		name = (char *)bpf_map__initial_value(skel->maps.flash_ops, &size) +
-		       btf_member_bit_offset(t, i) / 8;
-		size = btf__resolve_size(btf, m->type);
-		p = name + strnlen(name, size);
-		snprintf(p, name + size - p, "_%s", full_version());
-		for (; *p; p++)
-			*p = isalnum((unsigned char)*p) || *p == '.' ? *p : '_';
-	}
+	while (strcmp(btf__name_by_offset(btf, m->name_off), "name"))
+		m++;
+	name = (char *)bpf_map__initial_value(skel->maps.flash_ops, &size) +
+	       btf_member_bit_offset(t, m - btf_members(t)) / 8;
+	size = btf__resolve_size(btf, m->type);
+	p = name + strnlen(name, size);
+	snprintf(p, name + size - p, "_%s", full_version());
+	for (; *p; p++)
+		*p = isalnum((unsigned char)*p) || *p == '.' ? *p : '_';
 }
 
 /* Everything the scheduler needs to know before it is loaded. */
@@ -1175,7 +1103,7 @@ static int run_prog(struct bpf_program *prog, void *arg, size_t size)
  * read by the scheduler when it attaches is set too: lowest for the
  * powersave domain, load-driven with --cpufreq, otherwise highest.
  */
-static int program_primary_domain(struct scx_flash *skel, const struct sched_setup *s)
+static void program_primary_domain(struct scx_flash *skel, const struct sched_setup *s)
 {
 	bool min = !strcmp(s->opts->primary_domain, "powersave");
 	struct cpu_arg arg = { .cpu_id = -1 };
@@ -1184,28 +1112,20 @@ static int program_primary_domain(struct scx_flash *skel, const struct sched_set
 
 	info("primary CPU domain = %s", mask_format(&s->primary, buf, sizeof(buf)));
 	err = run_prog(skel->progs.enable_primary_cpu, &arg, sizeof(arg));
-	if (err) {
-		fprintf(stderr, "scx_flash: failed to reset primary domain: error %d\n", err);
-		return err;
-	}
+	if (err)
+		die("failed to reset primary domain: error %d", err);
 	for (arg.cpu_id = 0; arg.cpu_id < s->primary.nr; arg.cpu_id++) {
-		if (!mask_test(&s->primary, arg.cpu_id))
-			continue;
-		err = run_prog(skel->progs.enable_primary_cpu, &arg, sizeof(arg));
-		if (err) {
-			fprintf(stderr,
-				"scx_flash: failed to add CPU %d to primary domain: error %d\n",
-				arg.cpu_id, err);
-			return err;
-		}
+		err = mask_test(&s->primary, arg.cpu_id) ?
+		      run_prog(skel->progs.enable_primary_cpu, &arg, sizeof(arg)) : 0;
+		if (err)
+			die("failed to add CPU %d to primary domain: error %d", arg.cpu_id, err);
 	}
 	skel->data->cpufreq_perf_lvl = min ? 0 : s->opts->cpufreq ? -1 : FLASH_PERF_ONE;
 	info("cpufreq performance level: %s", min ? "min" : s->opts->cpufreq ? "auto" : "max");
-	return 0;
 }
 
 /* Tell the scheduler which CPU pairs share a core. */
-static int program_smt_siblings(struct scx_flash *skel, const struct topology *t)
+static void program_smt_siblings(struct scx_flash *skel, const struct topology *t)
 {
 	struct domain_arg arg = { .lvl_id = 0 };
 	char list[4096];
@@ -1221,13 +1141,10 @@ static int program_smt_siblings(struct scx_flash *skel, const struct topology *t
 		arg.sibling_cpu_id = t->cpus[cpu].sibling;
 		err = arg.sibling_cpu_id < 0 ? 0 :
 		      run_prog(skel->progs.enable_sibling_cpu, &arg, sizeof(arg));
-		if (err) {
-			fprintf(stderr, "scx_flash: failed to set sibling %d of CPU %d: error %d\n",
-				arg.sibling_cpu_id, cpu, err);
-			return err;
-		}
+		if (err)
+			die("failed to set sibling %d of CPU %d: error %d",
+			    arg.sibling_cpu_id, cpu, err);
 	}
-	return 0;
 }
 
 /* The sched_ext state in @dir reads "enabled" while a scheduler is attached. */
@@ -1247,24 +1164,24 @@ static bool other_scheduler_attached(const char *dir)
 
 /*
  * Refuse to start where the scheduler cannot be attached, saying why,
- * before anything is changed.  Another scheduler is looked for only here:
- * should one attach later, the kernel refuses ours and SCX_OPS_ATTACH()
- * says so.
+ * before anything is changed.  A kernel without sched_ext gets its own
+ * exit status: a service manager must not restart what can never run on
+ * this boot, while any other failure may be worth a retry
+ * (scx_flash.service).  Another scheduler is looked for only here: should
+ * one attach later, the kernel refuses ours and SCX_OPS_ATTACH() says so.
  */
-static int check_sched_ext(void)
+static void check_sched_ext(void)
 {
 	if (access(SCHED_EXT_SYSFS, F_OK)) {
 		fprintf(stderr,
 			"scx_flash: this kernel has no sched_ext support (%s is missing); boot a kernel with CONFIG_SCHED_CLASS_EXT=y\n",
 			SCHED_EXT_SYSFS);
-		return -ENODEV;
+		exit(EX_UNAVAILABLE);
 	}
-	if (geteuid()) {
-		fprintf(stderr,
-			"scx_flash: attaching a BPF scheduler needs root (with CAP_BPF and CAP_PERFMON)\n");
-		return -EPERM;
-	}
-	return other_scheduler_attached(SCHED_EXT_SYSFS) ? -EBUSY : 0;
+	if (geteuid())
+		die("attaching a BPF scheduler needs root (with CAP_BPF and CAP_PERFMON)");
+	if (other_scheduler_attached(SCHED_EXT_SYSFS))
+		exit(1);
 }
 
 /* The statistics, in the alphabetical order of their names. */
@@ -1508,16 +1425,12 @@ static int answer_request(const char *line, const struct flash_stats *cur,
 {
 	char req[32] = "", target[32] = "top", why[128];
 	struct flash_stats d;
-	const char *v;
 
 	if (!json_valid(line))
 		return error_json(out, size, "invalid request: not a JSON object");
-	v = json_get(line, "req");
-	if (v && *v == '"')
-		json_string(v, req, sizeof(req));
-	v = json_get(line, "args.target");
-	if (v && *v == '"')
-		json_string(v, target, sizeof(target));
+	/* a member that is missing or no string leaves the default */
+	json_string(json_get(line, "req") ?: "", req, sizeof(req));
+	json_string(json_get(line, "args.target") ?: "", target, sizeof(target));
 	if (!strcmp(req, "stats_meta"))
 		return stats_meta_json(out, size);
 	if (strcmp(req, "stats") || strcmp(target, "top")) {
@@ -1543,32 +1456,6 @@ struct stats_server {
 	struct stats_client clients[MAX_STATS_CLIENTS];
 };
 
-static int stats_server_start(struct stats_server *srv)
-{
-	struct sockaddr_un addr = { .sun_family = AF_UNIX, .sun_path = STATS_SOCK_PATH };
-
-	*srv = (struct stats_server) { .fd = -1 };
-	if ((mkdir("/var/run/scx", 0755) && errno != EEXIST) ||
-	    (mkdir(STATS_SOCK_DIR, 0755) && errno != EEXIST)) {
-		warn("cannot create %s: %s", STATS_SOCK_DIR, strerror(errno));
-		return -errno;
-	}
-	if (unlink(STATS_SOCK_PATH) && errno != ENOENT) {
-		warn("deleting %s: %s", STATS_SOCK_PATH, strerror(errno));
-		return -errno;
-	}
-	srv->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (srv->fd >= 0 && !bind(srv->fd, (struct sockaddr *)&addr, sizeof(addr)) &&
-	    !chmod(STATS_SOCK_PATH, 0600) && !listen(srv->fd, 8))
-		return 0;
-	warn("creating UNIX socket %s: %s", STATS_SOCK_PATH, strerror(errno));
-	if (srv->fd >= 0)
-		close(srv->fd);
-	srv->fd = -1;
-	unlink(STATS_SOCK_PATH);
-	return -EIO;
-}
-
 static void stats_client_close(struct stats_server *srv, int i)
 {
 	close(srv->clients[i].fd);
@@ -1584,6 +1471,29 @@ static void stats_server_stop(struct stats_server *srv)
 		unlink(STATS_SOCK_PATH);
 	}
 	srv->fd = -1;
+}
+
+/* Serve on STATS_SOCK_PATH; a failure is only a warning: no statistics. */
+static void stats_server_start(struct stats_server *srv)
+{
+	struct sockaddr_un addr = { .sun_family = AF_UNIX, .sun_path = STATS_SOCK_PATH };
+
+	*srv = (struct stats_server) { .fd = -1 };
+	if ((mkdir("/var/run/scx", 0755) && errno != EEXIST) ||
+	    (mkdir(STATS_SOCK_DIR, 0755) && errno != EEXIST)) {
+		warn("cannot create %s: %s", STATS_SOCK_DIR, strerror(errno));
+		return;
+	}
+	if (unlink(STATS_SOCK_PATH) && errno != ENOENT) {
+		warn("deleting %s: %s", STATS_SOCK_PATH, strerror(errno));
+		return;
+	}
+	srv->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (srv->fd < 0 || bind(srv->fd, (struct sockaddr *)&addr, sizeof(addr)) ||
+	    chmod(STATS_SOCK_PATH, 0600) || listen(srv->fd, 8)) {
+		warn("creating UNIX socket %s: %s", STATS_SOCK_PATH, strerror(errno));
+		stats_server_stop(srv);
+	}
 }
 
 /* Answer each complete line of @c; false when it must be closed. */
@@ -1754,11 +1664,8 @@ static int monitor_stats(double interval)
 			nanosleep(&retry, NULL);
 			continue;
 		}
-		if (fd < 0) {
-			fprintf(stderr, "scx_flash: cannot connect to %s: %s\n", STATS_SOCK_PATH,
-				strerror(-fd));
-			return 1;
-		}
+		if (fd < 0)
+			die("cannot connect to %s: %s", STATS_SOCK_PATH, strerror(-fd));
 		fails = 0;
 		while (!exit_req && !stats_request(fd, &s)) {
 			print_stats(&s);
@@ -1870,50 +1777,47 @@ static bool run_scheduler(struct scx_flash *skel, struct sched_setup *s,
 }
 
 /* Read the machine, resolve the domain, log upstream's lines, set the QoS. */
-static int prepare(struct sched_setup *s, int argc, char **argv)
+static void prepare(struct sched_setup *s, int argc, char **argv)
 {
 	const struct flash_opts *o = s->opts;
 	char line[1024];
 	int i, len = 0;
 
+	/* each of these says why it failed */
 	if (read_topology(&s->topo))
-		return -1;
+		exit(1);
 	s->profile = power_profile();
 	mask_init(&s->primary, s->topo.nr_cpu_ids);
 	if (resolve_primary_domain(o->primary_domain, &s->topo, s->profile, &s->primary))
-		return -1;
+		exit(1);
 	s->smt = !o->disable_smt && s->topo.smt_active;
 	info("scx_flash %s SMT %s", full_version(), s->smt ? "on" : "off");
 	for (i = 0; i < argc && len < (int)sizeof(line); i++)
 		len += snprintf(line + len, sizeof(line) - len, "%s%s", i ? " " : "", argv[i]);
 	info("scheduler options: %s", line);
 	if (set_idle_qos(&s->topo, o->idle_resume_us))
-		return -1;
+		exit(1);
 	info("NUMA nodes: %d", s->topo.nr_nodes);
 	s->numa_disabled = o->disable_numa || s->topo.nr_nodes == 1;
 	if (s->numa_disabled)
 		info("Disabling NUMA optimizations");
-	return 0;
 }
 
-/* Load, attach and run the scheduler once; the exit status, and *@restart. */
-static int run_once(struct sched_setup *s, int argc, char **argv, bool *restart)
+/* Load, attach and run the scheduler once; whether to load it again. */
+static bool run_once(struct sched_setup *s, int argc, char **argv)
 {
 	struct stats_server srv;
 	struct scx_flash *skel;
 	struct bpf_link *link;
-	bool user_restart;
-	int ret = 1;
+	bool user_restart, failed;
 	u64 ecode;
 
-	*restart = false;
-	if (prepare(s, argc, argv))
-		goto out;
+	prepare(s, argc, argv);
 	skel = open_scheduler(s);
 	SCX_OPS_LOAD(skel, flash_ops, scx_flash, uei);
-	if (program_primary_domain(skel, s) ||
-	    (s->smt && program_smt_siblings(skel, &s->topo)))
-		goto out_skel;
+	program_primary_domain(skel, s);
+	if (s->smt)
+		program_smt_siblings(skel, &s->topo);
 	link = SCX_OPS_ATTACH(skel, flash_ops, scx_flash);
 	stats_server_start(&srv);
 	user_restart = run_scheduler(skel, s, &srv);
@@ -1922,14 +1826,14 @@ static int run_once(struct sched_setup *s, int argc, char **argv, bool *restart)
 	bpf_link__destroy(link);
 	ecode = UEI_REPORT(skel, uei);
 	/* anything past an unregistration is a failure, sysrq-S included */
-	ret = skel->data->uei.kind > __COMPAT_ENUM_OR_ZERO("scx_exit_kind", "SCX_EXIT_UNREG_KERN");
-	*restart = !ret && (UEI_ECODE_RESTART(ecode) || user_restart);
-out_skel:
+	failed = skel->data->uei.kind >
+		 __COMPAT_ENUM_OR_ZERO("scx_exit_kind", "SCX_EXIT_UNREG_KERN");
 	scx_flash__destroy(skel);
-out:
 	restore_idle_qos();
 	topo_free(&s->topo);
-	return ret;
+	if (failed)
+		exit(1);
+	return UEI_ECODE_RESTART(ecode) || user_restart;
 }
 
 int main(int argc, char **argv)
@@ -1937,7 +1841,6 @@ int main(int argc, char **argv)
 	struct sigaction sa = { .sa_handler = request_exit };
 	struct flash_opts opts;
 	struct sched_setup s = { .opts = &opts };
-	bool restart;
 	int ret;
 
 	ret = parse_opts(argc, argv, &opts);
@@ -1954,22 +1857,12 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	if (opts.monitor_interval)
 		return monitor_stats(opts.monitor_interval);
-	if (timeout_from_env(&opts, &s.timeout_ms) || set_open_opts(&opts))
-		return 1;
-	/*
-	 * A kernel without sched_ext gets its own exit status: a service
-	 * manager must not restart what can never run on this boot, while
-	 * any other failure may be worth a retry (scx_flash.service).
-	 */
-	ret = check_sched_ext();
-	if (ret)
-		return ret == -ENODEV ? EX_UNAVAILABLE : 1;
-	/* SCX_BUG() and other exit()s must not leave the idle QoS changed */
+	s.timeout_ms = timeout_from_env(&opts);
+	set_open_opts(&opts);
+	check_sched_ext();
+	/* SCX_BUG(), die() and other exit()s must not leave the idle QoS changed */
 	atexit(restore_idle_qos);
-	do {
-		ret = run_once(&s, argc, argv, &restart);
-		if (restart && !exit_req)
-			info("Restarting the scheduler");
-	} while (restart && !exit_req);
-	return ret;
+	while (run_once(&s, argc, argv) && !exit_req)
+		info("Restarting the scheduler");
+	return 0;
 }

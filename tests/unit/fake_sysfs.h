@@ -109,6 +109,7 @@ static inline void fake_end(void)
 }
 
 #define CPU_PATH	"sys/devices/system/cpu"
+#define PLATFORM_PROFILE_PATH	"sys/firmware/acpi/platform_profile"
 
 /* CPU @cpu as thread of core @core in package @pkg. */
 static inline void fake_cpu(int cpu, int pkg, int core)

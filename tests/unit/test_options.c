@@ -42,34 +42,34 @@ static int parse_quietly(struct flash_opts *o, ...)
 
 static void test_numbers(void)
 {
-	u64 v = 0;
-	s64 sv = 0;
+	u64 v = 0, sv = 0;
 	double d = 0;
 	bool bad;
 
-	tap_ok(!parse_u64("x", "700", UINT64_MAX, &v) && v == 700,
-	       "parse_u64 accepts 700");
-	tap_ok(!parse_u64("x", "18446744073709551615", UINT64_MAX, &v) &&
-	       v == UINT64_MAX, "parse_u64 accepts UINT64_MAX");
+	tap_ok(!parse_num("x", "700", 0, UINT64_MAX, &v) && v == 700,
+	       "parse_num accepts 700");
+	tap_ok(!parse_num("x", "18446744073709551615", 0, UINT64_MAX, &v) &&
+	       v == UINT64_MAX, "parse_num accepts UINT64_MAX");
 	quiet();
-	tap_ok(parse_u64("x", "18446744073709551616", UINT64_MAX, &v) &&
-	       parse_u64("x", "-1", UINT64_MAX, &v) &&
-	       parse_u64("x", "+1", UINT64_MAX, &v) &&
-	       parse_u64("x", "12us", UINT64_MAX, &v) &&
-	       parse_u64("x", "", UINT64_MAX, &v) &&
-	       parse_u64("x", " 1", UINT64_MAX, &v) &&
-	       parse_u64("x", "4294967296", UINT32_MAX, &v),
-	       "parse_u64 rejects overflow, signs, junk, blanks, > max");
+	tap_ok(parse_num("x", "18446744073709551616", 0, UINT64_MAX, &v) &&
+	       parse_num("x", "-1", 0, UINT64_MAX, &v) &&
+	       parse_num("x", "+1", 0, UINT64_MAX, &v) &&
+	       parse_num("x", "12us", 0, UINT64_MAX, &v) &&
+	       parse_num("x", "", 0, UINT64_MAX, &v) &&
+	       parse_num("x", " 1", 0, UINT64_MAX, &v) &&
+	       parse_num("x", "4294967296", 0, UINT32_MAX, &v),
+	       "parse_num rejects overflow, signs, junk, blanks, > max");
 	loud();
 
-	tap_ok(!parse_s64("x", "-32", INT32_MIN, INT32_MAX, &sv) && sv == -32,
-	       "parse_s64 accepts -32");
+	tap_ok(!parse_num("x", "-32", INT32_MIN, INT32_MAX, &sv) && (s64)sv == -32,
+	       "parse_num accepts -32 where min < 0");
 	quiet();
-	tap_ok(parse_s64("x", "2147483648", INT32_MIN, INT32_MAX, &sv) &&
-	       parse_s64("x", "-", INT32_MIN, INT32_MAX, &sv) &&
-	       parse_s64("x", "--1", INT32_MIN, INT32_MAX, &sv) &&
-	       parse_s64("x", "1e3", INT32_MIN, INT32_MAX, &sv),
-	       "parse_s64 rejects out of range and junk");
+	tap_ok(parse_num("x", "2147483648", INT32_MIN, INT32_MAX, &sv) &&
+	       parse_num("x", "-2147483649", INT32_MIN, INT32_MAX, &sv) &&
+	       parse_num("x", "-", INT32_MIN, INT32_MAX, &sv) &&
+	       parse_num("x", "--1", INT32_MIN, INT32_MAX, &sv) &&
+	       parse_num("x", "1e3", INT32_MIN, INT32_MAX, &sv),
+	       "parse_num rejects out of range and junk");
 	loud();
 
 	tap_ok(!parse_interval("stats", "0.5", &d) && d == 0.5,

@@ -8,26 +8,21 @@
 #include "loader.h"
 #include "fake_sysfs.h"
 
-static void collect_cpu(int cpu, void *arg)
+/* The CPU list @str on a machine of 8 CPUs, as a mask; -1 if refused. */
+static long long cpu_list(const char *str)
 {
-	int *list = arg;
+	struct flash_mask m;
 
-	list[++list[0]] = cpu;
+	mask_init(&m, 8);
+	return parse_cpu_list(str, &m) ? -1 : (long long)m.bits[0];
 }
 
 static void test_cpu_list(void)
 {
-	int l[16] = {};
-
-	tap_ok(!parse_cpu_list("0-3,6", 8, collect_cpu, l) && l[0] == 5 &&
-	       l[1] == 0 && l[4] == 3 && l[5] == 6, "cpu list 0-3,6");
-	l[0] = 0;
-	tap_ok(!parse_cpu_list("", 8, collect_cpu, l) && l[0] == 0,
-	       "empty cpu list");
-	tap_ok(parse_cpu_list("3-1", 8, collect_cpu, l) == -EINVAL &&
-	       parse_cpu_list("0-8", 8, collect_cpu, l) == -EINVAL &&
-	       parse_cpu_list("1,x", 8, collect_cpu, l) == -EINVAL &&
-	       parse_cpu_list("1-", 8, collect_cpu, l) == -EINVAL,
+	tap_ok(cpu_list("0-3,6") == 0x4f, "cpu list 0-3,6");
+	tap_ok(cpu_list("") == 0, "empty cpu list");
+	tap_ok(cpu_list("3-1") == -1 && cpu_list("0-8") == -1 &&
+	       cpu_list("1,x") == -1 && cpu_list("1-") == -1,
 	       "bad cpu lists are rejected");
 }
 
@@ -302,21 +297,32 @@ static void test_power_profile(void)
 	       profile_from_epp("schedutil") == PROFILE_UNKNOWN &&
 	       profile_from_epp("default") == PROFILE_UNKNOWN,
 	       "EPP and governor names map to profiles");
-	tap_ok(profile_from_ppd("power-saver") == PROFILE_POWERSAVE &&
-	       profile_from_ppd("balanced") == PROFILE_BALANCED_PERFORMANCE &&
-	       profile_from_ppd("performance") == PROFILE_PERFORMANCE &&
-	       profile_from_ppd("other") == PROFILE_UNKNOWN,
-	       "power-profiles-daemon names map to profiles");
+	tap_ok(profile_from_platform("low-power") == PROFILE_POWERSAVE &&
+	       profile_from_platform("cool") == PROFILE_POWERSAVE &&
+	       profile_from_platform("quiet") == PROFILE_POWERSAVE &&
+	       profile_from_platform("balanced") ==
+	       PROFILE_BALANCED_PERFORMANCE &&
+	       profile_from_platform("balanced-performance") ==
+	       PROFILE_BALANCED_PERFORMANCE &&
+	       profile_from_platform("performance") == PROFILE_PERFORMANCE &&
+	       profile_from_platform("custom") == PROFILE_UNKNOWN,
+	       "ACPI platform profiles map to profiles");
 
 	fake_begin();
-	tap_ok(sysfs_power_profile() == PROFILE_UNKNOWN,
-	       "no cpufreq: unknown profile");
-	fake_write("powersave\n", CPU_PATH "/cpufreq/policy0/scaling_governor");
-	tap_ok(sysfs_power_profile() == PROFILE_POWERSAVE,
-	       "the governor is used without EPP");
+	tap_ok(power_profile() == PROFILE_UNKNOWN,
+	       "no cpufreq, no platform profile: unknown profile");
+	fake_write("low-power\n", PLATFORM_PROFILE_PATH);
+	tap_ok(power_profile() == PROFILE_POWERSAVE,
+	       "the platform profile is used without cpufreq");
+	fake_write("schedutil\n", CPU_PATH "/cpufreq/policy0/scaling_governor");
+	tap_ok(power_profile() == PROFILE_POWERSAVE,
+	       "the platform profile is used when the governor says nothing");
+	fake_write("performance\n", CPU_PATH "/cpufreq/policy0/scaling_governor");
+	tap_ok(power_profile() == PROFILE_PERFORMANCE,
+	       "the governor wins over the platform profile");
 	fake_write("balance_performance\n",
 		   CPU_PATH "/cpufreq/policy0/energy_performance_preference");
-	tap_ok(sysfs_power_profile() == PROFILE_BALANCED_PERFORMANCE,
+	tap_ok(power_profile() == PROFILE_BALANCED_PERFORMANCE,
 	       "EPP wins over the governor");
 	fake_end();
 }
@@ -333,7 +339,7 @@ static void test_profile_change(void)
 	tap_ok(!domain_needs_update(&o, &p) && p == PROFILE_UNKNOWN,
 	       "a profile unknown at start is not watched");
 
-	p = sysfs_power_profile();
+	p = power_profile();
 	quiet();
 	changed = domain_needs_update(&o, &p);
 	loud();
