@@ -152,10 +152,24 @@ const volatile bool debug;
 s64 cpufreq_perf_lvl = SCX_CPUPERF_ONE;
 u64 cpu_util;
 
-/* Counters read by the loader. */
-u64 nr_running, nr_online_cpus;
-u64 nr_kthread_dispatches, nr_direct_dispatches, nr_shared_dispatches;
-u64 nr_preempt_dispatches;	/* the direct ones that preempt a task */
+/*
+ * The counters the loader serves (FLASH_STAT_*), one set per CPU, which the
+ * loader sums: a global counter would be a cache line that every CPU
+ * writes on every enqueue and dispatch.  A CPU only updates its own set,
+ * from callbacks that run with interrupts off, so a plain increment is
+ * enough.  FLASH_STAT_RUNNING goes up in ops.running() and down in
+ * ops.stopping(), on the CPU the task runs on: summed, it is the number of
+ * tasks running.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(key_size, sizeof(u32));
+	__uint(value_size, sizeof(u64));
+	__uint(max_entries, FLASH_NR_STATS);
+} stats SEC(".maps");
+
+/* Online CPUs, counted once by ops.init() and read by the loader. */
+u64 nr_online_cpus;
 
 /*
  * Global virtual clock: the largest vruntime of a task that started
@@ -182,6 +196,20 @@ do {									\
 	if (debug)							\
 		bpf_printk(fmt, ##args);				\
 } while (0)
+
+/* Add @delta to this CPU's counter @idx. */
+static void stat_add(u32 idx, s64 delta)
+{
+	u64 *cnt = bpf_map_lookup_elem(&stats, &idx);
+
+	if (cnt)
+		*cnt += delta;
+}
+
+static void stat_inc(u32 idx)
+{
+	stat_add(idx, 1);
+}
 
 /* CPUs of the primary domain, filled by enable_primary_cpu(). */
 private(FLASH) struct bpf_cpumask __kptr *primary_cpumask;
@@ -579,7 +607,7 @@ void BPF_STRUCT_OPS(flash_running, struct task_struct *p)
 	struct task_ctx *tctx;
 	struct cpu_ctx *cctx;
 
-	__sync_fetch_and_add(&nr_running, 1);
+	stat_inc(FLASH_STAT_RUNNING);
 
 	cctx = lookup_cpu_ctx(cpu);
 	if (cctx)
@@ -601,7 +629,7 @@ void BPF_STRUCT_OPS(flash_stopping, struct task_struct *p, bool runnable)
 	struct cpu_ctx *cctx;
 	u64 used;
 
-	__sync_fetch_and_sub(&nr_running, 1);
+	stat_add(FLASH_STAT_RUNNING, -1);
 
 	tctx = lookup_task_ctx(p);
 	if (!tctx || !is_running(tctx))
@@ -720,7 +748,7 @@ s32 BPF_STRUCT_OPS(flash_select_cpu, struct task_struct *p, s32 prev_cpu,
 	if (cpu >= 0 || rr_sched) {
 		scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL,
 				   task_slice(p, lookup_task_ctx(p)), 0);
-		__sync_fetch_and_add(&nr_direct_dispatches, 1);
+		stat_inc(FLASH_STAT_DIRECT_DISPATCHES);
 	}
 	return cpu >= 0 ? cpu : prev_cpu;
 }
@@ -747,7 +775,7 @@ static bool try_dispatch_to_idle_cpu(struct task_struct *p, s32 prev_cpu,
 
 	scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL_ON | cpu,
 			   task_slice(p, lookup_task_ctx(p)), enq_flags);
-	__sync_fetch_and_add(&nr_direct_dispatches, 1);
+	stat_inc(FLASH_STAT_DIRECT_DISPATCHES);
 	scx_bpf_kick_cpu(cpu, SCX_KICK_IDLE);
 	return true;
 }
@@ -760,7 +788,7 @@ static void enqueue_rr(struct task_struct *p, s32 prev_cpu, u64 enq_flags)
 		return;
 
 	scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL, slice_max, enq_flags);
-	__sync_fetch_and_add(&nr_shared_dispatches, 1);
+	stat_inc(FLASH_STAT_SHARED_DISPATCHES);
 }
 
 /*
@@ -864,7 +892,7 @@ void BPF_STRUCT_OPS(flash_enqueue, struct task_struct *p, u64 enq_flags)
 	if (throttle_ns && is_kthread(p) && is_pcpu_task(p)) {
 		scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL,
 				   task_slice(p, lookup_task_ctx(p)), enq_flags);
-		__sync_fetch_and_add(&nr_kthread_dispatches, 1);
+		stat_inc(FLASH_STAT_KTHREAD_DISPATCHES);
 		return;
 	}
 
@@ -902,14 +930,14 @@ void BPF_STRUCT_OPS(flash_enqueue, struct task_struct *p, u64 enq_flags)
 		scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL_ON | prev_cpu,
 				   task_slice(p, tctx),
 				   enq_flags | SCX_ENQ_PREEMPT);
-		__sync_fetch_and_add(&nr_direct_dispatches, 1);
-		__sync_fetch_and_add(&nr_preempt_dispatches, 1);
+		stat_inc(FLASH_STAT_DIRECT_DISPATCHES);
+		stat_inc(FLASH_STAT_PREEMPT_DISPATCHES);
 		return;
 	}
 
 	scx_bpf_dsq_insert_vtime(p, dsq_id, task_slice(p, tctx), deadline,
 				 enq_flags);
-	__sync_fetch_and_add(&nr_shared_dispatches, 1);
+	stat_inc(FLASH_STAT_SHARED_DISPATCHES);
 	kick_idle_cpu(p, prev_cpu, cpu_selected);
 }
 
