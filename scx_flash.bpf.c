@@ -83,6 +83,10 @@
  *   primary_all        the primary domain is the whole machine
  *   debug              trace decisions to the kernel trace buffer (--debug)
  *
+ * Test knob (writable data, never set by scx_flash itself):
+ *   stall_dispatch     non-zero stops all dispatching, for the selftest of
+ *                      the kernel's watchdog
+ *
  * Copyright (c) 2026 The scx_flash authors
  */
 #include <scx/common.bpf.h>
@@ -153,6 +157,18 @@ s64 cpufreq_perf_lvl = SCX_CPUPERF_ONE;
 u64 cpu_util;
 
 /*
+ * Fault injection for selftests/faults.c (fault_stall_watchdog), which
+ * writes it in this object's .bss from outside the loader: while it is
+ * non-zero the CPUs are kept idle as in an idle injection phase that never
+ * ends, so that no task is dispatched and the kernel's watchdog must eject
+ * the scheduler.  It is a knob of its own, named and documented here, so
+ * that the test does not depend on the name of a variable of the policy
+ * (per-CPU kthreads are still spared with --throttle-us, which the test
+ * does not give).  scx_flash never sets it.
+ */
+u32 stall_dispatch;
+
+/*
  * The counters the loader serves (FLASH_STAT_*), one set per CPU, which the
  * loader sums: a global counter would be a cache line that every CPU
  * writes on every enqueue and dispatch.  A CPU only updates its own set,
@@ -209,6 +225,15 @@ static void stat_add(u32 idx, s64 delta)
 static void stat_inc(u32 idx)
 {
 	stat_add(idx, 1);
+}
+
+/*
+ * Return whether the CPUs must be kept idle: during an idle injection
+ * phase, or while the selftests stall the scheduler.
+ */
+static bool cpus_kept_idle(void)
+{
+	return READ_ONCE(throttled) || READ_ONCE(stall_dispatch);
 }
 
 /* CPUs of the primary domain, filled by enable_primary_cpu(). */
@@ -741,7 +766,7 @@ s32 BPF_STRUCT_OPS(flash_select_cpu, struct task_struct *p, s32 prev_cpu,
 {
 	s32 cpu;
 
-	if (throttled)
+	if (cpus_kept_idle())
 		return prev_cpu;
 
 	cpu = pick_idle_cpu(p, prev_cpu, wake_flags);
@@ -904,7 +929,7 @@ void BPF_STRUCT_OPS(flash_enqueue, struct task_struct *p, u64 enq_flags)
 	 */
 	if ((!cpu_selected || (enq_flags & SCX_ENQ_REENQ) ||
 	     (!is_pcpu_task(p) && is_smt_contended(prev_cpu))) &&
-	    !throttled && try_dispatch_to_idle_cpu(p, prev_cpu, enq_flags))
+	    !cpus_kept_idle() && try_dispatch_to_idle_cpu(p, prev_cpu, enq_flags))
 		return;
 
 	tctx = lookup_task_ctx(p);
@@ -924,7 +949,7 @@ void BPF_STRUCT_OPS(flash_enqueue, struct task_struct *p, u64 enq_flags)
 	 * rather than through the shared queue and a kick, which another CPU
 	 * may answer first.  Not while the CPUs are kept idle.
 	 */
-	if ((enq_flags & SCX_ENQ_WAKEUP) && !throttled &&
+	if ((enq_flags & SCX_ENQ_WAKEUP) && !cpus_kept_idle() &&
 	    !dsq_has_earlier(dsq_id, deadline) &&
 	    should_preempt(prev_cpu, deadline)) {
 		scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL_ON | prev_cpu,
@@ -1046,8 +1071,8 @@ void BPF_STRUCT_OPS(flash_dispatch, s32 cpu, struct task_struct *prev)
 {
 	u64 dsq_id = cpu_node(cpu);
 
-	/* Idle injection: leave the CPU idle. */
-	if (throttled)
+	/* Idle injection (or a selftest's stall): leave the CPU idle. */
+	if (cpus_kept_idle())
 		return;
 
 	age_starving(dsq_id);
