@@ -81,7 +81,12 @@
  *   smt_enabled        the machine has SMT and it is in use
  *   numa_disabled      one queue for the whole machine (--disable-numa)
  *   primary_all        the primary domain is the whole machine
- *   debug              trace decisions to the kernel trace buffer (--debug)
+ *   debug              trace each decision to the kernel trace buffer with
+ *                      bpf_printk() (--debug): where a task goes (an idle
+ *                      CPU, its local queue, a preempted CPU, its node's
+ *                      queue), which task a dispatching CPU runs, the
+ *                      starvation guard, the wakeup throttle, tickless
+ *                      preemption and the idle injection phases
  *
  * Test knob (writable data, never set by scx_flash itself):
  *   stall_dispatch     non-zero stops all dispatching, for the selftest of
@@ -486,8 +491,10 @@ static u64 task_deadline(const struct task_struct *p,
 	u64 deadline = tctx->vruntime + exec_vruntime(tctx->exec_runtime,
 						      weight);
 
-	if (is_wakeup_abuser(p, tctx))
+	if (is_wakeup_abuser(p, tctx)) {
+		dbg_msg("wakeup throttle: %d pushed back", p->pid);
 		deadline += slice_lag;
+	}
 	return deadline;
 }
 
@@ -774,6 +781,8 @@ s32 BPF_STRUCT_OPS(flash_select_cpu, struct task_struct *p, s32 prev_cpu,
 		scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL,
 				   task_slice(p, lookup_task_ctx(p)), 0);
 		stat_inc(FLASH_STAT_DIRECT_DISPATCHES);
+		dbg_msg("select_cpu: %d direct to %s cpu %d", p->pid,
+			cpu >= 0 ? "idle" : "its", cpu >= 0 ? cpu : prev_cpu);
 	}
 	return cpu >= 0 ? cpu : prev_cpu;
 }
@@ -801,6 +810,7 @@ static bool try_dispatch_to_idle_cpu(struct task_struct *p, s32 prev_cpu,
 	scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL_ON | cpu,
 			   task_slice(p, lookup_task_ctx(p)), enq_flags);
 	stat_inc(FLASH_STAT_DIRECT_DISPATCHES);
+	dbg_msg("enqueue: %d direct to idle cpu %d", p->pid, cpu);
 	scx_bpf_kick_cpu(cpu, SCX_KICK_IDLE);
 	return true;
 }
@@ -814,6 +824,7 @@ static void enqueue_rr(struct task_struct *p, s32 prev_cpu, u64 enq_flags)
 
 	scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL, slice_max, enq_flags);
 	stat_inc(FLASH_STAT_SHARED_DISPATCHES);
+	dbg_msg("enqueue: %d to local queue of cpu %d", p->pid, prev_cpu);
 }
 
 /*
@@ -898,6 +909,19 @@ static void kick_idle_cpu(const struct task_struct *p, s32 prev_cpu,
 		scx_bpf_kick_cpu(prev_cpu, SCX_KICK_IDLE);
 }
 
+/* The deadline @p waits with in its node's queue: the earliest if it starves. */
+static u64 queue_deadline(const struct task_struct *p,
+			  const struct task_ctx *tctx)
+{
+	u64 now = bpf_ktime_get_ns();
+
+	if (!is_starving(p, tctx, now))
+		return task_deadline(p, tctx);
+	dbg_msg("starving: %d waited %llu ns, queued first", p->pid,
+		now - tctx->waiting_since);
+	return starving_vtime(p);
+}
+
 void BPF_STRUCT_OPS(flash_enqueue, struct task_struct *p, u64 enq_flags)
 {
 	s32 prev_cpu = scx_bpf_task_cpu(p);
@@ -918,6 +942,8 @@ void BPF_STRUCT_OPS(flash_enqueue, struct task_struct *p, u64 enq_flags)
 		scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL,
 				   task_slice(p, lookup_task_ctx(p)), enq_flags);
 		stat_inc(FLASH_STAT_KTHREAD_DISPATCHES);
+		dbg_msg("enqueue: kthread %d to local queue of cpu %d", p->pid,
+			prev_cpu);
 		return;
 	}
 
@@ -939,8 +965,7 @@ void BPF_STRUCT_OPS(flash_enqueue, struct task_struct *p, u64 enq_flags)
 	}
 
 	refresh_cgweight(p, tctx);
-	deadline = is_starving(p, tctx, bpf_ktime_get_ns()) ?
-		   starving_vtime(p) : task_deadline(p, tctx);
+	deadline = queue_deadline(p, tctx);
 	dsq_id = cpu_node(prev_cpu);
 
 	/*
@@ -957,12 +982,16 @@ void BPF_STRUCT_OPS(flash_enqueue, struct task_struct *p, u64 enq_flags)
 				   enq_flags | SCX_ENQ_PREEMPT);
 		stat_inc(FLASH_STAT_DIRECT_DISPATCHES);
 		stat_inc(FLASH_STAT_PREEMPT_DISPATCHES);
+		dbg_msg("enqueue: %d preempts cpu %d, deadline %llu", p->pid,
+			prev_cpu, deadline);
 		return;
 	}
 
 	scx_bpf_dsq_insert_vtime(p, dsq_id, task_slice(p, tctx), deadline,
 				 enq_flags);
 	stat_inc(FLASH_STAT_SHARED_DISPATCHES);
+	dbg_msg("enqueue: %d to node queue %llu, deadline %llu", p->pid,
+		dsq_id, deadline);
 	kick_idle_cpu(p, prev_cpu, cpu_selected);
 }
 
@@ -1050,8 +1079,8 @@ static void age_starving(u64 dsq_id)
 		scx_bpf_dsq_move_set_vtime(BPF_FOR_EACH_ITER,
 					   starving_vtime(p));
 		if (scx_bpf_dsq_move_vtime(BPF_FOR_EACH_ITER, p, dsq_id, 0))
-			dbg_msg("aging: %d waited %llu ns", p->pid,
-				now - tctx->waiting_since);
+			dbg_msg("starving: %d waited %llu ns, moved first in node queue %llu",
+				p->pid, now - tctx->waiting_since, dsq_id);
 	}
 }
 
@@ -1081,16 +1110,24 @@ void BPF_STRUCT_OPS(flash_dispatch, s32 cpu, struct task_struct *prev)
 	    is_prev_earliest(prev, dsq_id)) {
 		scx_bpf_task_set_slice(prev,
 				       task_slice(prev, lookup_task_ctx(prev)));
+		dbg_msg("dispatch: %d keeps cpu %d, earliest deadline",
+			prev->pid, cpu);
 		return;
 	}
 
-	if (scx_bpf_dsq_move_to_local(dsq_id, 0))
+	if (scx_bpf_dsq_move_to_local(dsq_id, 0)) {
+		dbg_msg("dispatch: cpu %d takes the first task of node queue %llu",
+			cpu, dsq_id);
 		return;
+	}
 
 	/* Nothing else to run here: let @prev go on if it may. */
-	if (prev && may_refill(prev, cpu))
+	if (prev && may_refill(prev, cpu)) {
 		scx_bpf_task_set_slice(prev,
 				       task_slice(prev, lookup_task_ctx(prev)));
+		dbg_msg("dispatch: %d keeps cpu %d, nothing waits", prev->pid,
+			cpu);
+	}
 }
 
 /* ------------------------------------------------------------------------
@@ -1168,6 +1205,8 @@ static int throttle_timerfn(void *map, int *key, struct bpf_timer *timer)
 	bool idle = !throttled;
 
 	WRITE_ONCE(throttled, idle);
+	dbg_msg("idle injection: CPUs %s for %llu ns",
+		idle ? "idle" : "running", idle ? throttle_ns : slice_max);
 	kick_all_cpus(idle ? SCX_KICK_PREEMPT : SCX_KICK_IDLE);
 	bpf_timer_start(timer, idle ? throttle_ns : slice_max, 0);
 	return 0;
