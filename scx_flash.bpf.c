@@ -81,7 +81,16 @@
  *   smt_enabled        the machine has SMT and it is in use
  *   numa_disabled      one queue for the whole machine (--disable-numa)
  *   primary_all        the primary domain is the whole machine
- *   debug              trace decisions to the kernel trace buffer (--debug)
+ *   debug              trace each decision to the kernel trace buffer with
+ *                      bpf_printk() (--debug): where a task goes (an idle
+ *                      CPU, its local queue, a preempted CPU, its node's
+ *                      queue), which task a dispatching CPU runs, the
+ *                      starvation guard, the wakeup throttle, tickless
+ *                      preemption and the idle injection phases
+ *
+ * Test knob (writable data, never set by scx_flash itself):
+ *   stall_dispatch     non-zero stops all dispatching, for the selftest of
+ *                      the kernel's watchdog
  *
  * Copyright (c) 2026 The scx_flash authors
  */
@@ -152,10 +161,36 @@ const volatile bool debug;
 s64 cpufreq_perf_lvl = SCX_CPUPERF_ONE;
 u64 cpu_util;
 
-/* Counters read by the loader. */
-u64 nr_running, nr_online_cpus;
-u64 nr_kthread_dispatches, nr_direct_dispatches, nr_shared_dispatches;
-u64 nr_preempt_dispatches;	/* the direct ones that preempt a task */
+/*
+ * Fault injection for selftests/faults.c (fault_stall_watchdog), which
+ * writes it in this object's .bss from outside the loader: while it is
+ * non-zero the CPUs are kept idle as in an idle injection phase that never
+ * ends, so that no task is dispatched and the kernel's watchdog must eject
+ * the scheduler.  It is a knob of its own, named and documented here, so
+ * that the test does not depend on the name of a variable of the policy
+ * (per-CPU kthreads are still spared with --throttle-us, which the test
+ * does not give).  scx_flash never sets it.
+ */
+u32 stall_dispatch;
+
+/*
+ * The counters the loader serves (FLASH_STAT_*), one set per CPU, which the
+ * loader sums: a global counter would be a cache line that every CPU
+ * writes on every enqueue and dispatch.  A CPU only updates its own set,
+ * from callbacks that run with interrupts off, so a plain increment is
+ * enough.  FLASH_STAT_RUNNING goes up in ops.running() and down in
+ * ops.stopping(), on the CPU the task runs on: summed, it is the number of
+ * tasks running.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(key_size, sizeof(u32));
+	__uint(value_size, sizeof(u64));
+	__uint(max_entries, FLASH_NR_STATS);
+} stats SEC(".maps");
+
+/* Online CPUs, counted once by ops.init() and read by the loader. */
+u64 nr_online_cpus;
 
 /*
  * Global virtual clock: the largest vruntime of a task that started
@@ -182,6 +217,29 @@ do {									\
 	if (debug)							\
 		bpf_printk(fmt, ##args);				\
 } while (0)
+
+/* Add @delta to this CPU's counter @idx. */
+static void stat_add(u32 idx, s64 delta)
+{
+	u64 *cnt = bpf_map_lookup_elem(&stats, &idx);
+
+	if (cnt)
+		*cnt += delta;
+}
+
+static void stat_inc(u32 idx)
+{
+	stat_add(idx, 1);
+}
+
+/*
+ * Return whether the CPUs must be kept idle: during an idle injection
+ * phase, or while the selftests stall the scheduler.
+ */
+static bool cpus_kept_idle(void)
+{
+	return READ_ONCE(throttled) || READ_ONCE(stall_dispatch);
+}
 
 /* CPUs of the primary domain, filled by enable_primary_cpu(). */
 private(FLASH) struct bpf_cpumask __kptr *primary_cpumask;
@@ -433,8 +491,10 @@ static u64 task_deadline(const struct task_struct *p,
 	u64 deadline = tctx->vruntime + exec_vruntime(tctx->exec_runtime,
 						      weight);
 
-	if (is_wakeup_abuser(p, tctx))
+	if (is_wakeup_abuser(p, tctx)) {
+		dbg_msg("wakeup throttle: %d pushed back", p->pid);
 		deadline += slice_lag;
+	}
 	return deadline;
 }
 
@@ -579,7 +639,7 @@ void BPF_STRUCT_OPS(flash_running, struct task_struct *p)
 	struct task_ctx *tctx;
 	struct cpu_ctx *cctx;
 
-	__sync_fetch_and_add(&nr_running, 1);
+	stat_inc(FLASH_STAT_RUNNING);
 
 	cctx = lookup_cpu_ctx(cpu);
 	if (cctx)
@@ -601,7 +661,7 @@ void BPF_STRUCT_OPS(flash_stopping, struct task_struct *p, bool runnable)
 	struct cpu_ctx *cctx;
 	u64 used;
 
-	__sync_fetch_and_sub(&nr_running, 1);
+	stat_add(FLASH_STAT_RUNNING, -1);
 
 	tctx = lookup_task_ctx(p);
 	if (!tctx || !is_running(tctx))
@@ -713,14 +773,16 @@ s32 BPF_STRUCT_OPS(flash_select_cpu, struct task_struct *p, s32 prev_cpu,
 {
 	s32 cpu;
 
-	if (throttled)
+	if (cpus_kept_idle())
 		return prev_cpu;
 
 	cpu = pick_idle_cpu(p, prev_cpu, wake_flags);
 	if (cpu >= 0 || rr_sched) {
 		scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL,
 				   task_slice(p, lookup_task_ctx(p)), 0);
-		__sync_fetch_and_add(&nr_direct_dispatches, 1);
+		stat_inc(FLASH_STAT_DIRECT_DISPATCHES);
+		dbg_msg("select_cpu: %d direct to %s cpu %d", p->pid,
+			cpu >= 0 ? "idle" : "its", cpu >= 0 ? cpu : prev_cpu);
 	}
 	return cpu >= 0 ? cpu : prev_cpu;
 }
@@ -747,7 +809,8 @@ static bool try_dispatch_to_idle_cpu(struct task_struct *p, s32 prev_cpu,
 
 	scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL_ON | cpu,
 			   task_slice(p, lookup_task_ctx(p)), enq_flags);
-	__sync_fetch_and_add(&nr_direct_dispatches, 1);
+	stat_inc(FLASH_STAT_DIRECT_DISPATCHES);
+	dbg_msg("enqueue: %d direct to idle cpu %d", p->pid, cpu);
 	scx_bpf_kick_cpu(cpu, SCX_KICK_IDLE);
 	return true;
 }
@@ -760,7 +823,8 @@ static void enqueue_rr(struct task_struct *p, s32 prev_cpu, u64 enq_flags)
 		return;
 
 	scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL, slice_max, enq_flags);
-	__sync_fetch_and_add(&nr_shared_dispatches, 1);
+	stat_inc(FLASH_STAT_SHARED_DISPATCHES);
+	dbg_msg("enqueue: %d to local queue of cpu %d", p->pid, prev_cpu);
 }
 
 /*
@@ -845,6 +909,19 @@ static void kick_idle_cpu(const struct task_struct *p, s32 prev_cpu,
 		scx_bpf_kick_cpu(prev_cpu, SCX_KICK_IDLE);
 }
 
+/* The deadline @p waits with in its node's queue: the earliest if it starves. */
+static u64 queue_deadline(const struct task_struct *p,
+			  const struct task_ctx *tctx)
+{
+	u64 now = bpf_ktime_get_ns();
+
+	if (!is_starving(p, tctx, now))
+		return task_deadline(p, tctx);
+	dbg_msg("starving: %d waited %llu ns, queued first", p->pid,
+		now - tctx->waiting_since);
+	return starving_vtime(p);
+}
+
 void BPF_STRUCT_OPS(flash_enqueue, struct task_struct *p, u64 enq_flags)
 {
 	s32 prev_cpu = scx_bpf_task_cpu(p);
@@ -864,7 +941,9 @@ void BPF_STRUCT_OPS(flash_enqueue, struct task_struct *p, u64 enq_flags)
 	if (throttle_ns && is_kthread(p) && is_pcpu_task(p)) {
 		scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL,
 				   task_slice(p, lookup_task_ctx(p)), enq_flags);
-		__sync_fetch_and_add(&nr_kthread_dispatches, 1);
+		stat_inc(FLASH_STAT_KTHREAD_DISPATCHES);
+		dbg_msg("enqueue: kthread %d to local queue of cpu %d", p->pid,
+			prev_cpu);
 		return;
 	}
 
@@ -876,7 +955,7 @@ void BPF_STRUCT_OPS(flash_enqueue, struct task_struct *p, u64 enq_flags)
 	 */
 	if ((!cpu_selected || (enq_flags & SCX_ENQ_REENQ) ||
 	     (!is_pcpu_task(p) && is_smt_contended(prev_cpu))) &&
-	    !throttled && try_dispatch_to_idle_cpu(p, prev_cpu, enq_flags))
+	    !cpus_kept_idle() && try_dispatch_to_idle_cpu(p, prev_cpu, enq_flags))
 		return;
 
 	tctx = lookup_task_ctx(p);
@@ -886,8 +965,7 @@ void BPF_STRUCT_OPS(flash_enqueue, struct task_struct *p, u64 enq_flags)
 	}
 
 	refresh_cgweight(p, tctx);
-	deadline = is_starving(p, tctx, bpf_ktime_get_ns()) ?
-		   starving_vtime(p) : task_deadline(p, tctx);
+	deadline = queue_deadline(p, tctx);
 	dsq_id = cpu_node(prev_cpu);
 
 	/*
@@ -896,20 +974,24 @@ void BPF_STRUCT_OPS(flash_enqueue, struct task_struct *p, u64 enq_flags)
 	 * rather than through the shared queue and a kick, which another CPU
 	 * may answer first.  Not while the CPUs are kept idle.
 	 */
-	if ((enq_flags & SCX_ENQ_WAKEUP) && !throttled &&
+	if ((enq_flags & SCX_ENQ_WAKEUP) && !cpus_kept_idle() &&
 	    !dsq_has_earlier(dsq_id, deadline) &&
 	    should_preempt(prev_cpu, deadline)) {
 		scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL_ON | prev_cpu,
 				   task_slice(p, tctx),
 				   enq_flags | SCX_ENQ_PREEMPT);
-		__sync_fetch_and_add(&nr_direct_dispatches, 1);
-		__sync_fetch_and_add(&nr_preempt_dispatches, 1);
+		stat_inc(FLASH_STAT_DIRECT_DISPATCHES);
+		stat_inc(FLASH_STAT_PREEMPT_DISPATCHES);
+		dbg_msg("enqueue: %d preempts cpu %d, deadline %llu", p->pid,
+			prev_cpu, deadline);
 		return;
 	}
 
 	scx_bpf_dsq_insert_vtime(p, dsq_id, task_slice(p, tctx), deadline,
 				 enq_flags);
-	__sync_fetch_and_add(&nr_shared_dispatches, 1);
+	stat_inc(FLASH_STAT_SHARED_DISPATCHES);
+	dbg_msg("enqueue: %d to node queue %llu, deadline %llu", p->pid,
+		dsq_id, deadline);
 	kick_idle_cpu(p, prev_cpu, cpu_selected);
 }
 
@@ -997,8 +1079,8 @@ static void age_starving(u64 dsq_id)
 		scx_bpf_dsq_move_set_vtime(BPF_FOR_EACH_ITER,
 					   starving_vtime(p));
 		if (scx_bpf_dsq_move_vtime(BPF_FOR_EACH_ITER, p, dsq_id, 0))
-			dbg_msg("aging: %d waited %llu ns", p->pid,
-				now - tctx->waiting_since);
+			dbg_msg("starving: %d waited %llu ns, moved first in node queue %llu",
+				p->pid, now - tctx->waiting_since, dsq_id);
 	}
 }
 
@@ -1018,8 +1100,8 @@ void BPF_STRUCT_OPS(flash_dispatch, s32 cpu, struct task_struct *prev)
 {
 	u64 dsq_id = cpu_node(cpu);
 
-	/* Idle injection: leave the CPU idle. */
-	if (throttled)
+	/* Idle injection (or a selftest's stall): leave the CPU idle. */
+	if (cpus_kept_idle())
 		return;
 
 	age_starving(dsq_id);
@@ -1028,16 +1110,24 @@ void BPF_STRUCT_OPS(flash_dispatch, s32 cpu, struct task_struct *prev)
 	    is_prev_earliest(prev, dsq_id)) {
 		scx_bpf_task_set_slice(prev,
 				       task_slice(prev, lookup_task_ctx(prev)));
+		dbg_msg("dispatch: %d keeps cpu %d, earliest deadline",
+			prev->pid, cpu);
 		return;
 	}
 
-	if (scx_bpf_dsq_move_to_local(dsq_id, 0))
+	if (scx_bpf_dsq_move_to_local(dsq_id, 0)) {
+		dbg_msg("dispatch: cpu %d takes the first task of node queue %llu",
+			cpu, dsq_id);
 		return;
+	}
 
 	/* Nothing else to run here: let @prev go on if it may. */
-	if (prev && may_refill(prev, cpu))
+	if (prev && may_refill(prev, cpu)) {
 		scx_bpf_task_set_slice(prev,
 				       task_slice(prev, lookup_task_ctx(prev)));
+		dbg_msg("dispatch: %d keeps cpu %d, nothing waits", prev->pid,
+			cpu);
+	}
 }
 
 /* ------------------------------------------------------------------------
@@ -1115,6 +1205,8 @@ static int throttle_timerfn(void *map, int *key, struct bpf_timer *timer)
 	bool idle = !throttled;
 
 	WRITE_ONCE(throttled, idle);
+	dbg_msg("idle injection: CPUs %s for %llu ns",
+		idle ? "idle" : "running", idle ? throttle_ns : slice_max);
 	kick_all_cpus(idle ? SCX_KICK_PREEMPT : SCX_KICK_IDLE);
 	bpf_timer_start(timer, idle ? throttle_ns : slice_max, 0);
 	return 0;

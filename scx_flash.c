@@ -1206,13 +1206,31 @@ struct flash_stats {
 	u64 v[NR_STATS];
 };
 
+/*
+ * The scheduler's counters are per CPU: sum them.  The CPUs' values are
+ * read one after the other, not at one instant, which statistics do not
+ * need; a counter that cannot be read is 0.
+ */
 static void read_stats(const struct scx_flash *skel, struct flash_stats *s)
 {
+	int nr_cpus = libbpf_num_possible_cpus();
+	int fd = bpf_map__fd(skel->maps.stats);
+	u64 sum[FLASH_NR_STATS] = {}, *pcpu;
+	u32 idx;
+	int cpu;
+
+	pcpu = nr_cpus > 0 ? calloc(nr_cpus, sizeof(*pcpu)) : NULL;
+	for (idx = 0; pcpu && idx < FLASH_NR_STATS; idx++)
+		if (!bpf_map_lookup_elem(fd, &idx, pcpu))
+			for (cpu = 0; cpu < nr_cpus; cpu++)
+				sum[idx] += pcpu[cpu];
+	free(pcpu);
+
 	s->v[STAT_NR_CPUS] = skel->bss->nr_online_cpus;
-	s->v[STAT_NR_DIRECT_DISPATCHES] = skel->bss->nr_direct_dispatches;
-	s->v[STAT_NR_KTHREAD_DISPATCHES] = skel->bss->nr_kthread_dispatches;
-	s->v[STAT_NR_RUNNING] = skel->bss->nr_running;
-	s->v[STAT_NR_SHARED_DISPATCHES] = skel->bss->nr_shared_dispatches;
+	s->v[STAT_NR_DIRECT_DISPATCHES] = sum[FLASH_STAT_DIRECT_DISPATCHES];
+	s->v[STAT_NR_KTHREAD_DISPATCHES] = sum[FLASH_STAT_KTHREAD_DISPATCHES];
+	s->v[STAT_NR_RUNNING] = sum[FLASH_STAT_RUNNING];
+	s->v[STAT_NR_SHARED_DISPATCHES] = sum[FLASH_STAT_SHARED_DISPATCHES];
 }
 
 /* @cur with its counters made relative to @prev, which becomes @cur. */

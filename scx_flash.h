@@ -80,6 +80,19 @@ static inline u64 flash_busy_avg(u64 old, u64 sample)
 	return (old + sample * 3) / 4;
 }
 
+/*
+ * The scheduler's counters: indices into its per-CPU "stats" map, whose
+ * values the loader sums over the CPUs.
+ */
+enum flash_stat {
+	FLASH_STAT_RUNNING,		/* tasks running now */
+	FLASH_STAT_KTHREAD_DISPATCHES,	/* per-CPU kthreads, idle injection on */
+	FLASH_STAT_DIRECT_DISPATCHES,	/* to a CPU's local queue */
+	FLASH_STAT_SHARED_DISPATCHES,	/* queued to wait for a CPU */
+	FLASH_STAT_PREEMPT_DISPATCHES,	/* direct ones that preempt a task */
+	FLASH_NR_STATS,
+};
+
 /* Argument of the enable_primary_cpu() syscall program. */
 struct cpu_arg {
 	s32 cpu_id;	/* CPU to add to the primary domain, < 0 clears it */

@@ -283,10 +283,14 @@ patch_scheduler() {
 	- every kfunc newer than v6.12 called through the compat helpers of
 	  include/scx or behind bpf_ksym_exists().
 
-	The loader parses and checks its options before opening the skeleton,
-	reads the CPU topology from sysfs, restarts the scheduler when the
-	kernel asks to (CPU hotplug) and serves its counters on a UNIX socket
-	in the JSON protocol of the scx tools.
+	The scheduler counts in a per-CPU array, as scx_simple does, not in
+	global atomics on the enqueue and dispatch paths.  The loader parses
+	and checks its options before opening the skeleton, reads the CPU
+	topology from sysfs, restarts the scheduler when the kernel asks to
+	(CPU hotplug) and serves the summed counters on a UNIX socket in the
+	JSON protocol of the scx tools.  With --debug the scheduler traces
+	each decision with bpf_printk(), behind a rodata flag the verifier
+	prunes when it is off.
 	EOF
 	commit "$tree/.git/msg" tools/sched_ext
 }
@@ -411,7 +415,9 @@ patch_selftests() {
 	needs to see inside it or to make it fail comes from a small BPF
 	program of the case's own, loaded beside it (an fentry counter on its
 	ops.enqueue, syscall programs that call scx_bpf_error() and
-	scx_bpf_exit()).
+	scx_bpf_exit()), and for the watchdog case from stall_dispatch, a
+	knob of the scheduler's .bss that stops all dispatching, documented
+	in scx_flash.bpf.c and set by nothing else.
 
 	They get a directory of their own rather than joining
 	tools/testing/selftests/sched_ext, which tests the core: each of its
@@ -483,7 +489,8 @@ cover_letter() {
 
 	Its loader checks its options before SCX_OPS_OPEN() (so that --help
 	works on any kernel), reads the topology from sysfs, restarts on CPU
-	hotplug and serves its counters over a UNIX socket.
+	hotplug and serves the scheduler's per-CPU counters, summed, over a
+	UNIX socket.
 
 	Patch 1 adds the scheduler, patch 2 documents it in README.md and
 	sched-ext.rst, patch 3 adds its selftests as the kselftest directory

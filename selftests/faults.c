@@ -4,8 +4,8 @@
  *
  * The shipped scx_flash is made to fail from outside: the syscall programs
  * of faults.bpf.c call scx_bpf_error() and scx_bpf_exit() asking user space
- * for a restart, and a stop of all dispatching, which the kernel's
- * watchdog must catch, is the scheduler's own idle injection stuck on.
+ * for a restart; a stop of all dispatching, which the kernel's watchdog
+ * must catch, comes from the scheduler's own stall knob (stall_dispatch).
  * The loader is also killed with SIGKILL under load.  After each, the
  * machine must keep working.
  */
@@ -72,15 +72,16 @@ static int prog_run(struct bpf_program *prog)
 }
 
 /*
- * scx_flash keeps the CPUs idle while its idle injection has "throttled"
- * set: ops.dispatch() does nothing and ops.enqueue() only queues.  With
- * idle injection off (no --throttle-us) no timer clears it, and no task
- * is spared, not even per-CPU kthreads: the scheduler stops dispatching,
- * as a stuck throttle would make it.
+ * scx_flash's stall_dispatch, a knob of its .bss that exists for this
+ * case (see scx_flash.bpf.c), keeps the CPUs idle as a stuck idle
+ * injection phase would: ops.dispatch() does nothing and ops.enqueue()
+ * only queues.  Without --throttle-us no task is spared, not even per-CPU
+ * kthreads: the scheduler stops dispatching.  A knob that no longer
+ * exists fails the case (-ENOENT) rather than passing it unnoticed.
  */
 static int stall(void *ctx)
 {
-	return flash_bss_write("throttled", 1);
+	return flash_bss_write("stall_dispatch", 1);
 }
 
 static int error(void *ctx)

@@ -18,6 +18,7 @@
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <scx/common.h>
+#include "../scx_flash.h"
 #include "scx_flash.bpf.skel.h"
 #include "flash.h"
 #include "scx_test.h"
@@ -314,25 +315,103 @@ int flash_bss_write(const char *name, unsigned long long val)
 	return ret;
 }
 
+/*
+ * Sum the per-CPU values of each counter of scx_flash's "stats" map
+ * @map_fd into @sums[0..FLASH_NR_STATS).  Returns 0 or a negative error.
+ */
+int flash_stats_sum(int map_fd, unsigned long long sums[])
+{
+	int cpu, nr_cpus = libbpf_num_possible_cpus();
+	__u64 *pcpu;
+	__u32 idx;
+	int ret = 0;
+
+	if (nr_cpus <= 0)
+		return nr_cpus ?: -EINVAL;
+	pcpu = calloc(nr_cpus, sizeof(*pcpu));
+	if (!pcpu)
+		return -ENOMEM;
+	for (idx = 0; idx < FLASH_NR_STATS; idx++) {
+		if (bpf_map_lookup_elem(map_fd, &idx, pcpu)) {
+			ret = -errno;
+			break;
+		}
+		sums[idx] = 0;
+		for (cpu = 0; cpu < nr_cpus; cpu++)
+			sums[idx] += pcpu[cpu];
+	}
+	free(pcpu);
+	return ret;
+}
+
+/* Whether @fd is scx_flash's "stats" map: its name, type and shape. */
+static bool is_flash_stats(int fd)
+{
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info);
+
+	return !bpf_map_get_info_by_fd(fd, &info, &len) &&
+	       info.type == BPF_MAP_TYPE_PERCPU_ARRAY &&
+	       !strcmp(info.name, "stats") && info.key_size == 4 &&
+	       info.value_size == 8 && info.max_entries == FLASH_NR_STATS;
+}
+
+/* Most maps a program of scx_flash uses; ops.running() uses fewer. */
+#define MAX_PROG_MAPS	64
+
+/*
+ * A new fd of the "stats" map of the attached scx_flash, whoever loaded
+ * it: the one its ops.running() uses.  Returns the fd or a negative error.
+ */
+static int flash_stats_fd(void)
+{
+	int fd, ret = -ENOENT, prog_fd = flash_prog_fd("flash_running");
+	__u32 ids[MAX_PROG_MAPS], i, len;
+	struct bpf_prog_info info;
+
+	if (prog_fd < 0)
+		return prog_fd;
+	memset(&info, 0, sizeof(info));
+	info.nr_map_ids = MAX_PROG_MAPS;
+	info.map_ids = (__u64)(unsigned long)ids;
+	len = sizeof(info);
+	if (bpf_prog_get_info_by_fd(prog_fd, &info, &len))
+		info.nr_map_ids = 0;
+	for (i = 0; ret < 0 && i < info.nr_map_ids && i < MAX_PROG_MAPS; i++) {
+		fd = bpf_map_get_fd_by_id(ids[i]);
+		if (fd < 0)
+			continue;
+		if (is_flash_stats(fd))
+			ret = fd;
+		else
+			close(fd);
+	}
+	close(prog_fd);
+	return ret;
+}
+
 /* Read the counters of the attached scx_flash, whoever loaded it. */
 int flash_counters_read(struct flash_counters *c)
 {
-	static const char *const names[] = {
-		"nr_running", "nr_online_cpus", "nr_kthread_dispatches",
-		"nr_direct_dispatches", "nr_shared_dispatches",
-		"nr_preempt_dispatches",
-	};
-	unsigned long long v[6];
-	int ret = flash_bss_read(names, v, 6);
+	static const char *const names[] = { "nr_online_cpus" };
+	unsigned long long sums[FLASH_NR_STATS], cpus;
+	int fd, ret = flash_bss_read(names, &cpus, 1);
 
 	if (ret)
 		return ret;
-	c->nr_running = v[0];
-	c->nr_online_cpus = v[1];
-	c->nr_kthread_dispatches = v[2];
-	c->nr_direct_dispatches = v[3];
-	c->nr_shared_dispatches = v[4];
-	c->nr_preempt_dispatches = v[5];
+	fd = flash_stats_fd();
+	if (fd < 0)
+		return fd;
+	ret = flash_stats_sum(fd, sums);
+	close(fd);
+	if (ret)
+		return ret;
+	c->nr_online_cpus = cpus;
+	c->nr_running = sums[FLASH_STAT_RUNNING];
+	c->nr_kthread_dispatches = sums[FLASH_STAT_KTHREAD_DISPATCHES];
+	c->nr_direct_dispatches = sums[FLASH_STAT_DIRECT_DISPATCHES];
+	c->nr_shared_dispatches = sums[FLASH_STAT_SHARED_DISPATCHES];
+	c->nr_preempt_dispatches = sums[FLASH_STAT_PREEMPT_DISPATCHES];
 	return 0;
 }
 

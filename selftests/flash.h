@@ -12,7 +12,10 @@
 
 struct scx_flash;
 
-/* The scheduler's dispatch counters (its .bss, see scx_flash.bpf.c). */
+/*
+ * The scheduler's counters: its per-CPU "stats" map summed, and the
+ * number of online CPUs from its .bss (see scx_flash.bpf.c).
+ */
 struct flash_counters {
 	unsigned long long nr_running;
 	unsigned long long nr_online_cpus;
@@ -27,6 +30,7 @@ int flash_signal(struct scx_child *child, int sig);
 int flash_stop(struct scx_child *child);
 struct scx_flash *flash_skel_load(void);
 void flash_dump_output(const struct scx_child *child);
+int flash_stats_sum(int map_fd, unsigned long long sums[]);
 int flash_counters_read(struct flash_counters *c);
 int flash_bss_read(const char *const names[], unsigned long long vals[],
 		   int nr);

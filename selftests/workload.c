@@ -18,6 +18,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <scx/common.h>
+#include "../scx_flash.h"
 #include "scx_flash.bpf.skel.h"
 #include "scx_test.h"
 #include "flash.h"
@@ -209,8 +210,11 @@ static int nr_failed_children(struct workload_ctx *wctx)
 
 static __u64 nr_dispatches(struct scx_flash *skel)
 {
-	return skel->bss->nr_direct_dispatches +
-	       skel->bss->nr_shared_dispatches;
+	unsigned long long sums[FLASH_NR_STATS] = {};
+
+	flash_stats_sum(bpf_map__fd(skel->maps.stats), sums);
+	return sums[FLASH_STAT_DIRECT_DISPATCHES] +
+	       sums[FLASH_STAT_SHARED_DISPATCHES];
 }
 
 static enum scx_test_status run_workload(struct workload_ctx *wctx)

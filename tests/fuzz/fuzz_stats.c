@@ -8,9 +8,11 @@
  */
 #define recv fuzz_recv
 #define send fuzz_send
+#define bpf_map_lookup_elem fuzz_map_lookup_elem
 #include "fuzz.h"
 #undef recv
 #undef send
+#undef bpf_map_lookup_elem
 
 static struct {
 	const u8 *data;
@@ -22,13 +24,28 @@ static struct {
 	bool too_long;		/* the last reply refused a long request */
 } client;
 
-static struct scx_flash__bss bss = {
-	.nr_running = 3,
-	.nr_online_cpus = 4,
-	.nr_kthread_dispatches = UINT64_MAX,
-	.nr_direct_dispatches = 1ULL << 40,
-	.nr_shared_dispatches = 12345,
+static struct scx_flash__bss bss = { .nr_online_cpus = 4 };
+
+/* The scheduler's counters, summed over the CPUs (its "stats" map). */
+static const u64 counters[FLASH_NR_STATS] = {
+	[FLASH_STAT_RUNNING] = 3,
+	[FLASH_STAT_KTHREAD_DISPATCHES] = UINT64_MAX,
+	[FLASH_STAT_DIRECT_DISPATCHES] = 1ULL << 40,
+	[FLASH_STAT_SHARED_DISPATCHES] = 12345,
 };
+
+/* The per-CPU values of counter *@key: all of it on the first CPU. */
+int fuzz_map_lookup_elem(int fd, const void *key, void *value)
+{
+	u32 idx = *(const u32 *)key;
+	int nr_cpus = libbpf_num_possible_cpus();
+
+	if (idx >= FLASH_NR_STATS || nr_cpus <= 0)
+		return -ENOENT;
+	memset(value, 0, nr_cpus * sizeof(u64));
+	((u64 *)value)[0] = counters[idx];
+	return 0;
+}
 
 int LLVMFuzzerInitialize(int *argc, char **argv[])
 {

@@ -2,9 +2,36 @@
 /*
  * Host unit tests of the statistics: the scx_stats protocol the stats
  * server answers (requests, replies, errors, per-client deltas), the JSON
- * reader behind it and --monitor, and the stats line.
+ * reader behind it and --monitor, the stats line, and the sums of the
+ * scheduler's per-CPU counters.
  */
+#define bpf_map_lookup_elem fake_map_lookup_elem
 #include "loader.h"
+#undef bpf_map_lookup_elem
+
+/*
+ * The scheduler's per-CPU "stats" map: CPU c holds 1000 * idx + c in
+ * counter idx, except FLASH_STAT_RUNNING: two tasks started running on
+ * the first CPU and one stopped on the last, which holds UINT64_MAX
+ * unless it is the first: summed, one task runs.
+ */
+int fake_map_lookup_elem(int fd, const void *key, void *value)
+{
+	u32 idx = *(const u32 *)key;
+	int cpu, nr_cpus = libbpf_num_possible_cpus();
+	u64 *v = value;
+
+	if (idx >= FLASH_NR_STATS || nr_cpus <= 0)
+		return -ENOENT;
+	for (cpu = 0; cpu < nr_cpus; cpu++)
+		v[cpu] = 1000 * idx + cpu;
+	if (idx == FLASH_STAT_RUNNING) {
+		memset(v, 0, nr_cpus * sizeof(*v));
+		v[0] = 2;
+		v[nr_cpus - 1] += UINT64_MAX;
+	}
+	return 0;
+}
 
 static const struct flash_stats sample = { .v = {
 	[STAT_NR_CPUS] = 16,
@@ -242,6 +269,25 @@ static void test_stats_line(void)
 	       "the stats line is upstream's");
 }
 
+static void test_read_stats(void)
+{
+	struct scx_flash__bss bss = { .nr_online_cpus = 4 };
+	struct scx_flash skel = { .bss = &bss };
+	u64 n = libbpf_num_possible_cpus(), cpus = n * (n - 1) / 2;
+	struct flash_stats s;
+
+	read_stats(&skel, &s);
+	tap_ok(s.v[STAT_NR_CPUS] == 4 && s.v[STAT_NR_RUNNING] == 1 &&
+	       s.v[STAT_NR_KTHREAD_DISPATCHES] ==
+	       1000 * FLASH_STAT_KTHREAD_DISPATCHES * n + cpus &&
+	       s.v[STAT_NR_DIRECT_DISPATCHES] ==
+	       1000 * FLASH_STAT_DIRECT_DISPATCHES * n + cpus &&
+	       s.v[STAT_NR_SHARED_DISPATCHES] ==
+	       1000 * FLASH_STAT_SHARED_DISPATCHES * n + cpus,
+	       "read_stats() sums the per-CPU counters of %" PRIu64 " CPUs",
+	       n);
+}
+
 int main(void)
 {
 	tap_start();
@@ -251,5 +297,6 @@ int main(void)
 	test_server();
 	test_monitor();
 	test_stats_line();
+	test_read_stats();
 	return tap_done();
 }
