@@ -20,7 +20,8 @@
 # NUMA nodes of two SMT cores each), PEER (upstream's scx_flash binary, default
 # ../shared/peers/upstream-scx_flash; empty: none), VM_ACCEL, OUTPUT_DIR,
 # KSRC, CLANG, CC.  Results go to $OUTPUT_DIR/bench/: raw.txt,
-# results.md, hist/ (latency histograms) and *.png.
+# results.md, hist/ (latency histograms), *.png and console.log (the
+# guest's console).
 
 set -u
 
@@ -81,13 +82,18 @@ rm -rf "$results"
 mkdir -p "$results"
 : > "$results/raw.txt"
 
-"$top/scripts/vm-run.sh" -r "$results" -a "${VM_ACCEL:-tcg,thread=multi}" \
-	"${topo[@]}" -- env ROUNDS="$rounds" \
+# The guest's console goes to console.log: should the guest die in the
+# middle of the rounds (an oops, a panic), it says why.
+VM_VERBOSE=1 "$top/scripts/vm-run.sh" -r "$results" \
+	-a "${VM_ACCEL:-tcg,thread=multi}" "${topo[@]}" -- env ROUNDS="$rounds" \
 	BENCH_SECS="$secs" HACKBENCH_LOOPS="$loops" SCHEDS="${SCHEDS:-}" \
 	EXTRA_SCHEDS="$extra" BENCHES="${BENCHES:-}" \
 	"$top/tests/vm/bench.sh" "$OUTPUT_DIR/bin/scx_flash" "$load" \
-	"$bpftool" "$results" $simple
-rc=$?
+	"$bpftool" "$results" $simple |
+	tee "$results/console.log" | grep -v '^\[ *[0-9]*\.[0-9]*\]'
+rc=${PIPESTATUS[0]}
+grep -q "^# [0-9:]* done" "$results/console.log" ||
+	echo "bench: the guest stopped before the last round; see $results/console.log" >&2
 
 "$top/scripts/bench-report.py" "$results" || rc=1
 echo "bench: results in $results (results.md, raw.txt, *.png)"
