@@ -8,7 +8,9 @@
 # Latency histograms go to DIR/hist/.
 #
 # Usage: bench.sh SCX_FLASH BENCH_LOAD BPFTOOL DIR [SCX_SIMPLE]
-# Environment: ROUNDS (default 3), BENCH_SECS (default 5),
+# Environment: ROUNDS (default 3), FIRST_ROUND (the number of the first,
+# default 1: the host may run each round in a boot of its own),
+# BENCH_SECS (default 5),
 # HACKBENCH_LOOPS (default 200), SCHEDS (names to run, default all),
 # BENCHES (default "hackbench sat pin frames fairness throughput"),
 # EXTRA_SCHEDS ("NAME|=PATH ARGS" entries separated by ';', for example a
@@ -23,6 +25,7 @@ dir=$(realpath "$4")
 simple=${5:+$(realpath "$5")}
 out=$dir/raw.txt
 rounds=${ROUNDS:-3}
+first=${FIRST_ROUND:-1}
 secs=${BENCH_SECS:-5}
 loops=${HACKBENCH_LOOPS:-200}
 benches=${BENCHES:-hackbench sat pin frames fairness throughput}
@@ -261,9 +264,9 @@ echo 1 > /proc/sys/kernel/sched_schedstats ||
 echo 1 > /proc/sys/kernel/bpf_stats_enabled ||
 	echo "# no kernel.bpf_stats_enabled: no BPF cost"
 nsched=${#schedulers[@]}
-echo "# $ncpu CPUs, kernel $(uname -r), $rounds rounds of ${secs}s loads" |
+echo "# $ncpu CPUs, kernel $(uname -r), ${secs}s loads" |
 	tee -a "$out"
-for round in $(seq "$rounds"); do
+for round in $(seq "$first" $((first + rounds - 1))); do
 	for i in $(seq 0 $((nsched - 1))); do
 		entry=${schedulers[$(((i + round - 1) % nsched))]}
 		name=${entry%%|*}
