@@ -23,16 +23,17 @@
 #include "flash.h"
 #include "scx_test.h"
 
-#define LOADER_START_TIMEOUT_MS	15000
 #define LOADER_EXIT_TIMEOUT_MS	10000
 #define POLL_MS			50
 
 /*
  * Start the shipped loader, scx_flash, with @args (NULL-terminated, may be
- * NULL) and wait until its scheduler is enabled.  Returns 0, or a negative
- * error with the loader stopped and its output printed.
+ * NULL) and wait up to @timeout_ms until its scheduler is enabled.
+ * Returns 0, or a negative error with the loader stopped and its output
+ * printed.
  */
-int flash_start(struct scx_child *child, const char *const args[])
+int flash_start_within(struct scx_child *child, const char *const args[],
+		       unsigned int timeout_ms)
 {
 	char path[PATH_MAX] = SCX_FLASH_BIN_NAME;
 	unsigned long long deadline;
@@ -50,7 +51,7 @@ int flash_start(struct scx_child *child, const char *const args[])
 		return ret;
 	}
 
-	deadline = monotonic_ms() + LOADER_START_TIMEOUT_MS;
+	deadline = monotonic_ms() + timeout_ms;
 	while (monotonic_ms() < deadline) {
 		if (!scx_child_running(child))
 			break;
@@ -63,6 +64,11 @@ int flash_start(struct scx_child *child, const char *const args[])
 	flash_dump_output(child);
 	scx_child_release(child);
 	return -ETIMEDOUT;
+}
+
+int flash_start(struct scx_child *child, const char *const args[])
+{
+	return flash_start_within(child, args, LOADER_START_TIMEOUT_MS);
 }
 
 /*

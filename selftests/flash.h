@@ -25,6 +25,11 @@ struct flash_counters {
 	unsigned long long nr_preempt_dispatches;
 };
 
+/* How long the loader may take to attach on an otherwise idle machine. */
+#define LOADER_START_TIMEOUT_MS	15000
+
+int flash_start_within(struct scx_child *child, const char *const args[],
+		       unsigned int timeout_ms);
 int flash_start(struct scx_child *child, const char *const args[]);
 int flash_signal(struct scx_child *child, int sig);
 int flash_stop(struct scx_child *child);
