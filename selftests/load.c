@@ -76,25 +76,40 @@ static int child_setup(const struct load_opts *o)
 	return 0;
 }
 
-/* Start a child that burns CPU for @ms of wall time. */
-pid_t hog_start(const struct load_opts *o, unsigned int ms)
+/* Burn CPU until the clock reads @end_ns. */
+static void spin_until(unsigned long long end_ns)
 {
-	unsigned long long end;
 	volatile unsigned long spin;
+
+	while (now_ns() < end_ns)
+		for (spin = 0; spin < 1000; spin++)
+			;
+}
+
+/*
+ * Fork a child placed as @o says: returns its pid (or an error) in the
+ * parent, 0 in the child, which exits with 2 if it could not be placed.
+ */
+static pid_t child_start(const struct load_opts *o)
+{
 	pid_t pid;
 
 	fflush(stdout);
 	fflush(stderr);
 	pid = fork();
+	if (!pid && child_setup(o))
+		_exit(2);
+	return pid;
+}
+
+/* Start a child that burns CPU for @ms of wall time. */
+pid_t hog_start(const struct load_opts *o, unsigned int ms)
+{
+	pid_t pid = child_start(o);
+
 	if (pid)
 		return pid;
-
-	if (child_setup(o))
-		_exit(2);
-	end = now_ns() + ms * 1000000ULL;
-	while (now_ns() < end)
-		for (spin = 0; spin < 10000; spin++)
-			;
+	spin_until(now_ns() + ms * 1000000ULL);
 	_exit(0);
 }
 
@@ -138,9 +153,7 @@ pid_t sleeper_start(const struct load_opts *o, unsigned int period_us,
 	if (pipe(pipefd))
 		return -errno;
 
-	fflush(stdout);
-	fflush(stderr);
-	pid = fork();
+	pid = child_start(o);
 	if (pid) {
 		close(pipefd[1]);
 		*fd = pipefd[0];
@@ -150,14 +163,14 @@ pid_t sleeper_start(const struct load_opts *o, unsigned int period_us,
 	}
 
 	close(pipefd[0]);
-	if (child_setup(o))
-		_exit(2);
 	sleep_ms(o->delay_ms);
 	end = now_ns() + ms * 1000000ULL;
 	while (now_ns() < end) {
 		t0 = now_ns();
 		if (period_us)
 			nanosleep(&period, NULL);
+		if (o->work_us)
+			spin_until(now_ns() + o->work_us * 1000ULL);
 		lat = now_ns() - t0 - period_us * 1000ULL;
 		st.nr_home += sched_getcpu() == o->cpu;
 		sum += lat;
@@ -172,6 +185,54 @@ pid_t sleeper_start(const struct load_opts *o, unsigned int period_us,
 	if (write(pipefd[1], &st, sizeof(st)) != sizeof(st))
 		_exit(3);
 	_exit(0);
+}
+
+/* Bounce a byte between two processes over pipes for @ms. */
+static int ping_pong(unsigned int ms)
+{
+	unsigned long long end = now_ns() + ms * 1000000ULL, nr = 0;
+	int to[2], from[2];
+	char c = 0;
+	pid_t pid;
+
+	if (pipe(to) || pipe(from))
+		return 1;
+	pid = fork();
+	if (!pid) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		while (read(to[0], &c, 1) == 1 && c)
+			if (write(from[1], &c, 1) != 1)
+				_exit(1);
+		_exit(0);
+	}
+	if (pid < 0)
+		return 1;
+
+	c = 1;
+	while (now_ns() < end) {
+		if (write(to[1], &c, 1) != 1 || read(from[0], &c, 1) != 1)
+			break;
+		nr++;
+	}
+	c = 0;
+	if (write(to[1], &c, 1) != 1)
+		kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	printf("# ping-pong: %llu round trips\n", nr);
+	return nr ? 0 : 1;
+}
+
+/*
+ * Start a pair of processes, placed as @o says, that wake each other up
+ * over pipes for @ms; the child exits 0 if they made a round trip.
+ */
+pid_t pingpong_start(const struct load_opts *o, unsigned int ms)
+{
+	pid_t pid = child_start(o);
+
+	if (pid)
+		return pid;
+	_exit(ping_pong(ms));
 }
 
 /* Start a SCHED_FIFO hog on @cpu for @ms. */

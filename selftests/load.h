@@ -12,7 +12,8 @@
 /*
  * Where and how a child runs; cpu < 0 means anywhere, cgroup may be NULL.
  * With @roam the child starts on @cpu, then may run on every CPU.  A
- * sleeper waits @delay_ms before it starts measuring.
+ * sleeper waits @delay_ms before it starts measuring, and after each
+ * wakeup works @work_us, which its latency counts.
  */
 struct load_opts {
 	int cpu;
@@ -20,6 +21,7 @@ struct load_opts {
 	const char *cgroup;
 	bool roam;
 	unsigned int delay_ms;
+	unsigned int work_us;
 };
 
 /* What a sleeper saw: wakeup latency and CPU time, in microseconds. */
@@ -35,6 +37,7 @@ struct latency_stats {
 pid_t hog_start(const struct load_opts *o, unsigned int ms);
 pid_t sleeper_start(const struct load_opts *o, unsigned int period_us,
 		    unsigned int ms, int *fd);
+pid_t pingpong_start(const struct load_opts *o, unsigned int ms);
 pid_t fifo_hog_start(int cpu, unsigned int ms);
 int allow_all_cpus(pid_t pid);
 long long proc_cpu_ns(pid_t pid);

@@ -85,41 +85,6 @@ static int fork_loop(unsigned int ms)
 	return nr ? 0 : 1;
 }
 
-/* Bounce a byte between two processes over pipes for @ms. */
-static int ping_pong(unsigned int ms)
-{
-	unsigned long long end = monotonic_ms() + ms, nr = 0;
-	int to[2], from[2];
-	char c = 0;
-	pid_t pid;
-
-	if (pipe(to) || pipe(from))
-		return 1;
-	pid = fork();
-	if (!pid) {
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		while (read(to[0], &c, 1) == 1 && c)
-			if (write(from[1], &c, 1) != 1)
-				_exit(1);
-		_exit(0);
-	}
-	if (pid < 0)
-		return 1;
-
-	c = 1;
-	while (monotonic_ms() < end) {
-		if (write(to[1], &c, 1) != 1 || read(from[0], &c, 1) != 1)
-			break;
-		nr++;
-	}
-	c = 0;
-	if (write(to[1], &c, 1) != 1)
-		kill(pid, SIGKILL);
-	waitpid(pid, NULL, 0);
-	printf("# ping-pong: %llu round trips\n", nr);
-	return nr ? 0 : 1;
-}
-
 /*
  * Run hackbench storms back to back for @ms, printing how long each took:
  * the long-soak script compares them with the default scheduler's.
@@ -195,7 +160,7 @@ static enum scx_test_status run(void *ctx)
 	for (i = 0; i < NR_SLEEPERS; i++)
 		sleepers[i] = sleeper_start(&any, 500, ms, &fds[i]);
 	for (i = 0; i < NR_PINGPONG; i++)
-		pp[i] = spawn(ping_pong, ms);
+		pp[i] = pingpong_start(&any, ms);
 	forker = spawn(fork_loop, ms);
 	if (tool_available("hackbench"))
 		storm = spawn(storm_loop, ms);
