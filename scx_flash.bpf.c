@@ -52,9 +52,11 @@
  * are ahead of it.  Without an overload that starving tasks alone fill, a
  * task waits at most about STARVATION_NS + AGING_SCAN_NS + SLICE_CAP_NS
  * (1.2 s), far below the kernel's 5 s watchdog, whatever its weight and
- * however many wakers overtake it.  Kernel threads starve after
- * KTHREAD_STARVATION_NS and go ahead of the other starving tasks: the
- * watchdog's own work item must run within 2.5 s.
+ * however many wakers overtake it.  Served, it may lose its CPU to the
+ * tick before it got anywhere (a low weight's slice is microseconds): it
+ * then keeps its wait, twice in a row, and goes first again.  Kernel
+ * threads starve after KTHREAD_STARVATION_NS and go ahead of the other
+ * starving tasks: the watchdog's own work item must run within 2.5 s.
  *
  * The weight is the exact weight of the task's nice level (1024 at nice 0,
  * as in the kernel's fair class) times its cgroup's cpu.weight / 100.  The
@@ -128,6 +130,17 @@ char _license[] SEC("license") = "GPL";
 #define STARVATION_NS		(1000ULL * NSEC_PER_MSEC)
 #define KTHREAD_STARVATION_NS	(250ULL * NSEC_PER_MSEC)
 #define AGING_SCAN_NS		(100ULL * NSEC_PER_MSEC)
+
+/*
+ * A run the guard gives may end before the task got anywhere: its weighted
+ * slice can be a few microseconds, and the tick that ends it may come as
+ * soon as its CPU runs again after a stretch it was not run (a vCPU the
+ * host preempted).  Seen under hackbench: a nice 19 task served after 1 s
+ * lost its CPU 3.7 ms later, still in the kernel, and waited another
+ * second.  So a task preempted in a run that started starving keeps its
+ * wait, and goes first again, for this many runs in a row.
+ */
+#define STARVED_RETRIES		2
 
 /* Deadlines of starving tasks, below every other deadline. */
 #define STARVING_KTHREAD_VTIME	0
@@ -272,6 +285,8 @@ struct task_ctx {
 	u64 wakeup_freq;	/* average wakeups per 100 ms */
 	u64 cgweight;		/* cpu.weight of the task's cgroup */
 	u64 cgweight_gen;	/* cgweight_gen when cgweight was read */
+	u32 starved_retries;	/* runs in a row cut short while starving */
+	bool starved_run;	/* the current run started starving */
 };
 
 struct {
@@ -585,6 +600,7 @@ void BPF_STRUCT_OPS(flash_runnable, struct task_struct *p, u64 enq_flags)
 
 	tctx->exec_runtime = 0;
 	tctx->waiting_since = now;
+	tctx->starved_retries = 0;
 	tctx->wakeup_freq = flash_avg(tctx->wakeup_freq,
 			flash_wakeup_freq_sample(now - tctx->last_woke_at));
 	tctx->last_woke_at = now;
@@ -651,8 +667,25 @@ void BPF_STRUCT_OPS(flash_running, struct task_struct *p)
 
 	tctx->last_run_at = now;
 	tctx->sum_exec_at = p->se.sum_exec_runtime;
+	tctx->starved_run = is_starving(p, tctx, now);
 	if (time_before(vtime_now, tctx->vruntime))
 		vtime_now = tctx->vruntime;
+}
+
+/*
+ * @tctx's task stops running but stays runnable: a new wait starts, unless
+ * the run started starving and was cut short (STARVED_RETRIES).
+ */
+static void restart_wait(const struct task_struct *p, struct task_ctx *tctx,
+			 u64 now)
+{
+	if (tctx->starved_run && tctx->starved_retries < STARVED_RETRIES) {
+		tctx->starved_retries++;
+		dbg_msg("starving: %d preempted, keeps its wait", p->pid);
+		return;
+	}
+	tctx->waiting_since = now;
+	tctx->starved_retries = 0;
 }
 
 void BPF_STRUCT_OPS(flash_stopping, struct task_struct *p, bool runnable)
@@ -674,7 +707,7 @@ void BPF_STRUCT_OPS(flash_stopping, struct task_struct *p, bool runnable)
 	used = p->se.sum_exec_runtime - tctx->sum_exec_at ?: 1;
 	tctx->last_run_at = 0;
 	if (runnable)
-		tctx->waiting_since = bpf_ktime_get_ns();
+		restart_wait(p, tctx, bpf_ktime_get_ns());
 
 	cctx = lookup_cpu_ctx(scx_bpf_task_cpu(p));
 	if (cctx)
