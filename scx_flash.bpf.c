@@ -286,7 +286,6 @@ struct task_ctx {
 	u64 cgweight;		/* cpu.weight of the task's cgroup */
 	u64 cgweight_gen;	/* cgweight_gen when cgweight was read */
 	u32 starved_retries;	/* runs in a row cut short while starving */
-	bool starved_run;	/* the current run started starving */
 };
 
 struct {
@@ -667,19 +666,20 @@ void BPF_STRUCT_OPS(flash_running, struct task_struct *p)
 
 	tctx->last_run_at = now;
 	tctx->sum_exec_at = p->se.sum_exec_runtime;
-	tctx->starved_run = is_starving(p, tctx, now);
 	if (time_before(vtime_now, tctx->vruntime))
 		vtime_now = tctx->vruntime;
 }
 
 /*
  * @tctx's task stops running but stays runnable: a new wait starts, unless
- * the run started starving and was cut short (STARVED_RETRIES).
+ * the run, which started at @run_start, started starving and was cut short
+ * (STARVED_RETRIES).  The wait it started from is still waiting_since.
  */
 static void restart_wait(const struct task_struct *p, struct task_ctx *tctx,
-			 u64 now)
+			 u64 run_start, u64 now)
 {
-	if (tctx->starved_run && tctx->starved_retries < STARVED_RETRIES) {
+	if (is_starving(p, tctx, run_start) &&
+	    tctx->starved_retries < STARVED_RETRIES) {
 		tctx->starved_retries++;
 		dbg_msg("starving: %d preempted, keeps its wait", p->pid);
 		return;
@@ -705,9 +705,9 @@ void BPF_STRUCT_OPS(flash_stopping, struct task_struct *p, bool runnable)
 	 * took, which the wall clock would charge to whoever they hit.
 	 */
 	used = p->se.sum_exec_runtime - tctx->sum_exec_at ?: 1;
-	tctx->last_run_at = 0;
 	if (runnable)
-		restart_wait(p, tctx, bpf_ktime_get_ns());
+		restart_wait(p, tctx, tctx->last_run_at, bpf_ktime_get_ns());
+	tctx->last_run_at = 0;
 
 	cctx = lookup_cpu_ctx(scx_bpf_task_cpu(p));
 	if (cctx)
