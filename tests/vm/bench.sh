@@ -264,8 +264,10 @@ echo 1 > /proc/sys/kernel/sched_schedstats ||
 echo 1 > /proc/sys/kernel/bpf_stats_enabled ||
 	echo "# no kernel.bpf_stats_enabled: no BPF cost"
 nsched=${#schedulers[@]}
-echo "# $ncpu CPUs, kernel $(uname -r), ${secs}s loads" |
-	tee -a "$out"
+# The host boots once per round: the first boot writes the header.
+header="# $ncpu CPUs, kernel $(uname -r), ${secs}s loads"
+echo "$header"
+grep -q '^#' "$out" 2>/dev/null || echo "$header" >> "$out"
 for round in $(seq "$first" $((first + rounds - 1))); do
 	for i in $(seq 0 $((nsched - 1))); do
 		entry=${schedulers[$(((i + round - 1) % nsched))]}
