@@ -12,7 +12,9 @@
  * - a weight-scaled slice stays far below the watchdog's timeout;
  * - a starving task, once served, gets its work done before it waits again;
  * - a nice 19 task, and a task whose affinity keeps changing, keep
- *   running under a message-passing storm.
+ *   running under a message-passing storm;
+ * - a hog that ran alone beside a task of low weight keeps no lead over
+ *   the tasks that join it, and a shell beside them stays responsive.
  *
  * CPU time comes from /proc/PID/schedstat, over a window that starts after
  * the hogs settled: a nice 19 hog gets 1/69 of a CPU, so the first
@@ -23,6 +25,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -637,3 +640,163 @@ static struct scx_test storm_waits_case = {
 	.run = run_storm_waits,
 };
 REGISTER_SCX_TEST(&storm_waits_case)
+
+/* --- A hog that ran alone beside a task of low weight --- */
+
+#define LAG_BUILD_MS		20000
+#define LAG_SLEEPS		8
+#define LAG_SETTLE_SLEEPS	2
+#define LAG_NEWCOMERS		3
+#define LAG_SHARE_TOL		0.15
+
+/*
+ * A `sleep 1` may take this much longer than a second under scx_flash:
+ * 1 s, or twice the most it took under the default scheduler, whichever
+ * is larger (the emulator runs the fork, the exec and the exit).
+ */
+#define LAG_SLEEP_EXTRA_MS	1000
+
+struct lag_result {
+	unsigned long long sleep_ms[LAG_SLEEPS];	/* each `sleep 1` */
+	unsigned long long worst_ms;
+	long long cpu_ns[LAG_NEWCOMERS + 1];	/* nice 0 hogs, the old first */
+	double spread;				/* most / least CPU time */
+};
+
+/* Run `sleep 1` and wait for it as a shell does: the time it took, in ms. */
+static long long timed_sleep_1(void)
+{
+	static const char *const cmd[] = { "sleep", "1", NULL };
+	unsigned long long t0 = monotonic_ms();
+	int status;
+	pid_t pid;
+
+	pid = command_start(cmd);
+	if (pid < 0 || waitpid(pid, &status, 0) != pid ||
+	    !WIFEXITED(status) || WEXITSTATUS(status))
+		return -1;
+	return monotonic_ms() - t0;
+}
+
+/* The CPU time of each of @n hogs in @cpu_ns, minus what @start says. */
+static int hogs_cpu_since(const pid_t *pids, int n, const long long *start,
+			  long long *cpu_ns)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		cpu_ns[i] = proc_cpu_ns(pids[i]) - start[i];
+		if (start[i] < 0 || cpu_ns[i] <= 0)
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * A nice 0 hog on CPU 0 and a nice 19 hog on CPU 1 run alone for
+ * LAG_BUILD_MS, then LAG_NEWCOMERS nice 0 hogs that may run anywhere
+ * join them, while a shell runs `sleep 1` LAG_SLEEPS times.  The nice 0
+ * hogs' CPU times are compared over the sleeps after LAG_SETTLE_SLEEPS.
+ */
+static int lagging_hog(struct lag_result *r)
+{
+	struct load_opts cpu0 = { .cpu = 0 }, cpu1 = { .cpu = 1, .nice = 19 };
+	struct load_opts any = { .cpu = -1 };
+	unsigned int run_ms = LAG_BUILD_MS + LAG_SLEEPS * 3000;
+	long long start[LAG_NEWCOMERS + 1], ms, most = 0, least = 0;
+	pid_t hogs[LAG_NEWCOMERS + 1], low;
+	int i, j, err = 0;
+
+	hogs[0] = hog_start(&cpu0, run_ms);
+	low = hog_start(&cpu1, run_ms);
+	sleep_ms(LAG_BUILD_MS);
+	for (i = 1; i <= LAG_NEWCOMERS; i++)
+		hogs[i] = hog_start(&any, run_ms - LAG_BUILD_MS);
+
+	memset(r, 0, sizeof(*r));
+	for (i = 0; i < LAG_SLEEPS && !err; i++) {
+		if (i == LAG_SETTLE_SLEEPS)
+			for (j = 0; j <= LAG_NEWCOMERS; j++)
+				start[j] = proc_cpu_ns(hogs[j]);
+		ms = timed_sleep_1();
+		if (ms < 0)
+			err = -1;
+		r->sleep_ms[i] = ms;
+		if (ms > (long long)r->worst_ms)
+			r->worst_ms = ms;
+	}
+	if (!err)
+		err = hogs_cpu_since(hogs, LAG_NEWCOMERS + 1, start, r->cpu_ns);
+	for (i = 0; !err && i <= LAG_NEWCOMERS; i++) {
+		if (!most || r->cpu_ns[i] > most)
+			most = r->cpu_ns[i];
+		if (!least || r->cpu_ns[i] < least)
+			least = r->cpu_ns[i];
+	}
+	r->spread = least > 0 ? (double)most / least : 0;
+
+	for (i = 0; i <= LAG_NEWCOMERS; i++)
+		kill(hogs[i], SIGKILL);
+	kill(low, SIGKILL);
+	hogs_reap(hogs, LAG_NEWCOMERS + 1);
+	hogs_reap(&low, 1);
+	return err;
+}
+
+static void print_lag(const char *sched, const struct lag_result *r)
+{
+	int i;
+
+	printf("# %s: `sleep 1` took", sched);
+	for (i = 0; i < LAG_SLEEPS; i++)
+		printf(" %llu", r->sleep_ms[i]);
+	printf(" ms; nice 0 hogs (the old one first):");
+	for (i = 0; i <= LAG_NEWCOMERS; i++)
+		printf(" %lld", r->cpu_ns[i] / 1000000);
+	printf(" ms of CPU, most/least %.2f\n", r->spread);
+}
+
+/*
+ * The nice 19 hog's vruntime runs 68 times faster than the nice 0 hog's,
+ * and vtime_now follows the larger: the nice 0 hog used to keep its
+ * lag, hundreds of seconds of virtual time, and beat every task that later
+ * shared its CPU, its per-CPU kernel threads included.  A shell's
+ * `sleep 1` took 57-125 s, and the newcomers got nothing on CPU 0.  The
+ * default scheduler, in the same boot, shows what the emulator allows.
+ */
+static enum scx_test_status run_lagging_hog(void *ctx)
+{
+	struct lag_result dfl, flash;
+	enum scx_test_status ret;
+	struct scx_child loader;
+	unsigned long long bound;
+	int err;
+
+	if (nr_cpus() < 2)
+		SCX_SKIP("needs 2 CPUs");
+
+	SCX_FAIL_IF(lagging_hog(&dfl), "the load failed without scx_flash");
+	SCX_FAIL_IF(flash_start(&loader, NULL), "scx_flash did not start");
+	kmsg_mark(MARKER);
+	err = lagging_hog(&flash);
+	ret = still_attached(&loader);
+	SCX_FAIL_IF(flash_stop(&loader), "scx_flash did not exit cleanly");
+	SCX_FAIL_IF(err, "the load failed under scx_flash");
+
+	print_lag("default", &dfl);
+	print_lag("scx_flash", &flash);
+	bound = 1000 + LAG_SLEEP_EXTRA_MS;
+	if (dfl.worst_ms > 1000 && 2 * (dfl.worst_ms - 1000) > LAG_SLEEP_EXTRA_MS)
+		bound = 1000 + 2 * (dfl.worst_ms - 1000);
+	SCX_LE(flash.worst_ms, bound);
+	SCX_LE(flash.spread, 1 + LAG_SHARE_TOL);
+	return ret;
+}
+
+static struct scx_test lagging_hog_case = {
+	.name = "robust_lagging_hog",
+	.description = "A hog that ran beside a nice 19 one keeps no lead: fair shares, `sleep 1`",
+	.setup = flash_need_sched_ext,
+	.run = run_lagging_hog,
+};
+REGISTER_SCX_TEST(&lagging_hog_case)
