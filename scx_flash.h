@@ -81,6 +81,51 @@ static inline u64 flash_busy_avg(u64 old, u64 sample)
 }
 
 /*
+ * Virtual time, in the kernel's order: a dispatch queue sorts deadlines
+ * with wrap-aware comparisons (time_before64()), so every virtual time
+ * here is compared the same way, and none is absolute: vtime_now may
+ * pass 2^63, and wrap past 2^64, in a scheduler that runs long enough
+ * (about 104 days for a task of weight 1 that runs alone).
+ */
+static inline bool flash_vtime_before(u64 a, u64 b)
+{
+	return (s64)(a - b) < 0;
+}
+
+/* @vruntime, raised to @vtime_now - @lag if it lags further behind. */
+static inline u64 flash_limit_lag(u64 vruntime, u64 vtime_now, u64 lag)
+{
+	u64 floor = vtime_now - lag;
+
+	return flash_vtime_before(vruntime, floor) ? floor : vruntime;
+}
+
+/*
+ * The deadlines the starvation guard gives, this far behind vtime_now:
+ * earlier than any deadline a task can earn (the largest sleep credit,
+ * slice_lag * 100 wakeups * the heaviest weight, is below 2^50 ns) and
+ * still earlier in wrap-aware order (less than 2^63 behind).  Kernel
+ * threads go before the other starving tasks.  As vtime_now moves on, a
+ * task found starving later gets a later deadline: they are served in
+ * the order they were found.
+ */
+#define FLASH_STARVING_LAG		(1ULL << 61)
+#define FLASH_STARVING_KTHREAD_LAG	(1ULL << 62)
+
+static inline u64 flash_starving_deadline(u64 vtime_now, bool kthread)
+{
+	if (kthread)
+		return vtime_now - FLASH_STARVING_KTHREAD_LAG;
+	return vtime_now - FLASH_STARVING_LAG;
+}
+
+/* Whether @deadline is one the starvation guard gave (vtime_now only grows). */
+static inline bool flash_is_starving_deadline(u64 deadline, u64 vtime_now)
+{
+	return !flash_vtime_before(vtime_now - FLASH_STARVING_LAG, deadline);
+}
+
+/*
  * The scheduler's counters: indices into its per-CPU "stats" map, whose
  * values the loader sums over the CPUs.
  */
