@@ -24,8 +24,9 @@
  * so a task that wakes often (wakeup_freq is an average of wakeups per
  * 100 ms, capped at 100) may lag further and run sooner, while a task that
  * slept for long cannot monopolise the CPUs when it comes back.  The limit
- * is applied on wakeups only: a task that never sleeps earns no credit and
- * loses none of its lag.  With slice_lag_scaling the credit also shrinks
+ * is applied on wakeups only: a task that never sleeps earns no credit,
+ * and keeps the lag that fair sharing gives it, up to LAG_MAX_NS, far more
+ * than fair sharing ever gives.  With slice_lag_scaling the credit also shrinks
  * with the user-mode CPU utilisation the loader measures (cpu_util):
  * message passing is favoured on a quiet system, fairness is restored on a
  * busy one.
@@ -47,16 +48,20 @@
  * task could wait without bound.  Once a task has waited STARVATION_NS
  * since its wakeup or its last run it gets the earliest deadline of all:
  * the next scan of its node's queue (every AGING_SCAN_NS, by a dispatching
- * CPU) or its next enqueue finds it, and then only the tasks found
+ * CPU, from the tail where the late deadlines wait, AGING_SCAN_BUDGET
+ * tasks at most) or its next enqueue finds it, and then only the tasks found
  * starving before it and the running tasks' slices (at most SLICE_CAP_NS)
  * are ahead of it.  Without an overload that starving tasks alone fill, a
  * task waits at most about STARVATION_NS + AGING_SCAN_NS + SLICE_CAP_NS
  * (1.2 s), far below the kernel's 5 s watchdog, whatever its weight and
  * however many wakers overtake it.  Served, it may lose its CPU to the
- * tick before it got anywhere (a low weight's slice is microseconds): it
- * then keeps its wait, twice in a row, and goes first again.  Kernel
+ * tick before it got anywhere (a low weight's slice is microseconds): no
+ * waker preempts such a run, and when the tick ends it the task keeps its
+ * wait, twice in a row, and goes first again.  Kernel
  * threads starve after KTHREAD_STARVATION_NS and go ahead of the other
  * starving tasks: the watchdog's own work item must run within 2.5 s.
+ * These figures are for the default 5 s watchdog; a shorter timeout
+ * shrinks them in proportion.
  *
  * The weight is the exact weight of the task's nice level (1024 at nice 0,
  * as in the kernel's fair class) times its cgroup's cpu.weight / 100.  The
@@ -83,6 +88,7 @@
  *   smt_enabled        the machine has SMT and it is in use
  *   numa_disabled      one queue for the whole machine (--disable-numa)
  *   primary_all        the primary domain is the whole machine
+ *   watchdog_ns        the kernel's watchdog timeout (SCX_TIMEOUT_MS)
  *   debug              trace each decision to the kernel trace buffer with
  *                      bpf_printk() (--debug): where a task goes (an idle
  *                      CPU, its local queue, a preempted CPU, its node's
@@ -132,6 +138,37 @@ char _license[] SEC("license") = "GPL";
 #define AGING_SCAN_NS		(100ULL * NSEC_PER_MSEC)
 
 /*
+ * The values above are for the default 5 s watchdog timeout; a shorter one
+ * (SCX_TIMEOUT_MS, at least FLASH_TIMEOUT_MS_MIN) shrinks each in the same
+ * proportion: a fifth, a twentieth and a fiftieth of the timeout.
+ */
+#define STARVATION_DIV		5
+#define KTHREAD_STARVATION_DIV	20
+#define AGING_SCAN_DIV		50
+
+/*
+ * A scan walks the queue from its tail, where the latest deadlines wait
+ * (a task of low weight that ran, or one that wakers kept overtaking),
+ * and looks at this many tasks at most: it runs in ops.dispatch(), with
+ * the CPU's runqueue lock held and interrupts off, and a queue can hold
+ * thousands of tasks.  Tasks further ahead are served before those.
+ */
+#define AGING_SCAN_BUDGET	128
+
+/*
+ * The most a task that does not sleep may lag behind vtime_now, in
+ * virtual time at weight WEIGHT_ONE or below, in real time above it.
+ * Without a bound, a task that ran alone on its CPU while a task of low
+ * weight ran alone on another (whose vruntime goes 68 times faster at
+ * nice 19, and drags vtime_now along) kept minutes of head start, and
+ * every task that later shared its CPU waited for it.  The bound must be
+ * larger than anything fair sharing makes a task lag: vtime_now moves by
+ * at most one run of the lightest task, one tick at nice 19, 273 ms of
+ * virtual time with HZ=250.
+ */
+#define LAG_MAX_NS		(500ULL * NSEC_PER_MSEC)
+
+/*
  * A run the guard gives may end before the task got anywhere: its weighted
  * slice can be a few microseconds, and the tick that ends it may come as
  * soon as its CPU runs again after a stretch it was not run (a vCPU the
@@ -141,10 +178,6 @@ char _license[] SEC("license") = "GPL";
  * wait, and goes first again, for this many runs in a row.
  */
 #define STARVED_RETRIES		2
-
-/* Deadlines of starving tasks, below every other deadline. */
-#define STARVING_KTHREAD_VTIME	0
-#define STARVING_VTIME		1
 
 /* The most NUMA nodes a kernel can have (x86-64's MAX_NUMNODES). */
 #define MAX_NODES		1024
@@ -165,6 +198,7 @@ const volatile bool smt_enabled = true;
 const volatile bool numa_disabled = true;	/* no per-node idle masks */
 const volatile bool primary_all = true;
 const volatile bool debug;
+const volatile u64 watchdog_ns = FLASH_TIMEOUT_MS_DFL * NSEC_PER_MSEC;
 
 /*
  * Set by the loader at run time: the cpufreq target (< 0: automatic, else a
@@ -478,11 +512,17 @@ static bool is_wakeup_abuser(const struct task_struct *p,
  */
 static void limit_sleep_credit(struct task_ctx *tctx, u64 weight)
 {
-	u64 vsleep_max = sleep_credit(tctx, weight);
-	u64 vtime_min = vtime_now > vsleep_max ? vtime_now - vsleep_max : 0;
+	tctx->vruntime = flash_limit_lag(tctx->vruntime, READ_ONCE(vtime_now),
+					 sleep_credit(tctx, weight));
+}
 
-	if (time_before(tctx->vruntime, vtime_min))
-		tctx->vruntime = vtime_min;
+/*
+ * How far any task may lag behind vtime_now, sleeping or not: LAG_MAX_NS
+ * of virtual time, or of real time for weights above WEIGHT_ONE.
+ */
+static u64 lag_limit(u64 weight)
+{
+	return weight > WEIGHT_ONE ? scale_up(LAG_MAX_NS, weight) : LAG_MAX_NS;
 }
 
 /*
@@ -517,18 +557,30 @@ static u64 task_deadline(const struct task_struct *p,
  * then gets starving_vtime() when it is queued and when its queue is
  * scanned.
  */
+static u64 watchdog_share(u64 dfl, u64 div)
+{
+	u64 share = watchdog_ns / div;
+
+	return share < dfl ? share : dfl;
+}
+
 static bool is_starving(const struct task_struct *p,
 			const struct task_ctx *tctx, u64 now)
 {
-	u64 limit = is_kthread(p) ? KTHREAD_STARVATION_NS : STARVATION_NS;
+	u64 limit;
 
-	return now - tctx->waiting_since >= limit;
+	if (is_kthread(p))
+		limit = watchdog_share(KTHREAD_STARVATION_NS,
+				       KTHREAD_STARVATION_DIV);
+	else
+		limit = watchdog_share(STARVATION_NS, STARVATION_DIV);
+	return time_delta(now, tctx->waiting_since) >= limit;
 }
 
 /* The deadline of @p once it starves: kernel threads first. */
 static u64 starving_vtime(const struct task_struct *p)
 {
-	return is_kthread(p) ? STARVING_KTHREAD_VTIME : STARVING_VTIME;
+	return flash_starving_deadline(READ_ONCE(vtime_now), is_kthread(p));
 }
 
 /* Whether @tctx's task is running under sched_ext right now. */
@@ -553,9 +605,13 @@ static u64 running_deadline(const struct task_struct *p,
 			    const struct task_ctx *tctx, u64 now)
 {
 	u64 weight = task_weight(p, tctx);
+	u64 vruntime = tctx->vruntime +
+		       scale_down(now - tctx->last_run_at, weight);
 
-	return tctx->vruntime + scale_down(now - tctx->last_run_at, weight) +
-	       exec_vruntime(running_exec_runtime(tctx, now), weight);
+	vruntime = flash_limit_lag(vruntime, READ_ONCE(vtime_now),
+				   lag_limit(weight));
+	return vruntime + exec_vruntime(running_exec_runtime(tctx, now),
+					weight);
 }
 
 /*
@@ -666,7 +722,18 @@ void BPF_STRUCT_OPS(flash_running, struct task_struct *p)
 
 	tctx->last_run_at = now;
 	tctx->sum_exec_at = p->se.sum_exec_runtime;
-	if (time_before(vtime_now, tctx->vruntime))
+
+	/*
+	 * A run the starvation guard gave is out of deadline order: the
+	 * task's vruntime may be far ahead of every other (a nice 19 hog
+	 * beside four nice 0 hogs on a CPU starves between its fair runs,
+	 * and each service adds three ticks, 0.8 s of its virtual time).
+	 * vtime_now, against which every waking task is clamped, must not
+	 * follow it: it did, and every wakeup then waited behind the nice 0
+	 * hogs for hundreds of milliseconds, kernel threads until they
+	 * starved too.
+	 */
+	if (!is_starving(p, tctx, now) && time_before(vtime_now, tctx->vruntime))
 		vtime_now = tctx->vruntime;
 }
 
@@ -692,7 +759,7 @@ void BPF_STRUCT_OPS(flash_stopping, struct task_struct *p, bool runnable)
 {
 	struct task_ctx *tctx;
 	struct cpu_ctx *cctx;
-	u64 used;
+	u64 used, weight;
 
 	stat_add(FLASH_STAT_RUNNING, -1);
 
@@ -719,7 +786,11 @@ void BPF_STRUCT_OPS(flash_stopping, struct task_struct *p, bool runnable)
 	refresh_cgweight(p, tctx);
 	/* Seeded by the first run: 0 would make a wakeup abuser of it. */
 	tctx->avg_runtime = flash_avg_runtime(tctx->avg_runtime, used);
-	tctx->vruntime += scale_down(used, task_weight(p, tctx));
+	weight = task_weight(p, tctx);
+	tctx->vruntime = flash_limit_lag(tctx->vruntime +
+					 scale_down(used, weight),
+					 READ_ONCE(vtime_now),
+					 lag_limit(weight));
 	tctx->exec_runtime += used;
 	if (tctx->exec_runtime > slice_lag)
 		tctx->exec_runtime = slice_lag;
@@ -866,12 +937,17 @@ static void enqueue_rr(struct task_struct *p, s32 prev_cpu, u64 enq_flags)
  * only notices at the next tick (up to 1/HZ, several times slice_max), or
  * when it is a CPU hog that ran a whole slice_lag without sleeping,
  * counting its current run.  Other tasks keep their CPU: message passing
- * loses much of its throughput to the extra context switches.
+ * loses much of its throughput to the extra context switches.  A run the
+ * starvation guard gave is never cut by a waker: at a low weight its
+ * slice is over within microseconds, and any waker would end it before
+ * the task got anywhere; the tick ends it.
  */
 static bool may_preempt(const struct task_struct *curr,
 			const struct task_ctx *tctx, u64 now)
 {
-	return now - tctx->last_run_at >= task_slice(curr, tctx) ||
+	if (is_starving(curr, tctx, tctx->last_run_at))
+		return false;
+	return time_delta(now, tctx->last_run_at) >= task_slice(curr, tctx) ||
 	       running_exec_runtime(tctx, now) >= slice_lag;
 }
 
@@ -951,7 +1027,7 @@ static u64 queue_deadline(const struct task_struct *p,
 	if (!is_starving(p, tctx, now))
 		return task_deadline(p, tctx);
 	dbg_msg("starving: %d waited %llu ns, queued first", p->pid,
-		now - tctx->waiting_since);
+		time_delta(now, tctx->waiting_since));
 	return starving_vtime(p);
 }
 
@@ -1081,40 +1157,59 @@ static bool claim_aging_scan(u32 node, u64 now)
 	if (node >= MAX_NODES)
 		return false;
 	last = READ_ONCE(node_aging_scan_at[node]);
-	if (now - last < AGING_SCAN_NS)
+	if (time_delta(now, last) < watchdog_share(AGING_SCAN_NS,
+						   AGING_SCAN_DIV))
 		return false;
 	return __sync_bool_compare_and_swap(&node_aging_scan_at[node], last,
 					    now);
 }
 
 /*
- * Starvation guard: give every task in @dsq_id that has waited too long
- * the earliest possible deadline, 0 for kernel threads and 1 for the
- * others, so that the node's CPUs serve them next, in the order they were
- * found, ahead of any waker: a waker's sleep credit may put its deadline
- * below that of every task already waiting, but not that low.
+ * Starvation guard: give every task in @dsq_id that has waited too long a
+ * deadline far below vtime_now (starving_vtime()), so that the node's CPUs
+ * serve them next, in the order they were found, ahead of any waker: a
+ * waker's sleep credit may put its deadline below that of every task
+ * already waiting, but not that low.  At most AGING_SCAN_BUDGET tasks,
+ * from the tail.
  */
+static void promote_if_starving(struct bpf_iter_scx_dsq *it,
+				struct task_struct *p, u64 dsq_id, u64 now)
+{
+	struct task_ctx *tctx;
+
+	if (flash_is_starving_deadline(p->scx.dsq_vtime, READ_ONCE(vtime_now)))
+		return;
+	tctx = lookup_task_ctx(p);
+	if (!tctx || !is_starving(p, tctx, now))
+		return;
+	scx_bpf_dsq_move_set_vtime(it, starving_vtime(p));
+	if (scx_bpf_dsq_move_vtime(it, p, dsq_id, 0))
+		dbg_msg("starving: %d waited %llu ns, moved first in node queue %llu",
+			p->pid, time_delta(now, tctx->waiting_since), dsq_id);
+}
+
 static void age_starving(u64 dsq_id)
 {
 	u64 now = bpf_ktime_get_ns();
+	struct bpf_iter_scx_dsq it;
 	struct task_struct *p;
-	struct task_ctx *tctx;
+	u32 i;
 
 	if (!claim_aging_scan(dsq_id, now))
 		return;
 
-	bpf_for_each(scx_dsq, p, dsq_id, 0) {
-		if (p->scx.dsq_vtime <= starving_vtime(p))
-			continue;
-		tctx = lookup_task_ctx(p);
-		if (!tctx || !is_starving(p, tctx, now))
-			continue;
-		scx_bpf_dsq_move_set_vtime(BPF_FOR_EACH_ITER,
-					   starving_vtime(p));
-		if (scx_bpf_dsq_move_vtime(BPF_FOR_EACH_ITER, p, dsq_id, 0))
-			dbg_msg("starving: %d waited %llu ns, moved first in node queue %llu",
-				p->pid, now - tctx->waiting_since, dsq_id);
+	/*
+	 * The budget is the loop's own bound (bpf_for()): a counter of
+	 * bpf_for_each() is one the verifier follows value by value.
+	 */
+	bpf_iter_scx_dsq_new(&it, dsq_id, SCX_DSQ_ITER_REV);
+	bpf_for(i, 0, AGING_SCAN_BUDGET) {
+		p = bpf_iter_scx_dsq_next(&it);
+		if (!p)
+			break;
+		promote_if_starving(&it, p, dsq_id, now);
 	}
+	bpf_iter_scx_dsq_destroy(&it);
 }
 
 /*

@@ -152,7 +152,8 @@ static const char help_fmt[] =
 "      --btf-custom-path=FILE libbpf: BTF for CO-RE instead of the kernel's\n"
 "      --bpf-token-path=DIR   libbpf: BPF file system to take a token from\n"
 "\n"
-"Environment: SCX_TIMEOUT_MS overrides the watchdog timeout (5000 ms);\n"
+"Environment: SCX_TIMEOUT_MS overrides the watchdog timeout (5000 ms, at\n"
+"least 500);\n"
 "SCX_SYSFS_PREFIX is put in front of the sysfs paths it reads (tests).\n"
 "Statistics are served on " STATS_SOCK_PATH " (scx_stats protocol).\n"
 "Exit status: 0 once stopped by a signal, 69 (EX_UNAVAILABLE) on a kernel\n"
@@ -1003,7 +1004,9 @@ static void set_open_opts(const struct flash_opts *o)
 }
 
 /*
- * SCX_TIMEOUT_MS, checked before anything is changed; 0 when unset.  Idle
+ * SCX_TIMEOUT_MS, checked before anything is changed; 0 when unset.  The
+ * starvation guard serves a task within about a quarter of the timeout
+ * plus the longest slice: refuse a timeout too short for that.  Idle
  * injection keeps tasks waiting for --throttle-us at a time: refuse one
  * that leaves them less than four fifths of the watchdog's timeout.
  */
@@ -1014,6 +1017,9 @@ static u32 timeout_from_env(const struct flash_opts *o)
 
 	if (env && (parse_num("SCX_TIMEOUT_MS", env, 0, UINT32_MAX, &v) || !v))
 		die("SCX_TIMEOUT_MS has invalid value '%s'", env);
+	if (v < FLASH_TIMEOUT_MS_MIN)
+		die("SCX_TIMEOUT_MS has invalid value '%s': below the %llu ms %s",
+		    env, FLASH_TIMEOUT_MS_MIN, "the starvation guard needs");
 	if (o->throttle_us * 5 > v * 1000) {
 		fprintf(stderr,
 			"scx_flash: invalid value '%llu' for --throttle-us: above a fifth of the %llu ms watchdog timeout\n",
@@ -1073,6 +1079,7 @@ static struct scx_flash *open_scheduler(const struct sched_setup *s)
 		     (s->numa_disabled ? 0 : SCX_OPS_BUILTIN_IDLE_PER_NODE);
 	if (s->timeout_ms) {
 		ops->timeout_ms = s->timeout_ms;
+		skel->rodata->watchdog_ns = s->timeout_ms * NSEC_PER_MSEC;
 		info("Setting timeout_ms to %u based on environment", s->timeout_ms);
 	}
 	skel->rodata->slice_max = o->slice_us * NSEC_PER_USEC;

@@ -27,8 +27,14 @@
 #define FLASH_SLICE_US_LAG_MAX	1000000ULL
 #define FLASH_THROTTLE_US_MAX	1000000ULL
 
-/* The watchdog timeout the scheduler asks for, unless SCX_TIMEOUT_MS. */
+/*
+ * The watchdog timeout the scheduler asks for, unless SCX_TIMEOUT_MS, and
+ * the shortest it accepts: the starvation guard serves a task within a
+ * fifth of the timeout, plus a fiftieth for its scan, plus the longest
+ * slice (FLASH_SLICE_US_MAX), which must leave the watchdog room.
+ */
 #define FLASH_TIMEOUT_MS_DFL	5000
+#define FLASH_TIMEOUT_MS_MIN	500ULL
 
 /*
  * Full scale of cpu_util and of fixed cpufreq levels: the kernel's
