@@ -37,7 +37,9 @@
  * unless its deadline is earlier than that of the sched_ext task running on
  * its CPU and of every task waiting in the queue, and that running task
  * used its slice or ran slice_lag without sleeping: then it preempts it,
- * straight through the CPU's local queue.
+ * straight through the CPU's local queue.  A task in a local queue that
+ * cannot run there at once (a SCHED_FIFO task took the CPU) comes back
+ * to ops.enqueue() (SCX_ENQ_IMMED) rather than wait there unseen.
  * When a running task's slice ends it keeps its CPU if its own deadline is
  * still earlier than that of the first waiting task, its core is not
  * SMT-contended and it is not outside the primary domain while it could be
@@ -287,6 +289,18 @@ static bool cpus_kept_idle(void)
 {
 	return READ_ONCE(throttled) || READ_ONCE(stall_dispatch);
 }
+
+/*
+ * Flags of every insert into a local queue that the policy chose: an idle
+ * CPU, a preempted CPU, or the CPU that dispatches.  With SCX_ENQ_IMMED
+ * (v7.3) a task that cannot run there at once, or loses the CPU to a
+ * higher class (a SCHED_FIFO task), comes back through ops.enqueue() with
+ * SCX_ENQ_REENQ instead of waiting in that local queue, where no other
+ * CPU and no starvation guard would see it, for the kernel's sched_ext
+ * server to run it.  On older kernels the loader sets it to 0 (a
+ * relocatable enum, include/scx/enums.bpf.h).
+ */
+#define LOCAL_ENQ_FLAGS		SCX_ENQ_IMMED
 
 /* CPUs of the primary domain, filled by enable_primary_cpu(). */
 private(FLASH) struct bpf_cpumask __kptr *primary_cpumask;
@@ -883,7 +897,8 @@ s32 BPF_STRUCT_OPS(flash_select_cpu, struct task_struct *p, s32 prev_cpu,
 	cpu = pick_idle_cpu(p, prev_cpu, wake_flags);
 	if (cpu >= 0 || rr_sched) {
 		scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL,
-				   task_slice(p, lookup_task_ctx(p)), 0);
+				   task_slice(p, lookup_task_ctx(p)),
+				   cpu >= 0 ? LOCAL_ENQ_FLAGS : 0);
 		stat_inc(FLASH_STAT_DIRECT_DISPATCHES);
 		dbg_msg("select_cpu: %d direct to %s cpu %d", p->pid,
 			cpu >= 0 ? "idle" : "its", cpu >= 0 ? cpu : prev_cpu);
@@ -912,7 +927,8 @@ static bool try_dispatch_to_idle_cpu(struct task_struct *p, s32 prev_cpu,
 		return false;
 
 	scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL_ON | cpu,
-			   task_slice(p, lookup_task_ctx(p)), enq_flags);
+			   task_slice(p, lookup_task_ctx(p)),
+			   enq_flags | LOCAL_ENQ_FLAGS);
 	stat_inc(FLASH_STAT_DIRECT_DISPATCHES);
 	dbg_msg("enqueue: %d direct to idle cpu %d", p->pid, cpu);
 	scx_bpf_kick_cpu(cpu, SCX_KICK_IDLE);
@@ -1088,7 +1104,8 @@ void BPF_STRUCT_OPS(flash_enqueue, struct task_struct *p, u64 enq_flags)
 	    should_preempt(prev_cpu, deadline)) {
 		scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL_ON | prev_cpu,
 				   task_slice(p, tctx),
-				   enq_flags | SCX_ENQ_PREEMPT);
+				   enq_flags | SCX_ENQ_PREEMPT |
+				   LOCAL_ENQ_FLAGS);
 		stat_inc(FLASH_STAT_DIRECT_DISPATCHES);
 		stat_inc(FLASH_STAT_PREEMPT_DISPATCHES);
 		dbg_msg("enqueue: %d preempts cpu %d, deadline %llu", p->pid,
@@ -1243,7 +1260,7 @@ void BPF_STRUCT_OPS(flash_dispatch, s32 cpu, struct task_struct *prev)
 		return;
 	}
 
-	if (scx_bpf_dsq_move_to_local(dsq_id, 0)) {
+	if (scx_bpf_dsq_move_to_local(dsq_id, LOCAL_ENQ_FLAGS)) {
 		dbg_msg("dispatch: cpu %d takes the first task of node queue %llu",
 			cpu, dsq_id);
 		return;
