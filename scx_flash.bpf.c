@@ -633,14 +633,25 @@ static u64 running_deadline(const struct task_struct *p,
  * changed.  Only for a task the current operation is about: the kernel
  * gives the task's cgroup to no other.
  */
+static bool is_cgweight_stale(const struct task_ctx *tctx)
+{
+	return tctx->cgweight_gen != READ_ONCE(cgweight_gen);
+}
+
 static void refresh_cgweight(struct task_struct *p, struct task_ctx *tctx)
 {
-	u64 gen = READ_ONCE(cgweight_gen);
 	struct cgroup *cgrp;
+	u64 gen;
 
-	if (tctx->cgweight_gen == gen)
+	if (!is_cgweight_stale(tctx))
 		return;
 
+	/*
+	 * A fully ordered read, paired with the increment in
+	 * flash_cgroup_set_weight(): the weight read below is at least as
+	 * new as the generation recorded with it.  Only after a change.
+	 */
+	gen = __sync_fetch_and_add(&cgweight_gen, 0);
 	cgrp = scx_bpf_task_cgroup(p);
 	if (cgrp) {
 		tctx->cgweight = cgroup_weight(cgrp);
@@ -1013,24 +1024,32 @@ static bool should_preempt(s32 cpu, u64 deadline)
 }
 
 /*
- * A task just went to @prev_cpu's node queue: wake up an idle CPU that may
- * run it.  A CPU that found the queue empty and went idle since the search
- * for an idle CPU of this wakeup (or that nothing searched for, without
- * select_cpu()) would otherwise sleep while the task waits.
+ * A task just went to @prev_cpu's node queue: wake up an idle CPU of that
+ * node that may run it (a CPU of another node never reads this queue).  A
+ * CPU that found the queue empty and went idle since the search for an
+ * idle CPU of this wakeup would otherwise sleep while the task waits; one
+ * that goes idle after this look finds the task in flash_update_idle().
+ * A task that woke up without select_cpu() may find its own CPU idle and
+ * not yet marked so: kick it too.  Not while the CPUs are kept idle.
  */
 static void kick_idle_cpu(const struct task_struct *p, s32 prev_cpu,
-			  bool cpu_selected)
+			  u64 enq_flags)
 {
 	s32 cpu;
+
+	if (cpus_kept_idle())
+		return;
 
 	if (numa_disabled)
 		cpu = scx_bpf_pick_idle_cpu(p->cpus_ptr, 0);
 	else
 		cpu = __COMPAT_scx_bpf_pick_idle_cpu_node(p->cpus_ptr,
-							  cpu_node(prev_cpu), 0);
+							  cpu_node(prev_cpu),
+							  SCX_PICK_IDLE_IN_NODE);
 	if (cpu >= 0)
 		scx_bpf_kick_cpu(cpu, SCX_KICK_IDLE);
-	else if (!cpu_selected)
+	else if ((enq_flags & SCX_ENQ_WAKEUP) &&
+		 !__COMPAT_is_enq_cpu_selected(enq_flags))
 		scx_bpf_kick_cpu(prev_cpu, SCX_KICK_IDLE);
 }
 
@@ -1118,7 +1137,7 @@ void BPF_STRUCT_OPS(flash_enqueue, struct task_struct *p, u64 enq_flags)
 	stat_inc(FLASH_STAT_SHARED_DISPATCHES);
 	dbg_msg("enqueue: %d to node queue %llu, deadline %llu", p->pid,
 		dsq_id, deadline);
-	kick_idle_cpu(p, prev_cpu, cpu_selected);
+	kick_idle_cpu(p, prev_cpu, enq_flags);
 }
 
 /* ------------------------------------------------------------------------
@@ -1126,25 +1145,47 @@ void BPF_STRUCT_OPS(flash_enqueue, struct task_struct *p, u64 enq_flags)
  */
 
 /*
+ * Whether @p runs on @cpu outside the primary domain while it may run
+ * inside and a CPU there is idle.  Not necessarily one @p may use: with a
+ * partial affinity the idle search may come back empty, at the cost of
+ * one search per slice.
+ */
+static bool has_idle_primary_cpu(const struct task_struct *p, s32 cpu)
+{
+	const struct cpumask *primary = cast_mask(primary_cpumask);
+	const struct cpumask *idle;
+	bool found;
+
+	if (primary_all || !primary || bpf_cpumask_test_cpu(cpu, primary) ||
+	    !bpf_cpumask_intersects(primary, p->cpus_ptr))
+		return false;
+
+	idle = get_node_idle_cpumask(cpu);
+	found = bpf_cpumask_intersects(primary, idle);
+	scx_bpf_put_cpumask(idle);
+	return found;
+}
+
+/*
  * Whether @prev may keep @cpu once its slice ran out: it still wants to run,
- * its core is not SMT-contended, and it does not sit outside the primary
- * domain while it could use it.
+ * its cgroup weight is current (a changed one is read when it stops), its
+ * core is not SMT-contended, and it does not sit outside the primary
+ * domain while a CPU inside that it may use is idle.
  */
 static bool may_keep_cpu(const struct task_struct *prev, s32 cpu)
 {
-	const struct cpumask *primary;
+	const struct task_ctx *tctx;
 
 	if (!(prev->scx.flags & SCX_TASK_QUEUED))
+		return false;
+	tctx = lookup_task_ctx(prev);
+	if (tctx && is_cgweight_stale(tctx))
 		return false;
 	if (is_pcpu_task(prev))
 		return true;
 	if (is_smt_contended(cpu))
 		return false;
-
-	primary = cast_mask(primary_cpumask);
-	if (primary_all || !primary || bpf_cpumask_test_cpu(cpu, primary))
-		return true;
-	return !bpf_cpumask_intersects(primary, prev->cpus_ptr);
+	return !has_idle_primary_cpu(prev, cpu);
 }
 
 /*
@@ -1275,6 +1316,19 @@ void BPF_STRUCT_OPS(flash_dispatch, s32 cpu, struct task_struct *prev)
 	}
 }
 
+/*
+ * A CPU went idle after its last look at its node's queue: if a task was
+ * queued since, which ops.enqueue() could not see this CPU idle for, wake
+ * it up to look again.  The kernel updates the idle masks before calling
+ * this, so that either ops.enqueue() sees the CPU idle or this sees the
+ * task.
+ */
+void BPF_STRUCT_OPS(flash_update_idle, s32 cpu, bool idle)
+{
+	if (idle && !cpus_kept_idle() && scx_bpf_dsq_nr_queued(cpu_node(cpu)))
+		scx_bpf_kick_cpu(cpu, SCX_KICK_IDLE);
+}
+
 /* ------------------------------------------------------------------------
  * Tickless mode
  */
@@ -1319,11 +1373,14 @@ static void tickless_check_cpu(s32 cpu, u64 now)
 
 static int tickless_timerfn(void *map, int *key, struct bpf_timer *timer)
 {
+	const struct cpumask *online = scx_bpf_get_online_cpumask();
 	u64 now = bpf_ktime_get_ns();
 	s32 cpu;
 
 	bpf_for(cpu, 0, scx_bpf_nr_cpu_ids())
-		tickless_check_cpu(cpu, now);
+		if (bpf_cpumask_test_cpu(cpu, online))
+			tickless_check_cpu(cpu, now);
+	scx_bpf_put_cpumask(online);
 
 	bpf_timer_start(timer, TICKLESS_INTERVAL_NS, 0);
 	return 0;
@@ -1333,12 +1390,19 @@ static int tickless_timerfn(void *map, int *key, struct bpf_timer *timer)
  * Idle injection
  */
 
+/*
+ * Kick every online CPU: the possible CPUs may have holes, which the
+ * kernel takes for an error.
+ */
 static void kick_all_cpus(u64 flags)
 {
+	const struct cpumask *online = scx_bpf_get_online_cpumask();
 	s32 cpu;
 
 	bpf_for(cpu, 0, scx_bpf_nr_cpu_ids())
-		scx_bpf_kick_cpu(cpu, flags);
+		if (bpf_cpumask_test_cpu(cpu, online))
+			scx_bpf_kick_cpu(cpu, flags);
+	scx_bpf_put_cpumask(online);
 }
 
 /*
@@ -1589,6 +1653,7 @@ SCX_OPS_DEFINE(flash_ops,
 	       .runnable		= (void *)flash_runnable,
 	       .running			= (void *)flash_running,
 	       .stopping		= (void *)flash_stopping,
+	       .update_idle		= (void *)flash_update_idle,
 	       .enable			= (void *)flash_enable,
 	       .init_task		= (void *)flash_init_task,
 	       .cgroup_init		= (void *)flash_cgroup_init,

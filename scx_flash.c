@@ -1075,7 +1075,7 @@ static struct scx_flash *open_scheduler(const struct sched_setup *s)
 	set_ops_name(skel);
 	ops->exit_dump_len = o->exit_dump_len;
 	ops->flags = SCX_OPS_ENQ_EXITING | SCX_OPS_ENQ_LAST | SCX_OPS_ENQ_MIGRATION_DISABLED |
-		     SCX_OPS_ALLOW_QUEUED_WAKEUP |
+		     SCX_OPS_ALLOW_QUEUED_WAKEUP | SCX_OPS_KEEP_BUILTIN_IDLE |
 		     (s->numa_disabled ? 0 : SCX_OPS_BUILTIN_IDLE_PER_NODE);
 	if (s->timeout_ms) {
 		ops->timeout_ms = s->timeout_ms;
