@@ -45,6 +45,7 @@
 set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/scripts/patches/sched-make.sh"
 KSRC=${KSRC:-$top/.cache/linux}
 OUTPUT_DIR=${OUTPUT_DIR:-$top/build}
 out=$OUTPUT_DIR/patches
@@ -233,12 +234,13 @@ add_scx_files() {
 patch_scheduler() {
 	local f mk=$tree/tools/sched_ext/Makefile
 
-	for f in scx_flash.bpf.c scx_flash.c scx_flash.h; do
+	for f in scx_flash.bpf.c scx_flash.c scx_flash.h scx_flash_topo.c \
+		 scx_flash_topo.h scx_flash_stats.c scx_flash_stats.h; do
 		src "$f" > "$tree/tools/sched_ext/$f"
 	done
-	sed -i '/^c-sched-targets = /{/ scx_flash\b/!s/$/ scx_flash/}' "$mk"
-	grep -q '^c-sched-targets = .* scx_flash' "$mk" ||
-		die "no c-sched-targets line in tools/sched_ext/Makefile"
+	sched_objs_rule "$mk" && sched_add "$mk" scx_flash &&
+		sched_add_objs "$mk" scx_flash scx_flash_topo.o scx_flash_stats.o ||
+		die "no c-sched-targets line or link rule in tools/sched_ext/Makefile"
 	cat > "$tree/.git/msg" <<-'EOF'
 	tools/sched_ext: Add scx_flash, a deadline scheduler for interactive work
 
