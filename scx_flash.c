@@ -18,9 +18,7 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <libgen.h>
-#include <limits.h>
 #include <math.h>
-#include <poll.h>
 #include <signal.h>
 #include <sysexits.h>
 #include <time.h>
@@ -55,11 +53,7 @@ static void log_msg(const char *level, const char *fmt, ...)
 #define info(fmt, ...)	log_msg("INFO", fmt, ##__VA_ARGS__)
 #define warn(fmt, ...)	log_msg("WARN", fmt, ##__VA_ARGS__)
 
-/*
- * "scx_flash: <why>" and exit 1, for a failure that can only end the
- * loader, as SCX_BUG() does in the kernel tree's: atexit() puts the idle
- * QoS back, and the exit detaches the scheduler.
- */
+/* "scx_flash: <why>" and exit 1, as SCX_BUG() does: atexit() puts the idle QoS back. */
 #define die(fmt, ...)								\
 do {										\
 	fprintf(stderr, "scx_flash: " fmt "\n", ##__VA_ARGS__);		\
@@ -183,6 +177,29 @@ static const struct option long_opts[] = {
 	{}
 };
 
+/* The statistics, in the alphabetical order of their names. */
+enum stat_id {
+	STAT_NR_CPUS, STAT_NR_DIRECT_DISPATCHES, STAT_NR_KTHREAD_DISPATCHES,
+	STAT_NR_RUNNING, STAT_NR_SHARED_DISPATCHES, NR_STATS,
+};
+
+static const struct scx_flash_stats_field stat_meta[NR_STATS] = {
+	{ "nr_cpus", "Number of online CPUs" },
+	{ "nr_direct_dispatches", "Number of task direct dispatches", true },
+	{ "nr_kthread_dispatches", "Number of kthread direct dispatches", true },
+	{ "nr_running", "Number of running tasks" },
+	{ "nr_shared_dispatches", "Number of regular task dispatches", true },
+};
+
+static void print_help_stats(void)
+{
+	int i;
+
+	printf("[Metrics]\n");
+	for (i = 0; i < NR_STATS; i++)
+		printf("  %-21s %-5s : %s\n", stat_meta[i].name, "(u64)", stat_meta[i].desc);
+}
+
 /* The one message of every value refused: "invalid value 'V' for --OPT: why". */
 static int bad_value(const char *opt, const char *str, const char *why)
 {
@@ -190,10 +207,7 @@ static int bad_value(const char *opt, const char *str, const char *why)
 	return -EINVAL;
 }
 
-/*
- * A decimal number in [@min, @max]: digits, after a '-' only if @min < 0,
- * and nothing else.
- */
+/* A decimal number in [@min, @max]: digits, after a '-' only if @min < 0. */
 static int parse_num(const char *opt, const char *str, s64 min, u64 max, u64 *val)
 {
 	bool sign = min < 0, range = true;
@@ -224,12 +238,11 @@ static int parse_usec(const char *opt, const char *str, u64 max, bool nonzero, u
 
 	if (parse_num(opt, str, 0, UINT64_MAX, &v))
 		return -EINVAL;
+	snprintf(why, sizeof(why), "above the limit of %llu us", (unsigned long long)max);
 	if (nonzero && !v)
 		return bad_value(opt, str, "must be greater than 0");
-	if (v > max) {
-		snprintf(why, sizeof(why), "above the limit of %llu us", (unsigned long long)max);
+	if (v > max)
 		return bad_value(opt, str, why);
-	}
 	*val = v;
 	return 0;
 }
@@ -259,28 +272,10 @@ static int parse_path(const char *opt, const char *str, const char **val)
 	return 0;
 }
 
-/* The --primary-domain keywords, with the capacity classes they select. */
-static const struct domain_keyword {
-	const char *name;
-	unsigned int classes;
-} domain_keywords[] = {
-	{ "all", SCX_FLASH_CLASS_ALL },
-	{ "turbo", SCX_FLASH_CLASS(SCX_FLASH_CORE_TURBO) },
-	{ "performance", SCX_FLASH_CLASS(SCX_FLASH_CORE_BIG) |
-			 SCX_FLASH_CLASS(SCX_FLASH_CORE_TURBO) },
-	{ "powersave", SCX_FLASH_CLASS(SCX_FLASH_CORE_LITTLE) },
-	{ "auto" }, { "none" }, {}
-};
-
-/* The entry of @str in domain_keywords[], NULL if it is none. */
-static const struct domain_keyword *domain_keyword(const char *str)
+/* The --primary-domain keywords: the capacity classes, "auto" and "none". */
+static bool is_domain_keyword(const char *str)
 {
-	const struct domain_keyword *kw;
-
-	for (kw = domain_keywords; kw->name; kw++)
-		if (!strcmp(str, kw->name))
-			return kw;
-	return NULL;
+	return scx_flash_is_class(str) || !strcmp(str, "auto") || !strcmp(str, "none");
 }
 
 /* The field a flag option @c sets, NULL if @c takes a value. */
@@ -310,7 +305,7 @@ static int parse_str_opt(int c, const char *arg, struct flash_opts *o)
 	case 'm':
 		/* a mask's CPUs are checked once they are counted */
 		o->primary_domain = arg;
-		if (domain_keyword(arg) || scx_flash_is_hex_mask(arg))
+		if (is_domain_keyword(arg) || scx_flash_is_hex_mask(arg))
 			return 0;
 		return bad_value("primary-domain", arg,
 				 "expected auto, turbo, performance, powersave, all, none or a hex CPU mask");
@@ -361,8 +356,6 @@ static int parse_opt(int c, const char *arg, struct flash_opts *o)
 	return parse_str_opt(c, arg, o);
 }
 
-static void print_help_stats(void);
-
 /* Parse into @o: -1 to go on, else the exit status (help, version, bad input). */
 static int parse_opts(int argc, char **argv, struct flash_opts *o)
 {
@@ -401,21 +394,6 @@ static int parse_opts(int argc, char **argv, struct flash_opts *o)
 	return 0;
 }
 
-/* Say why the machine could not be read from sysfs (scx_flash_topo_read()). */
-static void topo_error(const struct scx_flash_topo *t, int err)
-{
-	const char *cpu_dir = scx_flash_sys_path(CPU_DIR);
-
-	if (err == -ENOENT && t->bad_cpu >= 0)
-		fprintf(stderr, "scx_flash: cannot read CPU %d's topology under '%s'\n",
-			t->bad_cpu, cpu_dir);
-	else if (err == -ENOENT)
-		fprintf(stderr, "scx_flash: no CPU found under '%s'\n", cpu_dir);
-	else if (err == -EINVAL)
-		fprintf(stderr, "scx_flash: cannot parse '%s'\n",
-			scx_flash_sys_path(CPU_DIR "/online"));
-}
-
 /* Parse the hex mask @domain into @m, or say which CPU it names that @m lacks. */
 static int parse_primary_mask(const char *domain, struct scx_flash_mask *m)
 {
@@ -432,42 +410,36 @@ static int parse_primary_mask(const char *domain, struct scx_flash_mask *m)
 /* A mask may only name CPUs this machine has: checked before the kernel is. */
 static int check_primary_mask(const char *domain)
 {
-	struct scx_flash_topo none = { .bad_cpu = -1 };
 	struct scx_flash_mask m;
+	char why[PATH_MAX + 64];
 	int nr;
 
-	if (domain_keyword(domain))
+	if (is_domain_keyword(domain))
 		return 0;
-	nr = scx_flash_nr_cpu_ids();
+	nr = scx_flash_nr_cpu_ids(why, sizeof(why));
 	if (nr < 0) {
-		topo_error(&none, nr);
+		fprintf(stderr, "scx_flash: %s\n", why);
 		return nr;
 	}
 	scx_flash_mask_init(&m, nr);
 	return parse_primary_mask(domain, &m);
 }
 
-/*
- * A keyword names the CPUs of some capacity classes (all of them if it
- * names none there is), "auto" those @profile suits, else a mask.
- */
+/* A keyword names a class of CPUs, "auto" the one @profile suits, else a mask. */
 static int resolve_primary_domain(const char *domain, const struct scx_flash_topo *t,
 				  enum scx_flash_profile profile, struct scx_flash_mask *m)
 {
-	const struct domain_keyword *kw = domain_keyword(domain);
-	bool powersave = profile == SCX_FLASH_PROFILE_POWERSAVE ||
-			 profile == SCX_FLASH_PROFILE_BALANCED_POWER;
-	unsigned int classes = SCX_FLASH_CLASS_ALL;
+	const char *class = domain;
 
-	if (!strcmp(domain, "auto") && powersave)
-		classes = SCX_FLASH_CLASS(SCX_FLASH_CORE_LITTLE);
-	else if (kw && kw->classes)
-		classes = kw->classes;
-	else if (strcmp(domain, "auto"))
-		return parse_primary_mask(domain, m);
-	if (!scx_flash_topo_class_cpus(t, classes, m))
-		scx_flash_topo_class_cpus(t, SCX_FLASH_CLASS_ALL, m);
-	return 0;
+	if (!strcmp(domain, "auto")) {
+		class = "all";
+		if (profile == SCX_FLASH_PROFILE_POWERSAVE ||
+		    profile == SCX_FLASH_PROFILE_BALANCED_POWER)
+			class = "powersave";
+	}
+	if (scx_flash_topo_class_cpus(t, class, m) >= 0)
+		return 0;
+	return parse_primary_mask(domain, m);
 }
 
 /* The topology whose QoS snapshot must be put back, if any. */
@@ -480,9 +452,7 @@ static void restore_idle_qos(void)
 	int cpu;
 
 	qos_changed = NULL;
-	if (!t)
-		return;
-	for (cpu = 0; cpu < t->nr_cpu_ids; cpu++)
+	for (cpu = 0; t && cpu < t->nr_cpu_ids; cpu++)
 		if (scx_flash_idle_qos_restore(t, cpu))
 			warn("cannot restore the idle QoS of CPU %d to %s", cpu, t->cpus[cpu].qos);
 }
@@ -504,10 +474,11 @@ static int set_idle_qos(const struct scx_flash_topo *t, s64 us)
 	info("Setting idle QoS to %" PRId64 " us", us);
 	qos_changed = t;
 	ret = scx_flash_idle_qos_set(t, us, &cpu);
-	if (!ret)
-		return 0;
-	fprintf(stderr, "scx_flash: cannot set the idle QoS of CPU %d: %s\n", cpu, strerror(-ret));
-	restore_idle_qos();
+	if (ret) {
+		fprintf(stderr, "scx_flash: cannot set the idle QoS of CPU %d: %s\n", cpu,
+			strerror(-ret));
+		restore_idle_qos();
+	}
 	return ret;
 }
 
@@ -527,10 +498,10 @@ static void request_exit(int sig)
 }
 
 /*
- * The libbpf options of the command line.  SCX_OPS_OPEN() opens the
- * skeleton without options; rather than copy what else it does (the
- * dump() check, hotplug_seq, the enums, the ops the kernel lacks), its
- * call goes to the variant that takes them.
+ * The libbpf options of the command line.  SCX_OPS_OPEN() opens the skeleton
+ * without options; rather than copy what else it does (the dump() check,
+ * hotplug_seq, the enums, the ops the kernel lacks), its call goes to the
+ * variant that takes them.
  */
 static struct bpf_object_open_opts open_opts = { .sz = sizeof(open_opts) };
 #define scx_flash__open()	scx_flash__open_opts(&open_opts)
@@ -578,11 +549,10 @@ static u32 timeout_from_env(const struct flash_opts *o)
 }
 
 /*
- * Append "_<version>_<machine>" to the ops name, as the upstream loader
- * does (it shows in /sys/kernel/sched_ext/root/ops), with every character
- * the kernel refuses in a name turned into '_'.  The skeleton does not
- * name ops.name, a char array (bpftool leaves it as __unsupported_N), so
- * it is found through the object's BTF, which has it: the BPF side sets it.
+ * Append "_<version>_<machine>" to the ops name, as the upstream loader does,
+ * with every character the kernel refuses in a name turned into '_'.  The
+ * skeleton does not name ops.name, a char array (bpftool leaves it as
+ * __unsupported_N): it is found through the object's BTF.
  */
 static void set_ops_name(struct scx_flash *skel)
 {
@@ -659,28 +629,14 @@ static int run_prog(struct bpf_program *prog, void *arg, size_t size)
 }
 
 /*
- * The cpufreq target the scheduler reads when it attaches: lowest for the
+ * Empty the primary domain, then add each of its CPUs; the cpufreq target
+ * read by the scheduler when it attaches is set too: lowest for the
  * powersave domain, load-driven with --cpufreq, otherwise highest.
  */
-static void set_cpufreq_level(struct scx_flash *skel, const struct flash_opts *o)
-{
-	const char *level = "max";
-
-	skel->data->cpufreq_perf_lvl = FLASH_PERF_ONE;
-	if (!strcmp(o->primary_domain, "powersave")) {
-		skel->data->cpufreq_perf_lvl = 0;
-		level = "min";
-	} else if (o->cpufreq) {
-		skel->data->cpufreq_perf_lvl = -1;
-		level = "auto";
-	}
-	info("cpufreq performance level: %s", level);
-}
-
-/* Empty the primary domain, then add each of its CPUs. */
 static void program_primary_domain(struct scx_flash *skel, const struct sched_setup *s)
 {
 	struct cpu_arg arg = { .cpu_id = -1 };
+	const char *level = "max";
 	char buf[1024];
 	int err;
 
@@ -695,7 +651,15 @@ static void program_primary_domain(struct scx_flash *skel, const struct sched_se
 		if (err)
 			die("failed to add CPU %d to primary domain: error %d", arg.cpu_id, err);
 	}
-	set_cpufreq_level(skel, s->opts);
+	skel->data->cpufreq_perf_lvl = FLASH_PERF_ONE;
+	if (!strcmp(s->opts->primary_domain, "powersave")) {
+		skel->data->cpufreq_perf_lvl = 0;
+		level = "min";
+	} else if (s->opts->cpufreq) {
+		skel->data->cpufreq_perf_lvl = -1;
+		level = "auto";
+	}
+	info("cpufreq performance level: %s", level);
 }
 
 /* Tell the scheduler which CPU pairs share a core. */
@@ -738,10 +702,9 @@ static bool other_scheduler_attached(const char *dir)
 }
 
 /*
- * Refuse to start where the scheduler cannot be attached, saying why,
- * before anything is changed.  A kernel without sched_ext gets its own
- * exit status: a service manager must not restart what can never run on
- * this boot, while any other failure may be worth a retry
+ * Refuse to start where the scheduler cannot be attached, saying why, before
+ * anything is changed.  A kernel without sched_ext gets its own exit status:
+ * a service manager must not restart what can never run on this boot
  * (scx_flash.service).  Another scheduler is looked for only here: should
  * one attach later, the kernel refuses ours and SCX_OPS_ATTACH() says so.
  */
@@ -759,25 +722,9 @@ static void check_sched_ext(void)
 		exit(1);
 }
 
-/* The statistics, in the alphabetical order of their names. */
-enum stat_id {
-	STAT_NR_CPUS, STAT_NR_DIRECT_DISPATCHES, STAT_NR_KTHREAD_DISPATCHES,
-	STAT_NR_RUNNING, STAT_NR_SHARED_DISPATCHES, NR_STATS,
-};
-
-static const struct scx_flash_stats_field stat_meta[NR_STATS] = {
-	{ "nr_cpus", "Number of online CPUs" },
-	{ "nr_direct_dispatches", "Number of task direct dispatches", true },
-	{ "nr_kthread_dispatches", "Number of kthread direct dispatches", true },
-	{ "nr_running", "Number of running tasks" },
-	{ "nr_shared_dispatches", "Number of regular task dispatches", true },
-};
-
 /*
- * The scheduler's counters are per CPU: sum them.  The CPUs' values are
- * read one after the other, not at one instant, which statistics do not
- * need; a counter that cannot be read is 0.  Also the read callback of the
- * stats server, whence the @arg.
+ * The scheduler's counters are per CPU: sum them, one CPU after the other,
+ * a counter that cannot be read as 0.  Also the stats server's callback.
  */
 static void read_stats(u64 *v, void *arg)
 {
@@ -829,15 +776,6 @@ static void print_stats(const u64 *v)
 	fflush(stdout);
 }
 
-static void print_help_stats(void)
-{
-	int i;
-
-	printf("[Metrics]\n");
-	for (i = 0; i < NR_STATS; i++)
-		printf("  %-21s %-5s : %s\n", stat_meta[i].name, "(u64)", stat_meta[i].desc);
-}
-
 /* The statistics as the stats server and --monitor see them. */
 static struct scx_flash_stats_table stats_table = {
 	.name = "Metrics", .fields = stat_meta, .nr_fields = NR_STATS, .read = read_stats,
@@ -850,16 +788,12 @@ static struct timespec secs_to_timespec(double secs)
 }
 
 /* Say what went wrong with the stats server (scx_flash_stats_monitor()). */
-static void monitor_report(int err, const char *reply)
+static void monitor_report(int err, const char *why)
 {
-	if (err == -ENOENT)
-		info("Stats server not available, retrying...");
-	else if (err == -EINVAL)
-		warn("Error handling stats_server result: %s", reply);
-	else if (err == -ECONNRESET)
-		info("Connection to stats_server failed (connection closed)");
+	if (err == -EINVAL)
+		warn("%s", why);
 	else
-		info("Connection to stats_server failed (%s)", strerror(-err));
+		info("%s", why);
 }
 
 /* Print the statistics every @interval s, reconnecting through restarts. */
@@ -927,9 +861,8 @@ static bool domain_needs_update(const struct flash_opts *o, enum scx_flash_profi
 
 /*
  * Serve the statistics, sample the CPU utilisation every second for
- * --slice-lag-scaling and watch the power profile, until the scheduler
- * exits or we are asked to stop.  Returns true when the scheduler must be
- * loaded again for a new primary domain.
+ * --slice-lag-scaling and watch the power profile until the scheduler exits
+ * or we are asked to stop; true if it must be loaded again for a new domain.
  */
 static bool run_scheduler(struct scx_flash *skel, struct sched_setup *s,
 			  struct scx_flash_stats_server *srv)
@@ -974,7 +907,8 @@ static void prepare(struct sched_setup *s, int argc, char **argv)
 
 	ret = scx_flash_topo_read(&s->topo);
 	if (ret) {
-		topo_error(&s->topo, ret);
+		if (s->topo.why[0])
+			fprintf(stderr, "scx_flash: %s\n", s->topo.why);
 		exit(1);
 	}
 	if (!s->topo.capacities)

@@ -538,17 +538,32 @@ int scx_flash_stats_request(int fd, const struct scx_flash_stats_table *tab,
 	return 0;
 }
 
+/* What the error @err of scx_flash_stats_request() means, into @why. */
+static void monitor_why(int err, const char *reply, char *why, size_t size)
+{
+	const char *cause = "connection closed";
+
+	if (err == -EINVAL) {
+		snprintf(why, size, "Error handling stats_server result: %s", reply);
+		return;
+	}
+	if (err != -ECONNRESET)
+		cause = strerror(-err);
+	snprintf(why, size, "Connection to stats_server failed (%s)", cause);
+}
+
 /* Print the statistics of the server on @fd every interval, until it fails. */
 static void monitor_server(const struct scx_flash_stats_monitor *mon, int fd)
 {
 	uint64_t vals[SCX_FLASH_STATS_MAX_FIELDS];
-	char reply[REPLY_MAX];
+	char reply[REPLY_MAX], why[REPLY_MAX + 64];
 	int ret;
 
 	while (!*mon->stop) {
 		ret = scx_flash_stats_request(fd, mon->tab, vals, reply, sizeof(reply));
 		if (ret) {
-			mon->report(ret, reply);
+			monitor_why(ret, reply, why, sizeof(why));
+			mon->report(ret, why);
 			return;
 		}
 		mon->print(vals);
@@ -571,7 +586,7 @@ int scx_flash_stats_monitor(const struct scx_flash_stats_monitor *mon)
 		fd = scx_flash_stats_connect(mon->path);
 		if (fd == -ENOENT || fd == -ECONNREFUSED) {
 			if (++fails == 2)
-				mon->report(-ENOENT, NULL);
+				mon->report(-ENOENT, "Stats server not available, retrying...");
 			nanosleep(&retry, NULL);
 			continue;
 		}

@@ -73,11 +73,12 @@ struct scx_flash_stats_monitor {
 	volatile sig_atomic_t *stop;		/* set to end the monitor */
 	void (*print)(const uint64_t *vals);
 	/*
-	 * What went wrong, for the caller to say: -ENOENT the second time in a
-	 * row that no server listens, -EINVAL for a bad @reply, -ECONNRESET if
-	 * the server closed the connection, another -errno if it broke.
+	 * What went wrong, said in @why for the caller to log: -ENOENT the
+	 * second time in a row that no server listens, -EINVAL for a bad
+	 * reply, -ECONNRESET if the server closed the connection, another
+	 * -errno if it broke.
 	 */
-	void (*report)(int err, const char *reply);
+	void (*report)(int err, const char *why);
 };
 
 int scx_flash_stats_monitor(const struct scx_flash_stats_monitor *mon);

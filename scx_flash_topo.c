@@ -276,24 +276,29 @@ static int scan_numbered(const char *path, const char *stem, struct scx_flash_ma
 	return nr;
 }
 
-/* The cpuN into @present; the highest N + 1, the width of every CPU mask. */
-static int scan_cpus(struct scx_flash_mask *present)
+/*
+ * The cpuN into @present; the highest N + 1, the width of every CPU mask,
+ * or -ENOENT, said in @why.
+ */
+static int scan_cpus(struct scx_flash_mask *present, char *why, size_t size)
 {
+	const char *dir = scx_flash_sys_path(CPU_DIR);
 	int nr;
 
 	scx_flash_mask_init(present, SCX_FLASH_MAX_CPUS);
-	nr = scan_numbered(scx_flash_sys_path(CPU_DIR), "cpu", present);
+	nr = scan_numbered(dir, "cpu", present);
 	if (nr > 0)
 		return nr;
+	snprintf(why, size, "no CPU found under '%s'", dir);
 	return -ENOENT;
 }
 
-/* The number of CPU ids, -ENOENT if sysfs lists no cpuN. */
-int scx_flash_nr_cpu_ids(void)
+/* The number of CPU ids, or -ENOENT if sysfs lists no cpuN, said in @why. */
+int scx_flash_nr_cpu_ids(char *why, size_t size)
 {
 	struct scx_flash_mask present;
 
-	return scan_cpus(&present);
+	return scan_cpus(&present, why, size);
 }
 
 /* Assign each CPU the node whose nodeN/cpuM links name it; count the nodes in use. */
@@ -359,6 +364,8 @@ static int read_cores(struct scx_flash_topo *t)
 		    read_num(scx_flash_sys_path(CPU_DIR "/cpu%d/topology/physical_package_id",
 						cpu), true, &c->ids[1])) {
 			t->bad_cpu = cpu;
+			snprintf(t->why, sizeof(t->why), "cannot read CPU %d's topology under '%s'",
+				 cpu, scx_flash_sys_path(CPU_DIR));
 			return -ENOENT;
 		}
 		pair_sibling(t, cpu);
@@ -461,13 +468,16 @@ static int read_cpus(struct scx_flash_topo *t)
 	char buf[4096];
 	int cpu;
 
-	t->nr_cpu_ids = scan_cpus(&present);
+	t->nr_cpu_ids = scan_cpus(&present, t->why, sizeof(t->why));
 	if (t->nr_cpu_ids < 0)
 		return t->nr_cpu_ids;
 	scx_flash_mask_init(&online, t->nr_cpu_ids);
 	if (read_sys(buf, sizeof(buf), CPU_DIR "/online") ||
-	    scx_flash_parse_cpu_list(buf, &online))
+	    scx_flash_parse_cpu_list(buf, &online)) {
+		snprintf(t->why, sizeof(t->why), "cannot parse '%s'",
+			 scx_flash_sys_path(CPU_DIR "/online"));
 		return -EINVAL;
+	}
 	t->cpus = calloc(t->nr_cpu_ids, sizeof(*t->cpus));
 	if (!t->cpus)
 		return -ENOMEM;
@@ -489,8 +499,8 @@ void scx_flash_topo_free(struct scx_flash_topo *t)
 /*
  * Read the machine from sysfs: -ENOENT if it lists no CPU, or with
  * @t->bad_cpu set if a CPU's core ids cannot be read, -EINVAL if the
- * online CPUs cannot, -ENOMEM.  The idle resume latency of each online CPU
- * is kept, to be put back.
+ * online CPUs cannot, said in @t->why; or -ENOMEM.  The idle resume
+ * latency of each online CPU is kept, to be put back.
  */
 int scx_flash_topo_read(struct scx_flash_topo *t)
 {
@@ -517,18 +527,47 @@ int scx_flash_topo_read(struct scx_flash_topo *t)
 	return 0;
 }
 
-/* Add the online CPUs of the capacity @classes to @m; how many there are. */
-int scx_flash_topo_class_cpus(const struct scx_flash_topo *t, unsigned int classes,
+/* Whether a CPU of @type is one of the CPUs @class names; -ENOENT for no class. */
+static int in_class(enum scx_flash_core_type type, const char *class)
+{
+	if (!strcmp(class, "all"))
+		return true;
+	if (!strcmp(class, "turbo"))
+		return type == SCX_FLASH_CORE_TURBO;
+	if (!strcmp(class, "performance"))
+		return type != SCX_FLASH_CORE_LITTLE;
+	if (!strcmp(class, "powersave"))
+		return type == SCX_FLASH_CORE_LITTLE;
+	return -ENOENT;
+}
+
+/* Whether @name is one of the classes scx_flash_topo_class_cpus() knows. */
+bool scx_flash_is_class(const char *name)
+{
+	return in_class(SCX_FLASH_CORE_BIG, name) >= 0;
+}
+
+/*
+ * Add to @m the online CPUs of @class: "turbo" (the highest capacity),
+ * "performance" (all but the little ones), "powersave" (the little ones)
+ * or "all"; all of them if @class has none, as upstream falls back.  The
+ * number of CPUs added, or -ENOENT if @class names none of these.
+ */
+int scx_flash_topo_class_cpus(const struct scx_flash_topo *t, const char *class,
 			      struct scx_flash_mask *m)
 {
 	int cpu, nr = 0;
 
+	if (!scx_flash_is_class(class))
+		return -ENOENT;
 	for (cpu = 0; cpu < t->nr_cpu_ids; cpu++) {
-		if (!t->cpus[cpu].online || !(classes & SCX_FLASH_CLASS(t->cpus[cpu].type)))
+		if (!t->cpus[cpu].online || in_class(t->cpus[cpu].type, class) <= 0)
 			continue;
 		scx_flash_mask_set(m, cpu);
 		nr++;
 	}
+	if (!nr && strcmp(class, "all"))
+		return scx_flash_topo_class_cpus(t, "all", m);
 	return nr;
 }
 

@@ -16,6 +16,7 @@
 #ifndef __SCX_FLASH_TOPO_H
 #define __SCX_FLASH_TOPO_H
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -64,20 +65,16 @@ struct scx_flash_topo {
 	bool capacities;		/* false: sysfs gives none, all are big */
 	int bad_cpu;			/* whose topology could not be read */
 	struct scx_flash_cpu *cpus;
+	char why[PATH_MAX + 64];	/* what could not be read, for the caller */
 };
-
-/* A set of capacity classes, for scx_flash_topo_class_cpus() */
-#define SCX_FLASH_CLASS(type)	(1U << (type))
-#define SCX_FLASH_CLASS_ALL	(SCX_FLASH_CLASS(SCX_FLASH_CORE_LITTLE) |	\
-				 SCX_FLASH_CLASS(SCX_FLASH_CORE_BIG) |		\
-				 SCX_FLASH_CLASS(SCX_FLASH_CORE_TURBO))
 
 const char *scx_flash_sys_path(const char *fmt, ...);
 int scx_flash_read_text(const char *path, char *buf, size_t size);
-int scx_flash_nr_cpu_ids(void);
+int scx_flash_nr_cpu_ids(char *why, size_t size);
 int scx_flash_topo_read(struct scx_flash_topo *t);
 void scx_flash_topo_free(struct scx_flash_topo *t);
-int scx_flash_topo_class_cpus(const struct scx_flash_topo *t, unsigned int classes,
+bool scx_flash_is_class(const char *name);
+int scx_flash_topo_class_cpus(const struct scx_flash_topo *t, const char *class,
 			      struct scx_flash_mask *m);
 
 enum scx_flash_profile {

@@ -98,9 +98,9 @@ static void check_opts(const struct flash_opts *o)
 	check_interval(o->stats_interval);
 	check_interval(o->monitor_interval);
 
-	fuzz_check(domain_keyword(d) || scx_flash_is_hex_mask(d), "'%s'", d);
+	fuzz_check(is_domain_keyword(d) || scx_flash_is_hex_mask(d), "'%s'", d);
 	ret = check_primary_mask(d);
-	if (!domain_keyword(d))
+	if (!is_domain_keyword(d))
 		fuzz_check(!ret == (highest_cpu(d) < FUZZ_NR_CPUS),
 			   "'%s' on %d CPUs: %d", d, FUZZ_NR_CPUS, ret);
 	else

@@ -175,7 +175,9 @@ static void test_numa(void)
 	fake_write("0-1\n", CPU_PATH "/online");
 	fake_remove(CPU_PATH "/cpu1/topology/core_id");
 	ret = scx_flash_topo_read(&t);
-	tap_ok(ret == -ENOENT && t.bad_cpu == 1, "a CPU without core_id fails");
+	tap_ok(ret == -ENOENT && t.bad_cpu == 1 &&
+	       strstr(t.why, "cannot read CPU 1's topology under '"),
+	       "a CPU without core_id fails, named");
 	fake_end();
 }
 
@@ -234,7 +236,7 @@ static void test_classes(void)
 	ret = scx_flash_topo_read(&t);
 	if (!ret) {
 		scx_flash_mask_init(&m, t.nr_cpu_ids);
-		nr = scx_flash_topo_class_cpus(&t, SCX_FLASH_CLASS(SCX_FLASH_CORE_LITTLE), &m);
+		nr = scx_flash_topo_class_cpus(&t, "powersave", &m);
 	}
 	tap_ok(!ret && t.capacities && nr == 4 && m.bits[0] == 0xf0 &&
 	       t.cpus[0].type == SCX_FLASH_CORE_TURBO, "big.LITTLE: 4 little CPUs, 0xf0");
@@ -246,7 +248,7 @@ static void test_classes(void)
 	ret = scx_flash_topo_read(&t);
 	if (!ret) {
 		scx_flash_mask_init(&m, t.nr_cpu_ids);
-		nr = scx_flash_topo_class_cpus(&t, SCX_FLASH_CLASS(SCX_FLASH_CORE_TURBO), &m);
+		nr = scx_flash_topo_class_cpus(&t, "turbo", &m);
 	}
 	tap_ok(!ret && nr == 2 && m.bits[0] == 0x5,
 	       "preferred-core ranking: the highest ranked are turbo");
@@ -255,8 +257,16 @@ static void test_classes(void)
 
 	fake_capacities(NULL, NULL, 4);
 	ret = scx_flash_topo_read(&t);
-	tap_ok(!ret && !t.capacities && t.cpus[3].type == SCX_FLASH_CORE_BIG,
-	       "no capacities: said so, every CPU big");
+	if (!ret) {
+		scx_flash_mask_init(&m, t.nr_cpu_ids);
+		nr = scx_flash_topo_class_cpus(&t, "powersave", &m);
+	}
+	tap_ok(!ret && !t.capacities && t.cpus[3].type == SCX_FLASH_CORE_BIG &&
+	       nr == 4 && m.bits[0] == 0xf,
+	       "no capacities: said so, every CPU big, an empty class is all");
+	tap_ok(!ret && scx_flash_topo_class_cpus(&t, "0xf", &m) == -ENOENT &&
+	       !scx_flash_is_class("none") && scx_flash_is_class("performance"),
+	       "only the four classes are classes");
 	if (!ret)
 		scx_flash_topo_free(&t);
 	fake_end();
