@@ -158,7 +158,19 @@ $(SCXOBJ_DIR)/%.o: %.c %.h $(INCLUDE_DIR)/%.bpf.skel.h $(SCX_HEADERS)		\
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -c $< -o $@
 
-$(BINDIR)/%: $(SCXOBJ_DIR)/%.o $(BPFOBJ) | $(BINDIR)
+# The loader's helpers (scx_flash-objs, as tools/sched_ext names them):
+# plain C from libc, without the skeleton, libbpf or include/scx.
+scx_flash-objs	:= scx_flash_topo.o scx_flash_stats.o
+SCX_HELPER_OBJS	:= $(addprefix $(SCXOBJ_DIR)/,$(scx_flash-objs))
+HELPER_CFLAGS	:= -g -O2 -Wall -Werror -I$(CURDIR)
+
+$(SCX_HELPER_OBJS): $(SCXOBJ_DIR)/%.o: %.c %.h | $(SCXOBJ_DIR)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(HELPER_CFLAGS) -c $< -o $@
+
+$(SCXOBJ_DIR)/scx_flash.o: $(scx_flash-objs:.o=.h)
+
+$(BINDIR)/%: $(SCXOBJ_DIR)/%.o $(SCX_HELPER_OBJS) $(BPFOBJ) | $(BINDIR)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) -o $@ $^ $(LDFLAGS)
 
@@ -203,17 +215,37 @@ $(BINDIR)/runner: $(patsubst selftests/%.c,$(TESTOBJ_DIR)/%.o,$(SELFTEST_SRCS))	
 	$(call msg,LINK,$@)
 	$(Q)$(CC) -o $@ $^ $(LDFLAGS)
 
-$(UNITOBJ_DIR)/%: tests/unit/%.c $(wildcard tests/unit/*.h) scx_flash.c	\
-		  scx_flash.h $(INCLUDE_DIR)/scx_flash.bpf.skel.h $(BPFOBJ)	\
+# The tests of the loader include it whole and link its helpers; those of
+# a helper (HELPER_TESTS) include that helper alone, from libc: no
+# skeleton, no libbpf.
+LOADER_DEPS	:= scx_flash.c scx_flash.h $(scx_flash-objs:.o=.c)		\
+		   $(scx_flash-objs:.o=.h) $(INCLUDE_DIR)/scx_flash.bpf.skel.h	\
+		   $(BPFOBJ)
+UNIT_HELPER	:= $(UNITOBJ_DIR)/test_topology $(UNITOBJ_DIR)/test_stats
+FUZZ_HELPER	:= $(FUZZOBJ_DIR)/fuzz_sysfs $(FUZZOBJ_DIR)/fuzz_stats		\
+		   $(FUZZOBJ_DIR)/fuzz_monitor
+
+$(UNITOBJ_DIR)/test_topology $(FUZZOBJ_DIR)/fuzz_sysfs:			\
+	scx_flash_topo.c scx_flash_topo.h
+$(UNITOBJ_DIR)/test_stats $(FUZZOBJ_DIR)/fuzz_stats $(FUZZOBJ_DIR)/fuzz_monitor: \
+	scx_flash_stats.c scx_flash_stats.h
+
+$(UNIT_HELPER): $(UNITOBJ_DIR)/%: tests/unit/%.c $(wildcard tests/unit/*.h)	\
+		| $(UNITOBJ_DIR)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(HELPER_CFLAGS) -o $@ $<
+
+$(UNITOBJ_DIR)/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(LOADER_DEPS)	\
 		  | $(UNITOBJ_DIR)
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) -I$(CURDIR) -o $@ $< $(BPFOBJ) $(LDFLAGS)
+	$(Q)$(CC) $(CFLAGS) -I$(CURDIR) -o $@ $< $(scx_flash-objs:.o=.c)	\
+		$(BPFOBJ) $(LDFLAGS)
 
 selftests: $(BINDIR)/runner $(BINDIR)/scx_flash
 unit-tests: $(patsubst tests/unit/%.c,$(UNITOBJ_DIR)/%,$(UNIT_SRCS))
 
 # The libFuzzer harnesses of the loader's parsers (tests/fuzz/): each
-# includes the loader whole, as the unit tests do, and is built by clang
+# includes what it tests, as the unit tests do, and is built by clang
 # with the fuzzer, address and undefined behaviour sanitizers, any
 # undefined behaviour being fatal.  'make fuzz' runs them.
 FUZZ_CFLAGS	:= -g -O1 -fno-omit-frame-pointer				\
@@ -221,11 +253,16 @@ FUZZ_CFLAGS	:= -g -O1 -fno-omit-frame-pointer				\
 		   -fno-sanitize-recover=all -Wall -Werror			\
 		   -I$(INCLUDE_DIR) -I$(APIDIR) -I$(CURDIR)/include -I$(CURDIR)
 
-$(FUZZOBJ_DIR)/%: tests/fuzz/%.c tests/fuzz/fuzz.h $(wildcard tests/unit/*.h)	\
-		  scx_flash.c scx_flash.h $(INCLUDE_DIR)/scx_flash.bpf.skel.h	\
-		  $(BPFOBJ) | $(FUZZOBJ_DIR)
+$(FUZZ_HELPER): $(FUZZOBJ_DIR)/%: tests/fuzz/%.c tests/fuzz/fuzz.h		\
+		$(wildcard tests/unit/*.h) | $(FUZZOBJ_DIR)
 	$(call msg,CC-FUZZ,$@)
-	$(Q)$(CLANG) $(FUZZ_CFLAGS) -o $@ $< $(BPFOBJ) $(LDFLAGS)
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) -o $@ $<
+
+$(FUZZOBJ_DIR)/%: tests/fuzz/%.c tests/fuzz/fuzz.h $(wildcard tests/unit/*.h)	\
+		  $(LOADER_DEPS) | $(FUZZOBJ_DIR)
+	$(call msg,CC-FUZZ,$@)
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) -o $@ $< $(scx_flash-objs:.o=.c) $(BPFOBJ)	\
+		$(LDFLAGS)
 
 fuzz-targets: $(patsubst tests/fuzz/%.c,$(FUZZOBJ_DIR)/%,$(FUZZ_SRCS))
 

@@ -1,10 +1,12 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Build scx_flash the way it would build once merged: its three source
-# files in a scratch copy of the kernel tree's tools/sched_ext, scx_flash
-# added to c-sched-targets, compiled with 'make -C tools/sched_ext' and the
-# tree's own headers, libbpf and bpftool.  Prints one TAP result.
+# Build scx_flash the way it would build once merged: its source files
+# (the loader, its BPF side and the helpers it links) in a scratch copy of
+# the kernel tree's tools/sched_ext, scx_flash added to c-sched-targets
+# with its helper objects in scx_flash-objs (the rule the patch series adds,
+# scripts/patches/sched-make.sh), compiled with 'make -C tools/sched_ext'
+# and the tree's own headers, libbpf and bpftool.  Prints one TAP result.
 #
 # The scratch tree links every directory of KSRC except tools/sched_ext,
 # which is a real copy, so nothing in KSRC changes.
@@ -47,13 +49,13 @@ link_tree "$KSRC/tools" "$scratch/linux/tools" sched_ext
 cp -r "$KSRC/tools/sched_ext" "$scratch/linux/tools/sched_ext"
 rm -rf "$scratch/linux/tools/sched_ext/build"
 cp "$top"/scx_flash.bpf.c "$top"/scx_flash.c "$top"/scx_flash.h \
+	"$top"/scx_flash_topo.[ch] "$top"/scx_flash_stats.[ch] \
 	"$scratch/linux/tools/sched_ext/"
-sed -i 's/^c-sched-targets = .*/& scx_flash/' \
-	"$scratch/linux/tools/sched_ext/Makefile"
-
-if ! grep -q '^c-sched-targets = .* scx_flash$' \
-	"$scratch/linux/tools/sched_ext/Makefile"; then
-	echo "not ok 1 in-tree build # no c-sched-targets line in the tree's Makefile"
+. "$top/scripts/patches/sched-make.sh"
+mk=$scratch/linux/tools/sched_ext/Makefile
+if ! sched_objs_rule "$mk" || ! sched_add "$mk" scx_flash ||
+   ! sched_add_objs "$mk" scx_flash scx_flash_topo.o scx_flash_stats.o; then
+	echo "not ok 1 in-tree build # no c-sched-targets line or link rule in the tree's Makefile"
 	exit 1
 fi
 

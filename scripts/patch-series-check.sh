@@ -5,8 +5,10 @@
 # generate it (scripts/patch-series.sh), run checkpatch.pl on every patch,
 # apply it with 'git am' to a fresh scratch copy of the kernel tree in
 # KSRC, and after every patch build 'make -C tools/sched_ext scx_flash'
-# (and the selftests, once they exist) with the tree's own headers.
-# Prints TAP.
+# (scx_simple before scx_flash exists, and the selftests once they exist)
+# with the tree's own headers.  Then the same without the statistics
+# patch, which must be possible to leave out: the series but that patch,
+# applied on the scheduler's patch, builds too.  Prints TAP.
 #
 # The series checked here is signed by TEST_FROM, an identity that no
 # series to be sent may carry, with patch-series.sh -t, and stays in
@@ -186,7 +188,7 @@ bad=$(grep -h -e '^From: ' -e '^Signed-off-by: ' "$patches"/0*.patch |
 	grep -v -x -F -e "From: $TEST_FROM" -e "Signed-off-by: $TEST_FROM")
 nr=$(grep -c '^Signed-off-by: ' "$patches"/0*.patch | awk -F: '{ n += $2 } END { print n }')
 [ -n "$bad" ] && echo "$bad" | sed 's/^/# /'
-[ -z "$bad" ] && [ "$nr" -eq 3 ]
+[ -z "$bad" ] && [ "$nr" -eq 5 ]
 result $? "every From: and Signed-off-by: is the identity given"
 
 for p in "$patches"/0*.patch; do
@@ -216,19 +218,47 @@ result $rc "scratch kernel tree from KSRC"
 [ $rc -eq 0 ] || finish
 
 make_args=(-j"$(nproc)" CLANG="$CLANG" VMLINUX_BTF="$VMLINUX_BTF")
+
+# build_step WHAT LOG: build the scheduler (scx_simple before scx_flash
+# exists) and, once they exist, the selftests; a result for each.
+build_step() {
+	local what=$1 log=$2 sched=scx_flash rc
+
+	[ -f "$tree/tools/sched_ext/scx_flash.c" ] || sched=scx_simple
+	make -C "$tree/tools/sched_ext" "${make_args[@]}" $sched >> "$log" 2>&1 &&
+		[ -x "$tree/tools/sched_ext/build/bin/$sched" ]
+	rc=$?
+	[ $rc -ne 0 ] && show "$log"
+	result $rc "make -C tools/sched_ext $sched after $what"
+
+	[ -d "$tree/tools/testing/selftests/scx_flash" ] || return 0
+	make -C "$tree/tools/testing/selftests" "${make_args[@]}" \
+		TARGETS=scx_flash >> "$log" 2>&1 &&
+		[ -x "$tree/tools/testing/selftests/scx_flash/runner" ] &&
+		[ -x "$tree/tools/testing/selftests/scx_flash/scx_flash" ]
+	rc=$?
+	[ $rc -ne 0 ] && show "$log"
+	result $rc "make -C tools/testing/selftests TARGETS=scx_flash after $what"
+}
+
+# apply PATCH LOG: git am PATCH, with a result.
+apply() {
+	local rc
+
+	git -C "$tree" am -q "$1" > "$2" 2>&1
+	rc=$?
+	[ $rc -ne 0 ] && show "$2"
+	result $rc "git am ${1##*/}$3"
+	[ $rc -eq 0 ] || git -C "$tree" am --abort > /dev/null 2>&1
+	return $rc
+}
+
 for p in "$patches"/0*.patch; do
 	name=${p##*/}
 	[ "$name" = 0000-cover-letter.patch ] && continue
 	log=$work/${name%.patch}.log
 
-	git -C "$tree" am -q "$p" > "$log" 2>&1
-	rc=$?
-	[ $rc -ne 0 ] && show "$log"
-	result $rc "git am $name"
-	if [ $rc -ne 0 ]; then
-		git -C "$tree" am --abort > /dev/null 2>&1
-		break
-	fi
+	apply "$p" "$log" "" || break
 
 	# What checkpatch's FILE_PATH_CHANGES asks: the files this patch
 	# adds have maintainers, those of the SCHED_EXT entry.
@@ -242,23 +272,21 @@ for p in "$patches"/0*.patch; do
 	result "$([ -z "$orphans" ]; echo $?)" \
 		"MAINTAINERS: SCHED_EXT covers every file $name adds"
 
-	make -C "$tree/tools/sched_ext" "${make_args[@]}" scx_flash \
-		>> "$log" 2>&1 &&
-		[ -x "$tree/tools/sched_ext/build/bin/scx_flash" ]
-	rc=$?
-	[ $rc -ne 0 ] && show "$log"
-	result $rc "make -C tools/sched_ext scx_flash after $name"
-
-	if [ -d "$tree/tools/testing/selftests/scx_flash" ]; then
-		make -C "$tree/tools/testing/selftests" "${make_args[@]}" \
-			TARGETS=scx_flash >> "$log" 2>&1 &&
-			[ -x "$tree/tools/testing/selftests/scx_flash/runner" ] &&
-			[ -x "$tree/tools/testing/selftests/scx_flash/scx_flash" ]
-		rc=$?
-		[ $rc -ne 0 ] && show "$log"
-		result $rc "make -C tools/testing/selftests TARGETS=scx_flash after $name"
-	fi
+	build_step "$name" "$log"
 done
+
+# The series without the statistics patch (0003): on the scheduler's
+# patch, the docs and the selftests, in a branch of the same tree.
+stats=$(ls "$patches"/0003-*.patch 2>/dev/null)
+if git -C "$tree" checkout -q -b without-stats HEAD~3 > "$work/without-stats.log" 2>&1; then
+	for p in "$patches"/000[45]-*.patch; do
+		apply "$p" "$work/without-stats.log" " without ${stats##*/}" || break
+	done
+	build_step "the series without ${stats##*/}" "$work/without-stats.log"
+else
+	show "$work/without-stats.log"
+	result 1 "a branch of the tree without ${stats##*/}"
+fi
 
 # The edited sched-ext.rst renders with no docutils message that the
 # tree's own does not have (plain docutils lacks Sphinx's "none" lexer).

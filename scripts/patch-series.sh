@@ -5,12 +5,23 @@
 # format-patch series with a cover letter, made against the kernel tree in
 # KSRC from the project's current files:
 #
-#   1. tools/sched_ext: Add scx_flash         scheduler, c-sched-targets
-#   2. tools/sched_ext: Document scx_flash    README.md, sched-ext.rst
-#   3. tools/sched_ext: Add scx_flash selftests
+#   1. tools/sched_ext: Let a scheduler link helper objects
+#                                             $(sched)-objs in the Makefile
+#   2. tools/sched_ext: Add scx_flash         scheduler, its topology helper
+#                                             scx_flash_topo.[ch],
+#                                             c-sched-targets, scx_flash-objs
+#   3. tools/sched_ext: Serve scx_flash's statistics
+#                                             scx_flash_stats.[ch], the
+#                                             stats socket and --monitor
+#   4. tools/sched_ext: Document scx_flash    README.md, sched-ext.rst
+#   5. tools/sched_ext: Add scx_flash selftests
 #                                             tools/testing/selftests/scx_flash,
 #                                             its F: line in the SCHED_EXT
 #                                             entry of MAINTAINERS
+#
+# Patch 3 can be left out: patches 4 and 5 apply and build without it.
+# Patch 2's scx_flash.c is the project's without its statistics socket and
+# --monitor: scripts/patches/scx_flash-stats.diff, applied in reverse.
 #
 # The SCHED_EXT entry of MAINTAINERS already covers tools/sched_ext/, so the
 # series adds no entry of its own.  The scheduler uses the tree's own
@@ -38,6 +49,8 @@
 #        scripts/patch-series.sh --base-tree DIR
 #          only make a scratch tree with its base commit in DIR (for
 #          scripts/patch-series-check.sh)
+#        scripts/patch-series.sh --core FILE
+#          only write patch 2's scx_flash.c to FILE
 #
 # Environment: KSRC, OUTPUT_DIR, SCX_PATCH_FROM, GIT_AUTHOR_NAME,
 # GIT_AUTHOR_EMAIL.
@@ -45,6 +58,7 @@
 set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/scripts/patches/sched-make.sh"
 KSRC=${KSRC:-$top/.cache/linux}
 OUTPUT_DIR=${OUTPUT_DIR:-$top/build}
 out=$OUTPUT_DIR/patches
@@ -230,14 +244,47 @@ add_scx_files() {
 		die "no SCHED_EXT entry in MAINTAINERS"
 }
 
+# core_loader FILE: the project's scx_flash.c without its statistics socket
+# and --monitor, scripts/patches/scx_flash-stats.diff applied in reverse.
+core_loader() {
+	local diff=$top/scripts/patches/scx_flash-stats.diff
+
+	src scx_flash.c > "$1"
+	patch -s -f -R --no-backup-if-mismatch -r - "$1" < "$diff" > /dev/null &&
+		! grep -q 'scx_flash_stats\|monitor' "$1" ||
+		die "$diff does not apply to scx_flash.c: refresh it (see its header)"
+}
+
+patch_sched_objs() {
+	sched_objs_rule "$tree/tools/sched_ext/Makefile" ||
+		die "no c-sched-targets line or link rule in tools/sched_ext/Makefile"
+	cat > "$tree/.git/msg" <<-'EOF'
+	tools/sched_ext: Let a scheduler link helper objects
+
+	Each example scheduler is one loader file, compiled and linked in the
+	recipe of the c-sched-targets rule.  A loader that needs more, such as
+	scx_flash's (next), which reads the sysfs topology and speaks the
+	scx_stats protocol, is easier to review with those parts in files of
+	their own, as tools/testing/selftests/sched_ext links its runner from
+	several objects and samples/bpf links its programs with *_user.o
+	helpers.
+
+	Let a scheduler list helper objects in $(sched)-objs: each is built
+	from its .c and .h into $(SCXOBJ_DIR) and linked beside the
+	scheduler's own object.  The schedulers that list none, all of them
+	today, build as before.
+	EOF
+	commit "$tree/.git/msg" tools/sched_ext/Makefile
+}
+
 patch_scheduler() {
 	local f mk=$tree/tools/sched_ext/Makefile
 
-	for f in scx_flash.bpf.c scx_flash.c scx_flash.h; do
+	for f in scx_flash.bpf.c scx_flash.h scx_flash_topo.c scx_flash_topo.h; do
 		src "$f" > "$tree/tools/sched_ext/$f"
 	done
-	sed -i '/^c-sched-targets = /{/ scx_flash\b/!s/$/ scx_flash/}' "$mk"
-	grep -q '^c-sched-targets = .* scx_flash' "$mk" ||
+	core_loader "$tree/tools/sched_ext/scx_flash.c"
+	sched_add "$mk" scx_flash && sched_add_objs "$mk" scx_flash scx_flash_topo.o ||
 		die "no c-sched-targets line in tools/sched_ext/Makefile"
 	cat > "$tree/.git/msg" <<-'EOF'
 	tools/sched_ext: Add scx_flash, a deadline scheduler for interactive work
@@ -285,15 +332,52 @@ patch_scheduler() {
 
 	The scheduler counts in a per-CPU array, as scx_simple does, not in
 	global atomics on the enqueue and dispatch paths.  The loader parses
-	and checks its options before opening the skeleton, reads the CPU
-	topology from sysfs, restarts the scheduler when the kernel asks to
-	(CPU hotplug) and serves the summed counters on a UNIX socket in the
-	JSON protocol of the scx tools.  With --debug the scheduler traces
-	each decision with bpf_printk(), behind a rodata flag the verifier
-	prunes when it is off.
+	and checks its options before opening the skeleton, restarts the
+	scheduler when the kernel asks to (CPU hotplug) and prints the summed
+	counters with --stats.  It reads the machine from sysfs through
+	scx_flash_topo.c, linked as scx_flash-objs: CPU lists and masks, SMT
+	siblings, NUMA nodes, capacity classes, the power profile and the
+	CPUs' idle resume latency, the parts of upstream's scx_utils crate
+	that it uses, as data in and -errno out.  With --debug the scheduler
+	traces each decision with bpf_printk(), behind a rodata flag the
+	verifier prunes when it is off.
 	EOF
 	commit "$tree/.git/msg" tools/sched_ext
 }
+
+patch_stats() {
+	local f mk=$tree/tools/sched_ext/Makefile
+
+	for f in scx_flash.c scx_flash_stats.c scx_flash_stats.h; do
+		src "$f" > "$tree/tools/sched_ext/$f"
+	done
+	sched_add_objs "$mk" scx_flash scx_flash_stats.o ||
+		die "no scx_flash-objs line in tools/sched_ext/Makefile"
+	cat > "$tree/.git/msg" <<-'EOF'
+	tools/sched_ext: Serve scx_flash's statistics to the scx tools
+
+	The scx tools read a running scheduler's statistics from a UNIX
+	socket, /var/run/scx/root/stats, one JSON request and one JSON reply
+	per line ("stats", "stats_meta"), which upstream's schedulers serve
+	with the scx_stats crate.  Serve scx_flash's counters there, as
+	upstream's scx_flash does, and add --monitor, which prints a running
+	scx_flash's statistics every so many seconds without loading a
+	scheduler, reconnecting when the scheduler restarts.
+
+	The protocol is in scx_flash_stats.c, linked as scx_flash-objs: a
+	reader for the subset of JSON the protocol uses (objects, strings and
+	scalars, at most 8 deep), the server (at most 16 clients, each with
+	its own baseline for the counters) and the client.  It takes a table
+	of fields and a callback that reads their values, returns -errno and
+	knows nothing of BPF.
+
+	A patch of its own, so that it can be left out: without it the
+	scheduler is the same, and --stats prints the same counters.
+	EOF
+	commit "$tree/.git/msg" tools/sched_ext
+}
+
+
 
 patch_docs() {
 	local readme=$tree/tools/sched_ext/README.md
@@ -488,16 +572,22 @@ cover_letter() {
 	  include/scx or behind bpf_ksym_exists().
 
 	Its loader checks its options before SCX_OPS_OPEN() (so that --help
-	works on any kernel), reads the topology from sysfs, restarts on CPU
-	hotplug and serves the scheduler's per-CPU counters, summed, over a
-	UNIX socket.
+	works on any kernel), restarts on CPU hotplug and serves the
+	scheduler's per-CPU counters, summed, over a UNIX socket.  What
+	upstream's loader takes from its library crates is in two helpers
+	beside it, each patch reviewable alone: scx_flash_topo.c (the sysfs
+	topology, scx_utils') and scx_flash_stats.c (the scx_stats protocol).
 
-	Patch 1 adds the scheduler, patch 2 documents it in README.md and
-	sched-ext.rst, patch 3 adds its selftests as the kselftest directory
+	Patch 1 lets a tools/sched_ext scheduler link helper objects
+	($(sched)-objs), patch 2 adds the scheduler with its sysfs topology
+	helper, patch 3 its statistics socket in the scx_stats protocol and
+	--monitor (it can be left out: patches 4 and 5 apply and build
+	without it), patch 4 documents it in README.md and sched-ext.rst,
+	patch 5 adds its selftests as the kselftest directory
 	tools/testing/selftests/scx_flash, built and run with
 	'make -C tools/testing/selftests TARGETS=scx_flash run_tests'.  The
 	series adds no MAINTAINERS entry: the SCHED_EXT entry covers
-	tools/sched_ext/ already, and patch 3 adds the new selftest directory
+	tools/sched_ext/ already, and patch 5 adds the new selftest directory
 	to it.
 
 	Why a selftest directory of its own: tools/testing/selftests/sched_ext
@@ -515,16 +605,18 @@ cover_letter() {
 	Headers: the scheduler and its loader use nothing that the tree's
 	tools/sched_ext/include lacks.  Each patch is built after git am
 	against those headers, the tree's libbpf and bpftool: after patch 1
-	'make -C tools/sched_ext scx_flash', after patch 3 also
-	'make -C tools/testing/selftests TARGETS=scx_flash'.
+	'make -C tools/sched_ext scx_simple', after patches 2 to 4
+	'make -C tools/sched_ext scx_flash', after patch 5 also
+	'make -C tools/testing/selftests TARGETS=scx_flash'; and the series
+	without patch 3 the same way.
 
 	checkpatch.pl finds no error and no warning but VOLATILE, for the
-	'const volatile' BPF rodata that every example has, and, for patch 1,
-	the reminder that new files may need MAINTAINERS, where
+	'const volatile' BPF rodata that every example has, and, for patches
+	2 and 3, the reminder that new files may need MAINTAINERS, where
 	tools/sched_ext/ is listed already.
 
 	Where it ran, in QEMU guests (software emulation, no KVM) booted with
-	virtme-ng, with the selftests of patch 3:
+	virtme-ng, with the selftests of patch 5:
 	- 7.3.4 (Debian trixie-backports): every case on 2 vCPUs, and the
 	  topology cases on 8 vCPUs as 2 NUMA nodes of 2 SMT-2 cores each.
 	  mode_wakeup_throttle skips there: under emulation a task cannot
@@ -556,6 +648,11 @@ if [ "${1:-}" = --base-tree ]; then
 	base_tree "$2"
 	exit 0
 fi
+if [ "${1:-}" = --core ]; then
+	[ $# -eq 2 ] || die "usage: $0 --core FILE"
+	core_loader "$2"
+	exit 0
+fi
 
 dry_run=
 while getopts "o:r:tn" opt; do
@@ -564,7 +661,7 @@ while getopts "o:r:tn" opt; do
 	r) rev=$OPTARG ;;
 	t) test_series=1 ;;
 	n) dry_run=1 ;;
-	*) die "usage: $0 [-o DIR] [-r REV] [-t] [-n] | --base-tree DIR" ;;
+	*) die "usage: $0 [-o DIR] [-r REV] [-t] [-n] | --base-tree DIR | --core FILE" ;;
 	esac
 done
 
@@ -579,13 +676,15 @@ export GIT_COMMITTER_NAME=$author_name GIT_COMMITTER_EMAIL=$author_email
 
 tree=${out%/}-tree
 base_tree "$tree"
+patch_sched_objs
 patch_scheduler
+patch_stats
 patch_docs
 patch_selftests
 
 rm -rf "$out"
 mkdir -p "$out"
 git -C "$tree" format-patch -q --cover-letter --thread=shallow \
-	--subject-prefix=PATCH -o "$out" HEAD~3
+	--subject-prefix=PATCH -o "$out" HEAD~5
 cover_letter "$out"/0000-cover-letter.patch
 ls "$out"/*.patch

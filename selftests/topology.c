@@ -255,6 +255,17 @@ static int tasks_add(struct tasks *ts, const cpu_set_t *set,
 	return 0;
 }
 
+/* Start a task on CPU @cpu only (tasks_add()). */
+static int tasks_add_on(struct tasks *ts, int cpu, unsigned int run_ms,
+			unsigned int sleep_ms)
+{
+	cpu_set_t one;
+
+	CPU_ZERO(&one);
+	CPU_SET(cpu, &one);
+	return tasks_add(ts, &one, run_ms, sleep_ms);
+}
+
 /* Let every task of @ts run anywhere in @set. */
 static int tasks_widen(const struct tasks *ts, const cpu_set_t *set)
 {
@@ -370,6 +381,31 @@ static void pl_print(const char *what, const struct placement *pl,
 	for (cpu = 0; cpu < nr_cpus; cpu++)
 		fprintf(stderr, " %lu", pl->on[cpu]);
 	fprintf(stderr, "\n");
+}
+
+/*
+ * The one sampler of the cases: where the tasks of @ts run for @ms, seen
+ * from @observer (tasks_sample()), printed as @what for the @nr_cpus CPUs;
+ * the share of the samples on @where, in percent (0 if @where is NULL).
+ * The samples are left in @pl.
+ */
+static int sample_share(const struct tasks *ts, unsigned int ms, int observer,
+			int nr_cpus, const cpu_set_t *where, const char *what,
+			struct placement *pl)
+{
+	tasks_sample(ts, ms, observer, pl);
+	pl_print(what, pl, nr_cpus);
+	return where ? pl_share(pl, where) : 0;
+}
+
+/* sample_share() of the task @pid alone, for MEASURE_MS. */
+static int sample_task(pid_t pid, int observer, int nr_cpus,
+		       const cpu_set_t *where, const char *what)
+{
+	struct tasks one = { .pid = { pid }, .nr = 1 };
+	struct placement pl;
+
+	return sample_share(&one, MEASURE_MS, observer, nr_cpus, where, what, &pl);
 }
 
 /* ------------------------------------------------------------------------
@@ -686,11 +722,8 @@ static enum scx_test_status run_smt_siblings(void *ctx)
 static enum scx_test_status run_smt_wakeup(void *ctx)
 {
 	struct topo_ctx *c = ctx;
-	cpu_set_t all, one, core;
-	struct placement pl;
-	struct tasks task;
-	unsigned int share;
-	int a, b;
+	cpu_set_t all, core;
+	int a, b, share;
 
 	set_all(&c->t, &all);
 	for (a = 0; a < c->t.nr_cpus; a++)
@@ -703,25 +736,18 @@ static enum scx_test_status run_smt_wakeup(void *ctx)
 	core = c->t.sibs[a];
 
 	SCX_FAIL_IF(sched_start_loader(&c->s, NULL), "scx_flash did not start");
-	CPU_ZERO(&one);
-	CPU_SET(b, &one);
-	SCX_FAIL_IF(tasks_add(&c->ts, &one, 1000, 0), "cannot start the hog");
-	CPU_ZERO(&one);
-	CPU_SET(a, &one);
-	SCX_FAIL_IF(tasks_add(&c->ts, &one, 2, 3), "cannot start the task");
+	SCX_FAIL_IF(tasks_add_on(&c->ts, b, 1000, 0), "cannot start the hog");
+	SCX_FAIL_IF(tasks_add_on(&c->ts, a, 2, 3), "cannot start the task");
 	sleep_ms(SETTLE_MS);
 	SCX_FAIL_IF(sched_setaffinity(c->ts.pid[1], sizeof(all), &all),
 		    "cannot widen the task");
 	sleep_ms(SETTLE_MS);
-	task.pid[0] = c->ts.pid[1];
-	task.nr = 1;
-	tasks_sample(&task, MEASURE_MS, c->t.nr_cpus - 1, &pl);
-	pl_print("periodic task", &pl, c->t.nr_cpus);
-	share = pl_share(&pl, &core);
-	fprintf(stderr, "on the core of CPU %d, whose sibling %d is busy: %u%%\n",
+	share = sample_task(c->ts.pid[1], c->t.nr_cpus - 1, c->t.nr_cpus, &core,
+			    "periodic task");
+	fprintf(stderr, "on the core of CPU %d, whose sibling %d is busy: %d%%\n",
 		a, b, share);
 	SCX_FAIL_IF(share > 20,
-		    "the task stayed %u%% of the time on a core with a busy sibling",
+		    "the task stayed %d%% of the time on a core with a busy sibling",
 		    share);
 	return topo_finish(c);
 }
@@ -735,9 +761,7 @@ static enum scx_test_status run_smt_wakeup(void *ctx)
 static enum scx_test_status run_smt_hog(void *ctx)
 {
 	struct topo_ctx *c = ctx;
-	cpu_set_t all, one, node, core;
-	struct placement pl;
-	struct tasks hog;
+	cpu_set_t all, node, core;
 	int x, y, obs, share;
 
 	set_all(&c->t, &all);
@@ -761,14 +785,8 @@ static enum scx_test_status run_smt_hog(void *ctx)
 
 	fprintf(stderr, "hog on CPU %d, second hog pinned to its sibling %d\n",
 		x, y);
-	CPU_ZERO(&one);
-	CPU_SET(y, &one);
-	SCX_FAIL_IF(tasks_add(&c->ts, &one, 1000, 0), "cannot start the hog");
-	hog.pid[0] = c->ts.pid[0];
-	hog.nr = 1;
-	tasks_sample(&hog, MEASURE_MS, obs, &pl);
-	pl_print("free hog", &pl, c->t.nr_cpus);
-	share = pl_share(&pl, &core);
+	SCX_FAIL_IF(tasks_add_on(&c->ts, y, 1000, 0), "cannot start the hog");
+	share = sample_task(c->ts.pid[0], obs, c->t.nr_cpus, &core, "free hog");
 	fprintf(stderr, "on the core of CPU %d, whose sibling %d is busy: %d%%\n",
 		x, y, share);
 	SCX_FAIL_IF(share > 50,
@@ -820,9 +838,8 @@ static int spread(struct topo_ctx *c, const cpu_set_t *from, int nr,
 	if (tasks_widen(&ts, &all))
 		return -1;
 	sleep_ms(SETTLE_MS);
-	tasks_sample(&ts, MEASURE_MS, c->t.nr_cpus - 1, &pl);
-	pl_print(what, &pl, c->t.nr_cpus);
-	return pl_share(&pl, where);
+	return sample_share(&ts, MEASURE_MS, c->t.nr_cpus - 1, c->t.nr_cpus,
+			    where, what, &pl);
 }
 
 /*
@@ -835,7 +852,7 @@ static int spread(struct topo_ctx *c, const cpu_set_t *from, int nr,
 static enum scx_test_status run_numa_local(void *ctx)
 {
 	struct topo_ctx *c = ctx;
-	cpu_set_t n0, one;
+	cpu_set_t n0;
 	int share, nr, cpu;
 
 	set_node(&c->t, 0, &n0);
@@ -849,9 +866,7 @@ static enum scx_test_status run_numa_local(void *ctx)
 			continue;
 		if (cpu + 1 < c->t.nr_cpus && CPU_ISSET(cpu + 1, &c->t.sibs[cpu]))
 			continue;
-		CPU_ZERO(&one);
-		CPU_SET(cpu, &one);
-		SCX_FAIL_IF(tasks_add(&c->ts, &one, 1000, 0),
+		SCX_FAIL_IF(tasks_add_on(&c->ts, cpu, 1000, 0),
 			    "cannot start the load");
 	}
 	share = spread(c, &n0, nr, 2, 2, &n0, "node 0 tasks");
@@ -894,7 +909,7 @@ static enum scx_test_status run_numa_overflow(void *ctx)
  */
 static int numa_queue_share(struct topo_ctx *c, const char *const args[])
 {
-	cpu_set_t n0, all, others, one;
+	cpu_set_t n0, all, others;
 	int cpu, share;
 
 	set_all(&c->t, &all);
@@ -903,11 +918,7 @@ static int numa_queue_share(struct topo_ctx *c, const char *const args[])
 	if (sched_start_loader(&c->s, args))
 		return -1;
 	for (cpu = 0; cpu < c->t.nr_cpus; cpu++) {
-		if (!CPU_ISSET(cpu, &others))
-			continue;
-		CPU_ZERO(&one);
-		CPU_SET(cpu, &one);
-		if (tasks_add(&c->ts, &one, 1000, 0))
+		if (CPU_ISSET(cpu, &others) && tasks_add_on(&c->ts, cpu, 1000, 0))
 			return -1;
 	}
 	share = spread(c, &n0, 2 * CPU_COUNT(&n0), 1000, 0, &others,
@@ -1086,14 +1097,13 @@ static enum scx_test_status run_primary_loader(void *ctx)
 static enum scx_test_status run_primary_return(void *ctx)
 {
 	struct topo_ctx *c = ctx;
-	cpu_set_t dom, all, out, one;
+	cpu_set_t dom, all;
 	struct placement pl;
 	struct tasks pinned = {}, free_hogs = {};
 	int cpu, i, nr, share;
 
 	set_all(&c->t, &all);
 	primary_domain(&c->t, &dom);
-	set_sub(&all, &dom, &out);
 	SCX_FAIL_IF(sched_start_skel(&c->s, &c->t, &dom),
 		    "scx_flash did not attach with a primary domain");
 
@@ -1101,9 +1111,7 @@ static enum scx_test_status run_primary_return(void *ctx)
 	for (cpu = 0; cpu < c->t.nr_cpus; cpu++) {
 		if (!CPU_ISSET(cpu, &dom))
 			continue;
-		CPU_ZERO(&one);
-		CPU_SET(cpu, &one);
-		SCX_FAIL_IF(tasks_add(&c->ts, &one, 1000, 0),
+		SCX_FAIL_IF(tasks_add_on(&c->ts, cpu, 1000, 0),
 			    "cannot start the load");
 		pinned.pid[pinned.nr++] = c->ts.pid[c->ts.nr - 1];
 	}
@@ -1115,19 +1123,15 @@ static enum scx_test_status run_primary_return(void *ctx)
 		free_hogs.pid[free_hogs.nr++] = c->ts.pid[c->ts.nr - 1];
 	}
 	sleep_ms(SETTLE_MS);
-	tasks_sample(&free_hogs, 500, c->t.nr_cpus - 1, &pl);
-	pl_print("free hogs, domain full", &pl, c->t.nr_cpus);
+	sample_share(&free_hogs, 500, c->t.nr_cpus - 1, c->t.nr_cpus, NULL,
+		     "free hogs, domain full", &pl);
 
 	/* Free the domain: the pinned hogs go. */
-	for (i = 0; i < pinned.nr; i++) {
-		kill(pinned.pid[i], SIGKILL);
-		waitpid(pinned.pid[i], NULL, 0);
-	}
+	tasks_stop(&pinned);
 	c->ts = free_hogs;
 	sleep_ms(SETTLE_MS);
-	tasks_sample(&free_hogs, MEASURE_MS, c->t.nr_cpus - 1, &pl);
-	pl_print("free hogs, domain idle", &pl, c->t.nr_cpus);
-	share = pl_share(&pl, &dom);
+	share = sample_share(&free_hogs, MEASURE_MS, c->t.nr_cpus - 1, c->t.nr_cpus,
+			     &dom, "free hogs, domain idle", &pl);
 	fprintf(stderr, "%d free hog(s) in the idle domain: %d%%\n",
 		free_hogs.nr, share);
 	SCX_FAIL_IF(share < 75,
@@ -1242,13 +1246,36 @@ static enum scx_test_status hotplug(struct topo_ctx *c, int cpu, bool on,
 		seq, enable_seq());
 
 	sleep_ms(SETTLE_MS);
-	tasks_sample(&c->ts, 1000, -1, &pl);
-	pl_print("load", &pl, c->t.nr_cpus);
+	sample_share(&c->ts, 1000, -1, c->t.nr_cpus, NULL, "load", &pl);
 	SCX_FAIL_IF(!on && pl.on[cpu],
 		    "the load still ran on CPU %d after it went offline", cpu);
 	SCX_FAIL_IF(tasks_dead(&c->ts), "%d task(s) of the load died",
 		    tasks_dead(&c->ts));
 	return SCX_TEST_PASS;
+}
+
+/*
+ * Take the @nr @cpus offline one after the other, then bring them back in
+ * reverse order (hotplug()); after a failure, every one is brought back.
+ */
+static enum scx_test_status hotplug_cycle(struct topo_ctx *c, const int *cpus,
+					  int nr, unsigned long long timeout_ms)
+{
+	enum scx_test_status st = SCX_TEST_PASS;
+	char path[PATH_MAX];
+	int i;
+
+	for (i = 0; i < nr && st == SCX_TEST_PASS; i++)
+		st = hotplug(c, cpus[i], false, timeout_ms);
+	for (i = nr - 1; i >= 0 && st == SCX_TEST_PASS; i--)
+		st = hotplug(c, cpus[i], true, timeout_ms);
+	if (st == SCX_TEST_PASS)
+		return st;
+	for (i = 0; i < nr; i++) {
+		snprintf(path, sizeof(path), CPU_SYSFS "/cpu%d/online", cpus[i]);
+		write_str(path, "1");
+	}
+	return st;
 }
 
 static enum scx_test_status hotplug_setup(void **ctx)
@@ -1319,25 +1346,10 @@ static enum scx_test_status run_hotplug(void *ctx)
 	fprintf(stderr, "each re-attach may take %llu ms\n", timeout_ms);
 	sleep_ms(SETTLE_MS);
 
-	for (i = 0; i < nr; i++) {
-		st = hotplug(c, cpus[i], false, timeout_ms);
-		if (st != SCX_TEST_PASS)
-			goto online;
-	}
-	for (i = nr - 1; i >= 0; i--) {
-		st = hotplug(c, cpus[i], true, timeout_ms);
-		if (st != SCX_TEST_PASS)
-			goto online;
-	}
+	st = hotplug_cycle(c, cpus, nr, timeout_ms);
+	if (st != SCX_TEST_PASS)
+		return st;
 	return topo_finish(c);
-online:
-	for (i = 0; i < nr; i++) {
-		char path[PATH_MAX];
-
-		snprintf(path, sizeof(path), CPU_SYSFS "/cpu%d/online", cpus[i]);
-		write_str(path, "1");
-	}
-	return st;
 }
 
 #define TOPO_TEST(__name, __setup, __run, __desc)			\

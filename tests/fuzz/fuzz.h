@@ -1,20 +1,27 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * What the libFuzzer harnesses share.  Each includes the loader whole, as
- * the unit tests do (tests/unit/loader.h), and calls its static functions.
- * The loader's own messages go to /dev/null, for speed and so that a
- * report is not lost among them; fuzz_check() reports a broken property
- * on the real stderr and aborts, which libFuzzer records as a crash.
+ * What the libFuzzer harnesses share.  Each includes what it tests whole,
+ * before this: the loader (tests/unit/loader.h) or one of its helpers,
+ * and calls its static functions.  The loader's own messages go to
+ * /dev/null, for speed and so that a report is not lost among them;
+ * fuzz_check() reports a broken property on the real stderr and aborts,
+ * which libFuzzer records as a crash.
  */
 #ifndef __SCX_FUZZ_H
 #define __SCX_FUZZ_H
 
-/* first: the loader defines _GNU_SOURCE before any system header */
-#include "../unit/loader.h"
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#endif
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
-int LLVMFuzzerTestOneInput(const u8 *data, size_t size);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static FILE *fuzz_report;
 
@@ -41,7 +48,7 @@ do {									\
 } while (0)
 
 /* @data as a NUL-terminated string, to free(). */
-static inline char *fuzz_string(const u8 *data, size_t size)
+static inline char *fuzz_string(const uint8_t *data, size_t size)
 {
 	char *s = malloc(size + 1);
 

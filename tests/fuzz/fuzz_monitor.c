@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * libFuzzer harness of --monitor's reply reader: stats_request() with the
+ * libFuzzer harness of --monitor's reply reader in scx_flash_stats.c,
+ * built with it alone: scx_flash_stats_request() with the
  * input as what the server sends back, in chunks of the size the first
  * byte gives.  Statistics come out only of a reply whose first line is
  * JSON with an errno of exactly 0 and the five statistics as plain
@@ -8,12 +9,20 @@
  */
 #define recv fuzz_recv
 #define send fuzz_send
-#include "fuzz.h"
+#include "../../scx_flash_stats.c"
 #undef recv
 #undef send
+#include "fuzz.h"
+#include "../unit/stats_table.h"
+
+static void read_nothing(uint64_t *vals, void *arg)
+{
+}
+
+static const struct scx_flash_stats_table tab = STATS_TABLE(read_nothing);
 
 static struct {
-	const u8 *data;
+	const uint8_t *data;
 	size_t left;
 	size_t chunk;
 } server;
@@ -72,13 +81,13 @@ static void collect_raw(const char *line, struct raw_reply *r)
 
 	r->err = keep(line, "errno", r->store[NR_STATS]);
 	for (i = 0; i < NR_STATS; i++) {
-		snprintf(path, sizeof(path), "args.resp.%s", stat_meta[i].name);
+		snprintf(path, sizeof(path), "args.resp.%s", fields[i].name);
 		r->stat[i] = keep(line, path, r->store[i]);
 	}
 }
 
 /* Only digits, no sign, no more than a u64 holds. */
-static bool plain_u64(const char *s, u64 *v)
+static bool plain_u64(const char *s, uint64_t *v)
 {
 	const char *p = s;
 
@@ -92,14 +101,14 @@ static bool plain_u64(const char *s, u64 *v)
 }
 
 /* What the reply reader must have seen to return @s. */
-static void check_accepted(const u8 *reply, size_t len,
-			   const struct flash_stats *s)
+static void check_accepted(const uint8_t *reply, size_t len,
+			   const uint64_t *s)
 {
-	const u8 *nl = memchr(reply, '\n', len);
+	const uint8_t *nl = memchr(reply, '\n', len);
 	struct raw_reply raw = {};
 	struct stats_reply back = {};
 	char line[2048], json[2048];
-	u64 v;
+	uint64_t v;
 	int i;
 
 	fuzz_check(nl && nl - reply < (long)sizeof(line), "no line");
@@ -113,18 +122,19 @@ static void check_accepted(const u8 *reply, size_t len,
 		   raw.err[*raw.err == '-'], "errno %s taken for 0", raw.err);
 	for (i = 0; i < NR_STATS; i++)
 		fuzz_check(raw.stat[i] && plain_u64(raw.stat[i], &v) &&
-			   v == s->v[i], "%s: %s, read as %" PRIu64,
-			   stat_meta[i].name, raw.stat[i], s->v[i]);
+			   v == s[i], "%s: %s, read as %" PRIu64,
+			   fields[i].name, raw.stat[i], s[i]);
 
-	stats_json(json, sizeof(json), s);
-	fuzz_check(!read_reply(json, &back) && !back.err &&
+	stats_json(&tab, s, json, sizeof(json));
+	fuzz_check(!read_reply(&tab, json, &back) && !back.err &&
 		   back.seen == (1U << NR_STATS) - 1 &&
-		   !memcmp(&back.stats, s, sizeof(*s)), "%s", json);
+		   !memcmp(back.vals, s, NR_STATS * sizeof(*s)), "%s", json);
 }
 
-int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct flash_stats s = {};
+	uint64_t s[NR_STATS] = {};
+	char reply[2048];
 	int ret;
 
 	if (!size)
@@ -133,9 +143,9 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	server.data = data + 1;
 	server.left = size - 1;
 
-	ret = stats_request(0, &s);
-	fuzz_check(!ret || ret == -EINVAL || ret == -EIO, "%d", ret);
+	ret = scx_flash_stats_request(0, &tab, s, reply, sizeof(reply));
+	fuzz_check(!ret || ret == -EINVAL || ret == -ECONNRESET, "%d", ret);
 	if (!ret)
-		check_accepted(data + 1, size - 1, &s);
+		check_accepted(data + 1, size - 1, s);
 	return 0;
 }

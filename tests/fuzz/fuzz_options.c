@@ -7,6 +7,8 @@
  * A second parse of the same arguments must give the same result: the
  * first one may follow a parse that stopped half way.
  */
+/* first: the loader defines _GNU_SOURCE before any system header */
+#include "../unit/loader.h"
 #include "fuzz.h"
 #include "../unit/fake_sysfs.h"
 
@@ -96,7 +98,7 @@ static void check_opts(const struct flash_opts *o)
 	check_interval(o->stats_interval);
 	check_interval(o->monitor_interval);
 
-	fuzz_check(is_domain_keyword(d) || is_hex_mask(d), "'%s'", d);
+	fuzz_check(is_domain_keyword(d) || scx_flash_is_hex_mask(d), "'%s'", d);
 	ret = check_primary_mask(d);
 	if (!is_domain_keyword(d))
 		fuzz_check(!ret == (highest_cpu(d) < FUZZ_NR_CPUS),

@@ -5,6 +5,8 @@
  * lists), the rest is the text.  Whatever a parser accepts must format
  * back to text that parses to the same value.
  */
+/* first: the loader defines _GNU_SOURCE before any system header */
+#include "../unit/loader.h"
 #include "fuzz.h"
 
 #define FUZZ_MAX_CPUS	512
@@ -60,7 +62,7 @@ static void fuzz_interval(const char *s)
 		   ts.tv_nsec);
 }
 
-static bool same_mask(const struct flash_mask *a, const struct flash_mask *b)
+static bool same_mask(const struct scx_flash_mask *a, const struct scx_flash_mask *b)
 {
 	return !memcmp(a->bits, b->bits, (a->nr + 63) / 64 * sizeof(u64));
 }
@@ -68,44 +70,44 @@ static bool same_mask(const struct flash_mask *a, const struct flash_mask *b)
 /* An accepted mask formats to a mask that parses and formats the same. */
 static void fuzz_mask(const char *s, int nr)
 {
-	struct flash_mask m, back;
+	struct scx_flash_mask m, back;
 	char text[2 * FUZZ_MAX_CPUS], again[2 * FUZZ_MAX_CPUS];
 	int cpu;
 
-	mask_init(&m, nr);
-	mask_init(&back, nr);
-	if (mask_parse(s, &m))
+	scx_flash_mask_init(&m, nr);
+	scx_flash_mask_init(&back, nr);
+	if (scx_flash_mask_parse(s, &m, NULL))
 		return;
-	fuzz_check(!strcmp(s, "none") || is_hex_mask(s), "'%s' taken", s);
+	fuzz_check(!strcmp(s, "none") || scx_flash_is_hex_mask(s), "'%s' taken", s);
 	for (cpu = nr; cpu < (nr + 63) / 64 * 64; cpu++)
-		fuzz_check(!mask_test(&m, cpu), "'%s' sets CPU %d of %d", s,
+		fuzz_check(!scx_flash_mask_test(&m, cpu), "'%s' sets CPU %d of %d", s,
 			   cpu, nr);
-	mask_format(&m, text, sizeof(text));
+	scx_flash_mask_format(&m, text, sizeof(text));
 	/* the format's commas are no mask syntax: they go as '_' */
 	for (cpu = 0; text[cpu]; cpu++)
 		if (text[cpu] == ',')
 			text[cpu] = '_';
-	fuzz_check(!mask_parse(text, &back) && same_mask(&m, &back),
+	fuzz_check(!scx_flash_mask_parse(text, &back, NULL) && same_mask(&m, &back),
 		   "'%s' formats as '%s', which does not read back", s, text);
-	mask_format(&back, again, sizeof(again));
-	mask_format(&m, text, sizeof(text));
+	scx_flash_mask_format(&back, again, sizeof(again));
+	scx_flash_mask_format(&m, text, sizeof(text));
 	fuzz_check(!strcmp(text, again), "'%s' then '%s'", text, again);
-	fuzz_check(mask_weight(&m) <= nr, "'%s'", s);
+	fuzz_check(scx_flash_mask_weight(&m) <= nr, "'%s'", s);
 }
 
 /* The CPUs of @m as a CPU list, ranges where they follow each other. */
-static void format_cpu_list(const struct flash_mask *m, char *buf,
+static void format_cpu_list(const struct scx_flash_mask *m, char *buf,
 			    size_t size)
 {
 	int cpu, last, len = 0;
 
 	buf[0] = '\0';
 	for (cpu = 0; cpu < m->nr; cpu = last + 1) {
-		if (!mask_test(m, cpu)) {
+		if (!scx_flash_mask_test(m, cpu)) {
 			last = cpu;
 			continue;
 		}
-		for (last = cpu; last + 1 < m->nr && mask_test(m, last + 1);
+		for (last = cpu; last + 1 < m->nr && scx_flash_mask_test(m, last + 1);
 		     last++)
 			;
 		len += snprintf(buf + len, size - len, "%s%d", len ? "," : "",
@@ -118,18 +120,18 @@ static void format_cpu_list(const struct flash_mask *m, char *buf,
 /* An accepted CPU list names only CPUs below @nr, and reads back. */
 static void fuzz_cpu_list(const char *s, int nr)
 {
-	struct flash_mask m, back;
+	struct scx_flash_mask m, back;
 	char text[8 * FUZZ_MAX_CPUS];
 	int cpu;
 
-	mask_init(&m, nr);
-	mask_init(&back, nr);
-	if (!parse_cpu_list(s, &m)) {
+	scx_flash_mask_init(&m, nr);
+	scx_flash_mask_init(&back, nr);
+	if (!scx_flash_parse_cpu_list(s, &m)) {
 		for (cpu = nr; cpu < (nr + 63) / 64 * 64; cpu++)
-			fuzz_check(!mask_test(&m, cpu), "'%s' sets CPU %d of %d", s,
+			fuzz_check(!scx_flash_mask_test(&m, cpu), "'%s' sets CPU %d of %d", s,
 				   cpu, nr);
 		format_cpu_list(&m, text, sizeof(text));
-		fuzz_check(!parse_cpu_list(text, &back) &&
+		fuzz_check(!scx_flash_parse_cpu_list(text, &back) &&
 			   same_mask(&m, &back),
 			   "'%s' lists as '%s', which does not read back", s,
 			   text);

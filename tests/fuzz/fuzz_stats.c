@@ -1,21 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * libFuzzer harness of the stats server's side of the scx_stats protocol:
- * stats_client_serve() fed the input as what a client sends, in chunks of
+ * libFuzzer harness of the stats server's side of the scx_stats protocol
+ * in scx_flash_stats.c, built with it alone: stats_client_serve() fed the
+ * input as what a client sends, in chunks of
  * the size the first byte gives, and the JSON checker and writer behind it.
  * Every newline received gets exactly one reply, and every reply is one
  * line of JSON that reads back; "stats" replies carry the counters.
  */
 #define recv fuzz_recv
 #define send fuzz_send
-#define bpf_map_lookup_elem fuzz_map_lookup_elem
-#include "fuzz.h"
+#include "../../scx_flash_stats.c"
 #undef recv
 #undef send
-#undef bpf_map_lookup_elem
+#include "fuzz.h"
+#include "../unit/stats_table.h"
 
 static struct {
-	const u8 *data;
+	const uint8_t *data;
 	size_t left;
 	size_t chunk;
 	size_t newlines;	/* newlines handed to the server so far */
@@ -24,28 +25,21 @@ static struct {
 	bool too_long;		/* the last reply refused a long request */
 } client;
 
-static struct scx_flash__bss bss = { .nr_online_cpus = 4 };
-
-/* The scheduler's counters, summed over the CPUs (its "stats" map). */
-static const u64 counters[FLASH_NR_STATS] = {
-	[FLASH_STAT_RUNNING] = 3,
-	[FLASH_STAT_KTHREAD_DISPATCHES] = UINT64_MAX,
-	[FLASH_STAT_DIRECT_DISPATCHES] = 1ULL << 40,
-	[FLASH_STAT_SHARED_DISPATCHES] = 12345,
+/* The statistics the server reads: counters far apart, some near the top. */
+static const uint64_t now[NR_STATS] = {
+	[STAT_NR_CPUS] = 4,
+	[STAT_NR_RUNNING] = 3,
+	[STAT_NR_KTHREAD_DISPATCHES] = UINT64_MAX,
+	[STAT_NR_DIRECT_DISPATCHES] = 1ULL << 40,
+	[STAT_NR_SHARED_DISPATCHES] = 12345,
 };
 
-/* The per-CPU values of counter *@key: all of it on the first CPU. */
-int fuzz_map_lookup_elem(int fd, const void *key, void *value)
+static void read_now(uint64_t *vals, void *arg)
 {
-	u32 idx = *(const u32 *)key;
-	int nr_cpus = libbpf_num_possible_cpus();
-
-	if (idx >= FLASH_NR_STATS || nr_cpus <= 0)
-		return -ENOENT;
-	memset(value, 0, nr_cpus * sizeof(u64));
-	((u64 *)value)[0] = counters[idx];
-	return 0;
+	memcpy(vals, now, sizeof(now));
 }
+
+static const struct scx_flash_stats_table tab = STATS_TABLE(read_now);
 
 int LLVMFuzzerInitialize(int *argc, char **argv[])
 {
@@ -72,17 +66,16 @@ ssize_t fuzz_recv(int fd, void *buf, size_t len, int flags)
 }
 
 /* The statistics a reply must carry: counters since the last one. */
-static void expected_stats(struct flash_stats *s)
+static void expected_stats(uint64_t *s)
 {
-	static const struct scx_flash skel = { .bss = &bss };
 	int i;
 
-	read_stats(&skel, s);
+	memcpy(s, now, sizeof(now));
 	if (!client.stats_replies)
 		return;
 	for (i = 0; i < NR_STATS; i++)
-		if (stat_meta[i].counter)
-			s->v[i] = 0;
+		if (fields[i].counter)
+			s[i] = 0;
 }
 
 struct reply_fields {
@@ -107,7 +100,7 @@ static bool read_fields(const char *line, struct reply_fields *f)
 	const char *v;
 	char buf[64];
 
-	if (read_reply(line, &f->r) || !json_get(line, "errno"))
+	if (read_reply(&tab, line, &f->r) || !json_get(line, "errno"))
 		return false;
 	v = json_get(line, "args.resp.Metrics.name");
 	f->meta = v && !strcmp(text_of(v, buf, sizeof(buf)), "Metrics");
@@ -120,7 +113,7 @@ static bool read_fields(const char *line, struct reply_fields *f)
 ssize_t fuzz_send(int fd, const void *buf, size_t len, int flags)
 {
 	struct reply_fields f = { .r.err = -1 };
-	struct flash_stats want;
+	uint64_t want[NR_STATS];
 	char line[2048];
 
 	fuzz_check(len > 0 && len < sizeof(line), "%zu bytes", len);
@@ -132,9 +125,9 @@ ssize_t fuzz_send(int fd, const void *buf, size_t len, int flags)
 	fuzz_check(read_fields(line, &f) && f.r.err >= 0,
 		   "does not read back: %s", line);
 	if (!f.r.err && !f.meta) {
-		expected_stats(&want);
+		expected_stats(want);
 		fuzz_check(f.r.seen == (1U << NR_STATS) - 1 &&
-			   !memcmp(&f.r.stats, &want, sizeof(want)),
+			   !memcmp(f.r.vals, want, sizeof(want)),
 			   "wrong statistics: %s", line);
 		client.stats_replies++;
 	}
@@ -181,27 +174,26 @@ static void check_members(const char *s)
 	}
 }
 
-int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct scx_flash skel = { .bss = &bss };
-	struct stats_client c = { .fd = -1 };
+	struct scx_flash_stats_client c = { .fd = -1 };
 	char *s;
 	bool alive = true;
 
 	if (!size)
 		return 0;
 	memset(&client, 0, sizeof(client));
-	client.chunk = data[0] ? data[0] : STATS_REQ_MAX;
+	client.chunk = data[0] ? data[0] : SCX_FLASH_STATS_REQ_MAX;
 	client.data = data + 1;
 	client.left = size - 1;
 
 	while (alive && client.left)
-		alive = stats_client_serve(&c, &skel);
+		alive = stats_client_serve(&tab, &c);
 	if (alive) {
 		fuzz_check(client.replies == client.newlines,
 			   "%zu replies to %zu lines", client.replies,
 			   client.newlines);
-		fuzz_check(c.len < STATS_REQ_MAX - 1 &&
+		fuzz_check(c.len < SCX_FLASH_STATS_REQ_MAX - 1 &&
 			   !memchr(c.buf, '\n', c.len), "%zu bytes kept",
 			   c.len);
 	} else {

@@ -1,14 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * libFuzzer harness of the loader's sysfs readers: the input describes a
+ * libFuzzer harness of scx_flash_topo.c, the sysfs readers, built with it
+ * alone: the input describes a
  * fake tree, one "path=content" or "path/" (a directory) per line, with
  * \n, \0 and \\ escapes in the content, written under a fresh directory
  * that SCX_SYSFS_PREFIX points to.  Then the topology, the power profile,
- * the primary domains, the idle QoS set and put back, and the sched_ext
- * state are read from it.  What they return must be consistent, the QoS
+ * the CPUs of each capacity class, the idle QoS set and put back, and the
+ * sched_ext state are read from it.  What they return must be consistent, the QoS
  * files must be as they were, and every file opened must be closed.
  */
+#include "../../scx_flash_topo.c"
 #include "fuzz.h"
+#include <sys/stat.h>
 
 #define FUZZ_MAX_LINES	64
 #define FUZZ_MAX_PATH	256
@@ -155,28 +158,31 @@ static int lowest_free_fd(void)
 }
 
 /* @cpu and @s are online SMT siblings of one core. */
-static bool is_pair(const struct topology *t, int cpu, int s)
+static bool is_pair(const struct scx_flash_topo *t, int cpu, int s)
 {
 	return s >= 0 && s < t->nr_cpu_ids && s != cpu &&
-	       t->cpus[s].sibling == cpu && t->cpus[s].core == t->cpus[cpu].core &&
+	       t->cpus[s].sibling == cpu && t->cpus[s].node == t->cpus[cpu].node &&
+	       !memcmp(t->cpus[s].ids, t->cpus[cpu].ids, sizeof(t->cpus[s].ids)) &&
 	       t->cpus[cpu].online && t->cpus[s].online;
 }
 
 /* What a topology read without error must look like. */
-static void check_topology(const struct topology *t)
+static void check_topology(const struct scx_flash_topo *t)
 {
-	struct flash_mask present;
+	struct scx_flash_mask present;
 	int cpu, online = 0, s;
+	char why[PATH_MAX + 64];
 
-	fuzz_check(t->nr_cpu_ids > 0 && t->nr_cpu_ids <= MAX_CPU_IDS &&
-		   t->nr_cpu_ids == scan_cpus(&present), "%d CPU ids",
+	fuzz_check(t->nr_cpu_ids > 0 && t->nr_cpu_ids <= SCX_FLASH_MAX_CPUS &&
+		   t->nr_cpu_ids == scan_cpus(&present, why, sizeof(why)),
+		   "%d CPU ids",
 		   t->nr_cpu_ids);
 	for (cpu = 0; cpu < t->nr_cpu_ids; cpu++) {
-		const struct cpu_info *c = &t->cpus[cpu];
+		const struct scx_flash_cpu *c = &t->cpus[cpu];
 
-		fuzz_check(c->present == mask_test(&present, cpu), "%d", cpu);
-		fuzz_check(c->node >= 0 && c->node < MAX_CPU_IDS &&
-			   c->type <= CORE_TURBO &&
+		fuzz_check(c->present == scx_flash_mask_test(&present, cpu), "%d", cpu);
+		fuzz_check(c->node >= 0 && c->node < SCX_FLASH_MAX_CPUS &&
+			   c->type <= SCX_FLASH_CORE_TURBO &&
 			   strnlen(c->qos, sizeof(c->qos)) < sizeof(c->qos),
 			   "CPU %d", cpu);
 		s = c->sibling;
@@ -187,16 +193,11 @@ static void check_topology(const struct topology *t)
 		fuzz_check(c->present, "online CPU %d has no cpu%d", cpu, cpu);
 		online++;
 	}
-	for (cpu = 0; cpu < t->nr_cpu_ids; cpu++)
-		fuzz_check(!t->cpus[cpu].online ||
-			   (t->cpus[cpu].core >= 0 && t->cpus[cpu].core < online),
-			   "CPU %d core %d of %d", cpu, t->cpus[cpu].core,
-			   online);
 	fuzz_check(t->nr_nodes <= online && (!online || t->nr_nodes > 0),
 		   "%d nodes, %d online CPUs", t->nr_nodes, online);
 }
 
-static bool any_online(const struct topology *t)
+static bool any_online(const struct scx_flash_topo *t)
 {
 	int cpu;
 
@@ -206,39 +207,37 @@ static bool any_online(const struct topology *t)
 	return false;
 }
 
-/* Each primary domain keyword gives online CPUs, some if any is online. */
-static void check_domains(const struct topology *t)
+/* Each class gives online CPUs, some if any is online; turbo and little are all. */
+static void check_classes(const struct scx_flash_topo *t)
 {
-	static const char *const domains[] = { "auto", "turbo", "performance",
-					       "powersave", "all" };
-	struct flash_mask m;
+	static const char *const classes[] = { "all", "turbo", "performance", "powersave" };
+	struct scx_flash_mask m;
 	size_t i;
-	int cpu;
+	int cpu, nr;
 
-	for (i = 0; i < ARRAY_SIZE(domains); i++) {
-		mask_init(&m, t->nr_cpu_ids);
-		fuzz_check(!resolve_primary_domain(domains[i], t,
-						   PROFILE_POWERSAVE, &m),
-			   "%s", domains[i]);
+	for (i = 0; i < ARRAY_SIZE(classes); i++) {
+		scx_flash_mask_init(&m, t->nr_cpu_ids);
+		nr = scx_flash_topo_class_cpus(t, classes[i], &m);
 		for (cpu = 0; cpu < t->nr_cpu_ids; cpu++)
-			fuzz_check(!mask_test(&m, cpu) || t->cpus[cpu].online,
-				   "%s has offline CPU %d", domains[i], cpu);
-		fuzz_check(mask_weight(&m) || !any_online(t), "%s", domains[i]);
+			fuzz_check(!scx_flash_mask_test(&m, cpu) || t->cpus[cpu].online,
+				   "%s has offline CPU %d", classes[i], cpu);
+		fuzz_check(nr == scx_flash_mask_weight(&m) && (nr || !any_online(t)),
+			   "%s: %d CPUs", classes[i], nr);
 	}
 }
 
 /* The idle QoS set, then put back as it was read. */
-static void check_idle_qos(const struct topology *t)
+static void check_idle_qos(const struct scx_flash_topo *t)
 {
 	char now[sizeof(t->cpus[0].qos)];
-	int cpu;
+	int cpu, bad;
 
-	if (set_idle_qos(t, 10))
-		return;
-	restore_idle_qos();
-	fuzz_check(!qos_changed, "QoS left to restore");
+	if (scx_flash_idle_qos_set(t, 10, &bad))
+		fuzz_check(bad >= 0 && bad < t->nr_cpu_ids && t->cpus[bad].online,
+			   "CPU %d refused", bad);
 	for (cpu = 0; cpu < t->nr_cpu_ids; cpu++) {
-		if (!t->cpus[cpu].online || !t->cpus[cpu].qos[0])
+		if (scx_flash_idle_qos_restore(t, cpu) || !t->cpus[cpu].online ||
+		    !t->cpus[cpu].qos[0])
 			continue;
 		fuzz_check(!read_sys(now, sizeof(now), CPU_DIR
 				     "/cpu%d/power/pm_qos_resume_latency_us",
@@ -247,15 +246,14 @@ static void check_idle_qos(const struct topology *t)
 	}
 }
 
-/* Attached exactly when the state file reads "enabled", blanks aside. */
+/* The state file reads "enabled" exactly when it holds it, blanks aside. */
 static void check_sched_ext_state(void)
 {
-	char path[sizeof(root) + 64], state[32];
+	char path[sizeof(root) + 64], state[32], text[32];
 	ssize_t len = -1;
 	int fd;
 
-	snprintf(path, sizeof(path), "%s/sys/kernel/sched_ext", root);
-	strcat(path, "/state");
+	snprintf(path, sizeof(path), "%s/sys/kernel/sched_ext/state", root);
 	fd = open(path, O_RDONLY);
 	if (fd >= 0) {
 		len = read(fd, state, sizeof(state) - 1);
@@ -263,26 +261,27 @@ static void check_sched_ext_state(void)
 	}
 	while (len > 0 && (!state[len - 1] || isspace(state[len - 1])))
 		len--;
-	path[strlen(path) - strlen("/state")] = '\0';
-	fuzz_check(other_scheduler_attached(path) ==
+	fuzz_check((!scx_flash_read_text(path, text, sizeof(text)) &&
+		    !strcmp(text, "enabled")) ==
 		   (len == 7 && !memcmp(state, "enabled", 7)), "state");
 }
 
-int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	enum power_profile profile;
-	struct topology t;
+	enum scx_flash_profile profile;
+	struct scx_flash_topo t;
 	int fd = lowest_free_fd();
 
 	make_tree((const char *)data, size);
-	if (!read_topology(&t)) {
+	if (!scx_flash_topo_read(&t)) {
 		check_topology(&t);
-		check_domains(&t);
+		check_classes(&t);
 		check_idle_qos(&t);
-		topo_free(&t);
+		scx_flash_topo_free(&t);
 	}
-	profile = power_profile();
-	fuzz_check(profile >= PROFILE_UNKNOWN && profile <= PROFILE_PERFORMANCE,
+	profile = scx_flash_power_profile();
+	fuzz_check(profile >= SCX_FLASH_PROFILE_UNKNOWN &&
+		   profile <= SCX_FLASH_PROFILE_PERFORMANCE,
 		   "%d", profile);
 	check_sched_ext_state();
 	fuzz_check(lowest_free_fd() == fd, "a file was left open");

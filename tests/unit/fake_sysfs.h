@@ -130,4 +130,21 @@ static inline void fake_node_cpu(int node, int cpu)
 		   cpu);
 }
 
+/* A machine of @nr CPUs (4 or 8), each a core, with capacities @caps in @file. */
+static inline void fake_capacities(const char *file, const int *caps, int nr)
+{
+	char v[16];
+	int cpu;
+
+	fake_begin();
+	fake_write(nr == 8 ? "0-7\n" : "0-3\n", CPU_PATH "/online");
+	for (cpu = 0; cpu < nr; cpu++) {
+		fake_cpu(cpu, 0, cpu);
+		if (!file)
+			continue;
+		snprintf(v, sizeof(v), "%d\n", caps[cpu]);
+		fake_write(v, CPU_PATH "/cpu%d/%s", cpu, file);
+	}
+}
+
 #endif /* __SCX_FAKE_SYSFS_H */

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The loader is one file by design, so each host unit test includes it
- * whole and calls its static functions; its main() is renamed out of the
- * way.  Also: silencing the messages of calls that are meant to fail.
+ * The host unit tests of the loader include it whole and call its static
+ * functions; its main() is renamed out of the way, and its helpers
+ * (scx_flash_topo.c, scx_flash_stats.c) are linked beside.  Also:
+ * silencing the messages of calls that are meant to fail.
  */
 #ifndef __SCX_TEST_LOADER_H
 #define __SCX_TEST_LOADER_H
