@@ -536,7 +536,7 @@ static u32 timeout_from_env(const struct flash_opts *o)
 
 	if (env && (parse_num("SCX_TIMEOUT_MS", env, 0, UINT32_MAX, &v) ||
 		    v < FLASH_TIMEOUT_MS_MIN))
-		die("SCX_TIMEOUT_MS has invalid value '%s' (at least %llu ms)", env, FLASH_TIMEOUT_MS_MIN);
+		die("SCX_TIMEOUT_MS has invalid value '%s' (min %llu)", env, FLASH_TIMEOUT_MS_MIN);
 	if (o->throttle_us * 5 > v * 1000) {
 		snprintf(val, sizeof(val), "%llu", (unsigned long long)o->throttle_us);
 		snprintf(why, sizeof(why), "above a fifth of the %llu ms watchdog timeout",

@@ -80,7 +80,7 @@ expect 1 "unrecognized option '--bogus'" "an unknown option is refused" -- --bog
 expect 1 "unexpected argument 'extra'" "a stray argument is refused" -- extra
 SCX_TIMEOUT_MS=5s expect 1 "SCX_TIMEOUT_MS has invalid value '5s'" \
 	"a bad SCX_TIMEOUT_MS is refused" --
-SCX_TIMEOUT_MS=499 expect 1 "SCX_TIMEOUT_MS has invalid value '499' \\(at least 500 ms\\)" \
+SCX_TIMEOUT_MS=499 expect 1 "SCX_TIMEOUT_MS has invalid value '499' \\(min 500\\)" \
 	"a timeout too short for the starvation guard is refused" --
 
 # --monitor needs no scheduler: it waits for the stats server and stops
