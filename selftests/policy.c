@@ -404,6 +404,30 @@ static enum scx_test_status still_attached(struct scx_child *loader)
 	return SCX_TEST_PASS;
 }
 
+/*
+ * Run @load into @dfl under the default scheduler, then into @flash with
+ * scx_flash attached; SCX_TEST_FAIL if either run or scx_flash's start or
+ * stop failed.  Whether scx_flash stayed attached through its run, without
+ * a problem in the kernel log, goes to @attached: the caller prints what
+ * both runs measured first.
+ */
+static enum scx_test_status beside_default(int (*load)(void *), void *dfl,
+					   void *flash,
+					   enum scx_test_status *attached)
+{
+	struct scx_child loader;
+	int err;
+
+	SCX_FAIL_IF(load(dfl), "the load failed without scx_flash");
+	SCX_FAIL_IF(flash_start(&loader, NULL), "scx_flash did not start");
+	kmsg_mark(MARKER);
+	err = load(flash);
+	*attached = still_attached(&loader);
+	SCX_FAIL_IF(flash_stop(&loader), "scx_flash did not exit cleanly");
+	SCX_FAIL_IF(err, "the load failed under scx_flash");
+	return SCX_TEST_PASS;
+}
+
 /* --- The largest weight with the longest slice --- */
 
 #define CAP_RUN_MS	7000
@@ -580,8 +604,9 @@ static int churn_until_exit(pid_t pid, pid_t bench, int *status)
  * wait (it did: the spinner waited 7 s, and the watchdog ejected
  * scx_flash).
  */
-static int storm_waits(struct storm_result *r)
+static int storm_waits(void *result)
 {
+	struct storm_result *r = result;
 	static const char *const storm[] = {
 		"hackbench", "-g", "20", "-l", "300", NULL
 	};
@@ -615,16 +640,9 @@ static enum scx_test_status run_storm_waits(void *ctx)
 {
 	struct storm_result dfl, flash;
 	enum scx_test_status ret;
-	struct scx_child loader;
-	int err;
 
-	SCX_FAIL_IF(storm_waits(&dfl), "the storm failed without scx_flash");
-	SCX_FAIL_IF(flash_start(&loader, NULL), "scx_flash did not start");
-	kmsg_mark(MARKER);
-	err = storm_waits(&flash);
-	ret = still_attached(&loader);
-	SCX_FAIL_IF(flash_stop(&loader), "scx_flash did not exit cleanly");
-	SCX_FAIL_IF(err, "the storm failed under scx_flash");
+	if (beside_default(storm_waits, &dfl, &flash, &ret))
+		return SCX_TEST_FAIL;
 
 	print_storm("default", &dfl);
 	print_storm("scx_flash", &flash);
@@ -698,8 +716,9 @@ static int hogs_cpu_since(const pid_t *pids, int n, const long long *start,
  * join them, while a shell runs `sleep 1` LAG_SLEEPS times.  The nice 0
  * hogs' CPU times are compared over the sleeps after LAG_SETTLE_SLEEPS.
  */
-static int lagging_hog(struct lag_result *r)
+static int lagging_hog(void *result)
 {
+	struct lag_result *r = result;
 	struct load_opts cpu0 = { .cpu = 0 }, cpu1 = { .cpu = 1, .nice = 19 };
 	struct load_opts any = { .cpu = -1 };
 	unsigned int run_ms = LAG_BUILD_MS + LAG_SLEEPS * 3000;
@@ -768,20 +787,12 @@ static enum scx_test_status run_lagging_hog(void *ctx)
 {
 	struct lag_result dfl, flash;
 	enum scx_test_status ret;
-	struct scx_child loader;
 	unsigned long long bound;
-	int err;
 
 	if (nr_cpus() < 2)
 		SCX_SKIP("needs 2 CPUs");
-
-	SCX_FAIL_IF(lagging_hog(&dfl), "the load failed without scx_flash");
-	SCX_FAIL_IF(flash_start(&loader, NULL), "scx_flash did not start");
-	kmsg_mark(MARKER);
-	err = lagging_hog(&flash);
-	ret = still_attached(&loader);
-	SCX_FAIL_IF(flash_stop(&loader), "scx_flash did not exit cleanly");
-	SCX_FAIL_IF(err, "the load failed under scx_flash");
+	if (beside_default(lagging_hog, &dfl, &flash, &ret))
+		return SCX_TEST_FAIL;
 
 	print_lag("default", &dfl);
 	print_lag("scx_flash", &flash);
