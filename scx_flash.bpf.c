@@ -1066,10 +1066,67 @@ static u64 queue_deadline(const struct task_struct *p,
 	return starving_vtime(p);
 }
 
+/*
+ * Per-CPU kthreads run even while the CPUs are kept idle: the system must
+ * not be throttled to death.  Straight to their CPU with idle injection.
+ */
+static bool enqueue_throttled_kthread(struct task_struct *p, s32 prev_cpu,
+				      u64 enq_flags)
+{
+	if (!throttle_ns || !is_kthread(p) || !is_pcpu_task(p))
+		return false;
+
+	scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL, task_slice(p, lookup_task_ctx(p)),
+			   enq_flags);
+	stat_inc(FLASH_STAT_KTHREAD_DISPATCHES);
+	dbg_msg("enqueue: kthread %d to local queue of cpu %d", p->pid,
+		prev_cpu);
+	return true;
+}
+
+/*
+ * select_cpu() found no idle CPU for this wakeup, and the previous CPU is
+ * a fine place to wait: go to the queue.  Otherwise (no select_cpu(), a
+ * contended SMT core, or the task lost its CPU to a higher priority
+ * class) look for an idle CPU first.
+ */
+static bool enqueue_on_idle_cpu(struct task_struct *p, s32 prev_cpu,
+				u64 enq_flags)
+{
+	if (__COMPAT_is_enq_cpu_selected(enq_flags) &&
+	    !(enq_flags & SCX_ENQ_REENQ) &&
+	    (is_pcpu_task(p) || !is_smt_contended(prev_cpu)))
+		return false;
+	return !cpus_kept_idle() &&
+	       try_dispatch_to_idle_cpu(p, prev_cpu, enq_flags);
+}
+
+/*
+ * An earlier deadline than the running task's and than every waiting
+ * task's: take its CPU at once, straight through the local queue, rather
+ * than through the shared queue and a kick, which another CPU may answer
+ * first.  Not while the CPUs are kept idle.
+ */
+static bool enqueue_preempting(struct task_struct *p, struct task_ctx *tctx,
+			       s32 prev_cpu, u64 deadline, u64 enq_flags)
+{
+	if (!(enq_flags & SCX_ENQ_WAKEUP) || cpus_kept_idle() ||
+	    dsq_has_earlier(cpu_node(prev_cpu), deadline) ||
+	    !should_preempt(prev_cpu, deadline))
+		return false;
+
+	scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL_ON | prev_cpu, task_slice(p, tctx),
+			   enq_flags | SCX_ENQ_PREEMPT | LOCAL_ENQ_FLAGS);
+	stat_inc(FLASH_STAT_DIRECT_DISPATCHES);
+	stat_inc(FLASH_STAT_PREEMPT_DISPATCHES);
+	dbg_msg("enqueue: %d preempts cpu %d, deadline %llu", p->pid,
+		prev_cpu, deadline);
+	return true;
+}
+
 void BPF_STRUCT_OPS(flash_enqueue, struct task_struct *p, u64 enq_flags)
 {
 	s32 prev_cpu = scx_bpf_task_cpu(p);
-	bool cpu_selected = __COMPAT_is_enq_cpu_selected(enq_flags);
 	struct task_ctx *tctx;
 	u64 deadline, dsq_id;
 
@@ -1077,29 +1134,8 @@ void BPF_STRUCT_OPS(flash_enqueue, struct task_struct *p, u64 enq_flags)
 		enqueue_rr(p, prev_cpu, enq_flags);
 		return;
 	}
-
-	/*
-	 * Per-CPU kthreads run even while the CPUs are kept idle: the system
-	 * must not be throttled to death.
-	 */
-	if (throttle_ns && is_kthread(p) && is_pcpu_task(p)) {
-		scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL,
-				   task_slice(p, lookup_task_ctx(p)), enq_flags);
-		stat_inc(FLASH_STAT_KTHREAD_DISPATCHES);
-		dbg_msg("enqueue: kthread %d to local queue of cpu %d", p->pid,
-			prev_cpu);
-		return;
-	}
-
-	/*
-	 * select_cpu() found no idle CPU for this wakeup, and the previous
-	 * CPU is a fine place to wait: go to the queue.  Otherwise (no
-	 * select_cpu(), a contended SMT core, or the task lost its CPU to a
-	 * higher priority class) look for an idle CPU first.
-	 */
-	if ((!cpu_selected || (enq_flags & SCX_ENQ_REENQ) ||
-	     (!is_pcpu_task(p) && is_smt_contended(prev_cpu))) &&
-	    !cpus_kept_idle() && try_dispatch_to_idle_cpu(p, prev_cpu, enq_flags))
+	if (enqueue_throttled_kthread(p, prev_cpu, enq_flags) ||
+	    enqueue_on_idle_cpu(p, prev_cpu, enq_flags))
 		return;
 
 	tctx = lookup_task_ctx(p);
@@ -1110,28 +1146,10 @@ void BPF_STRUCT_OPS(flash_enqueue, struct task_struct *p, u64 enq_flags)
 
 	refresh_cgweight(p, tctx);
 	deadline = queue_deadline(p, tctx);
-	dsq_id = cpu_node(prev_cpu);
-
-	/*
-	 * An earlier deadline than the running task's and than every waiting
-	 * task's: take its CPU at once, straight through the local queue,
-	 * rather than through the shared queue and a kick, which another CPU
-	 * may answer first.  Not while the CPUs are kept idle.
-	 */
-	if ((enq_flags & SCX_ENQ_WAKEUP) && !cpus_kept_idle() &&
-	    !dsq_has_earlier(dsq_id, deadline) &&
-	    should_preempt(prev_cpu, deadline)) {
-		scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL_ON | prev_cpu,
-				   task_slice(p, tctx),
-				   enq_flags | SCX_ENQ_PREEMPT |
-				   LOCAL_ENQ_FLAGS);
-		stat_inc(FLASH_STAT_DIRECT_DISPATCHES);
-		stat_inc(FLASH_STAT_PREEMPT_DISPATCHES);
-		dbg_msg("enqueue: %d preempts cpu %d, deadline %llu", p->pid,
-			prev_cpu, deadline);
+	if (enqueue_preempting(p, tctx, prev_cpu, deadline, enq_flags))
 		return;
-	}
 
+	dsq_id = cpu_node(prev_cpu);
 	scx_bpf_dsq_insert_vtime(p, dsq_id, task_slice(p, tctx), deadline,
 				 enq_flags);
 	stat_inc(FLASH_STAT_SHARED_DISPATCHES);
