@@ -161,12 +161,35 @@ static int set_ops_name(struct scx_flash *skel, const char *name)
 	return -ENOENT;
 }
 
+/*
+ * Run the loader while another scheduler is attached and wait for it to
+ * give up.  Returns 0, or why it could not be run or did not exit in time;
+ * *@said_why tells whether its output named the reason.
+ */
+static int loader_try_attach(struct scx_child *loader, bool *said_why)
+{
+	char path[PATH_MAX];
+	int ret;
+
+	ret = scx_loader_path(path, sizeof(path));
+	if (!ret)
+		ret = scx_child_start(loader, path, NULL);
+	if (!ret)
+		ret = scx_child_wait(loader, STATE_TIMEOUT_MS);
+	/* The loader must name the reason, whatever its exact words. */
+	*said_why = flash_output_has(loader, "already") ||
+		    flash_output_has(loader, "busy") ||
+		    flash_output_has(loader, "exists");
+	flash_dump_output(loader);
+	scx_child_release(loader);
+	return ret;
+}
+
 static enum scx_test_status run_busy(void *ctx)
 {
 	struct scx_flash *other;
 	struct scx_child loader;
 	struct bpf_link *link;
-	char path[PATH_MAX];
 	bool said_why, other_ok;
 	int ret;
 
@@ -190,17 +213,7 @@ static enum scx_test_status run_busy(void *ctx)
 		SCX_FAIL("the other scheduler did not attach");
 	}
 
-	ret = scx_loader_path(path, sizeof(path));
-	if (!ret)
-		ret = scx_child_start(&loader, path, NULL);
-	if (!ret)
-		ret = scx_child_wait(&loader, STATE_TIMEOUT_MS);
-	/* The loader must name the reason, whatever its exact words. */
-	said_why = flash_output_has(&loader, "already") ||
-		   flash_output_has(&loader, "busy") ||
-		   flash_output_has(&loader, "exists");
-	flash_dump_output(&loader);
-	scx_child_release(&loader);
+	ret = loader_try_attach(&loader, &said_why);
 
 	other_ok = scx_state_wait("enabled", 0) &&
 		   scx_root_ops_has_prefix(OTHER_NAME) &&

@@ -133,21 +133,105 @@ static int reap_ok(pid_t pid, unsigned int timeout_ms)
 	return WIFEXITED(status) && !WEXITSTATUS(status);
 }
 
+/* The tasks of the mixed load; a pid <= 0 is one that did not start. */
+struct soak_load {
+	long nr_cpus;
+	int nr_hogs;
+	pid_t hogs[MAX_HOGS], sleepers[NR_SLEEPERS], pp[NR_PINGPONG], forker;
+	pid_t storm;		/* 0: no hackbench, no storms */
+	int fds[NR_SLEEPERS];
+};
+
+/* Start every task of the load, each to run for @ms. */
+static void load_start(struct soak_load *l, unsigned int ms)
+{
+	struct load_opts any = { .cpu = -1 };
+	int i;
+
+	l->nr_cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	l->nr_hogs = l->nr_cpus > MAX_HOGS ? MAX_HOGS : l->nr_cpus;
+	l->storm = 0;
+	for (i = 0; i < l->nr_hogs; i++)
+		l->hogs[i] = hog_start(&any, ms);
+	for (i = 0; i < NR_SLEEPERS; i++)
+		l->sleepers[i] = sleeper_start(&any, 500, ms, &l->fds[i]);
+	for (i = 0; i < NR_PINGPONG; i++)
+		l->pp[i] = pingpong_start(&any, ms);
+	l->forker = spawn(fork_loop, ms);
+	if (tool_available("hackbench"))
+		l->storm = spawn(storm_loop, ms);
+	else
+		printf("# no hackbench in PATH: the soak runs without storms\n");
+}
+
+/*
+ * Churn the hogs' affinity for @ms; check the scheduler once a second.
+ * Stops early and returns true once scx_flash is no longer attached;
+ * *@rounds counts the affinity changes.
+ */
+static bool churn_affinity(const struct soak_load *l,
+			   struct scx_child *loader, unsigned int ms,
+			   int *rounds)
+{
+	unsigned long long end, next_check;
+	bool detached = false;
+	int i, round = 0;
+	cpu_set_t set;
+
+	end = monotonic_ms() + ms;
+	next_check = monotonic_ms() + 1000;
+	while (monotonic_ms() < end && !detached) {
+		CPU_ZERO(&set);
+		if (round % 3 == 2)
+			for (i = 0; i < l->nr_cpus; i++)
+				CPU_SET(i, &set);
+		else
+			CPU_SET(round % l->nr_cpus, &set);
+		for (i = 0; i < l->nr_hogs; i++)
+			if (l->hogs[i] > 0)
+				sched_setaffinity(l->hogs[i], sizeof(set),
+						  &set);
+		round++;
+		sleep_ms(CHURN_MS);
+		if (monotonic_ms() >= next_check) {
+			detached = !scx_child_running(loader) ||
+				   !scx_root_ops_has_prefix("flash");
+			next_check += 1000;
+		}
+	}
+	*rounds = round;
+	return detached;
+}
+
+/* Wait for every task of the load; returns how many failed. */
+static int load_reap(const struct soak_load *l)
+{
+	struct latency_stats st;
+	int i, failed = 0;
+
+	for (i = 0; i < l->nr_hogs; i++)
+		if (l->hogs[i] <= 0 || child_cpu_us(l->hogs[i], 60000) <= 0)
+			failed++;
+	for (i = 0; i < NR_SLEEPERS; i++)
+		if (l->sleepers[i] <= 0 ||
+		    sleeper_result(l->sleepers[i], l->fds[i], &st))
+			failed++;
+	for (i = 0; i < NR_PINGPONG; i++)
+		failed += !reap_ok(l->pp[i], 60000);
+	failed += !reap_ok(l->forker, 60000);
+	if (l->storm)
+		failed += !reap_ok(l->storm, STORM_REAP_MS);
+	return failed;
+}
+
 static enum scx_test_status run(void *ctx)
 {
 	unsigned int secs = soak_secs(), ms = secs * 1000;
-	long nr_cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	int nr_hogs = nr_cpus > MAX_HOGS ? MAX_HOGS : nr_cpus;
-	struct load_opts any = { .cpu = -1 };
-	pid_t hogs[MAX_HOGS], sleepers[NR_SLEEPERS], pp[NR_PINGPONG], forker;
-	pid_t storm = 0;
-	int fds[NR_SLEEPERS], i, failed = 0, problems, round = 0;
-	unsigned long long end, next_check;
-	struct latency_stats st;
+	int failed, problems, round;
 	struct scx_child loader;
-	bool detached = false;
+	struct soak_load load;
 	long long seq0, seq;
-	cpu_set_t set;
+	bool detached;
 
 	printf("# soak for %u s (%s)\n", secs, SCX_SOAK_SECS_ENV);
 	/* Read while nothing is attached: enable_seq moves after "enabled". */
@@ -155,51 +239,9 @@ static enum scx_test_status run(void *ctx)
 	SCX_FAIL_IF(flash_start(&loader, NULL), "scx_flash did not start");
 	kmsg_mark(MARKER);
 
-	for (i = 0; i < nr_hogs; i++)
-		hogs[i] = hog_start(&any, ms);
-	for (i = 0; i < NR_SLEEPERS; i++)
-		sleepers[i] = sleeper_start(&any, 500, ms, &fds[i]);
-	for (i = 0; i < NR_PINGPONG; i++)
-		pp[i] = pingpong_start(&any, ms);
-	forker = spawn(fork_loop, ms);
-	if (tool_available("hackbench"))
-		storm = spawn(storm_loop, ms);
-	else
-		printf("# no hackbench in PATH: the soak runs without storms\n");
-
-	/* Churn the hogs' affinity; check the scheduler once a second. */
-	end = monotonic_ms() + ms;
-	next_check = monotonic_ms() + 1000;
-	while (monotonic_ms() < end && !detached) {
-		CPU_ZERO(&set);
-		if (round % 3 == 2)
-			for (i = 0; i < nr_cpus; i++)
-				CPU_SET(i, &set);
-		else
-			CPU_SET(round % nr_cpus, &set);
-		for (i = 0; i < nr_hogs; i++)
-			if (hogs[i] > 0)
-				sched_setaffinity(hogs[i], sizeof(set), &set);
-		round++;
-		sleep_ms(CHURN_MS);
-		if (monotonic_ms() >= next_check) {
-			detached = !scx_child_running(&loader) ||
-				   !scx_root_ops_has_prefix("flash");
-			next_check += 1000;
-		}
-	}
-
-	for (i = 0; i < nr_hogs; i++)
-		if (hogs[i] <= 0 || child_cpu_us(hogs[i], 60000) <= 0)
-			failed++;
-	for (i = 0; i < NR_SLEEPERS; i++)
-		if (sleepers[i] <= 0 || sleeper_result(sleepers[i], fds[i], &st))
-			failed++;
-	for (i = 0; i < NR_PINGPONG; i++)
-		failed += !reap_ok(pp[i], 60000);
-	failed += !reap_ok(forker, 60000);
-	if (storm)
-		failed += !reap_ok(storm, STORM_REAP_MS);
+	load_start(&load, ms);
+	detached = churn_affinity(&load, &loader, ms, &round);
+	failed = load_reap(&load);
 
 	seq = scx_enable_seq();
 	problems = kmsg_problems_since(MARKER);

@@ -271,13 +271,44 @@ static void parse_spec(struct hog *h, int cpu, const char *spec)
 		h->nice = atoi(spec);
 }
 
-int main(int argc, char **argv)
+/* spin: @nr hogs anywhere; print the work they did per second. */
+static int bench_spin(struct shared *sh, unsigned int secs, int nr)
 {
 	static struct hog hogs[MAX_HOGS];
 	unsigned long long wall, sum = 0;
+	int i;
+
+	for (i = 0; i < nr; i++)
+		hogs[i].cpu = -1;
+	wall = run_hogs(hogs, nr, sh, secs);
+	if (!wall)
+		return 1;
+	for (i = 0; i < nr; i++)
+		sum += sh->iters[i];
+	printf("%.3f\n", sum * 1000.0 / wall);
+	return 0;
+}
+
+/* share: two hogs on @cpu, as @a and @b say; print the CPU time of each. */
+static int bench_share(struct shared *sh, unsigned int secs, int cpu,
+		       const char *a, const char *b)
+{
+	struct hog hogs[2];
+
+	parse_spec(&hogs[0], cpu, a);
+	parse_spec(&hogs[1], cpu, b);
+	if (!run_hogs(hogs, 2, sh, secs) || hogs[1].cpu_us <= 0)
+		return 1;
+	printf("%lld %lld %.3f\n", hogs[0].cpu_us, hogs[1].cpu_us,
+	       (double)hogs[0].cpu_us / hogs[1].cpu_us);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
 	struct shared *sh;
 	unsigned int secs;
-	int i, nr;
+	int nr;
 
 	if (argc < 4)
 		return bad_args();
@@ -296,26 +327,11 @@ int main(int argc, char **argv)
 		nr = atoi(argv[3]);
 		if (nr < 1 || nr > MAX_HOGS)
 			return bad_args();
-		for (i = 0; i < nr; i++)
-			hogs[i].cpu = -1;
-		wall = run_hogs(hogs, nr, sh, secs);
-		if (!wall)
-			return 1;
-		for (i = 0; i < nr; i++)
-			sum += sh->iters[i];
-		printf("%.3f\n", sum * 1000.0 / wall);
-		return 0;
+		return bench_spin(sh, secs, nr);
 	}
 
-	if (!strcmp(argv[1], "share") && argc == 6) {
-		parse_spec(&hogs[0], atoi(argv[3]), argv[4]);
-		parse_spec(&hogs[1], atoi(argv[3]), argv[5]);
-		if (!run_hogs(hogs, 2, sh, secs) || hogs[1].cpu_us <= 0)
-			return 1;
-		printf("%lld %lld %.3f\n", hogs[0].cpu_us, hogs[1].cpu_us,
-		       (double)hogs[0].cpu_us / hogs[1].cpu_us);
-		return 0;
-	}
+	if (!strcmp(argv[1], "share") && argc == 6)
+		return bench_share(sh, secs, atoi(argv[3]), argv[4], argv[5]);
 	if (!strcmp(argv[1], "frames") && argc == 4) {
 		nr = atoi(argv[3]);
 		if (nr < 1 || nr > MAX_HOGS)

@@ -40,11 +40,9 @@ static int parse_quietly(struct flash_opts *o, ...)
 
 #define REJECTS(o, ...)	(parse_quietly(o, __VA_ARGS__, NULL) == 1)
 
-static void test_numbers(void)
+static void test_parse_num(void)
 {
 	u64 v = 0, sv = 0;
-	double d = 0;
-	bool bad;
 
 	tap_ok(!parse_num("x", "700", 0, UINT64_MAX, &v) && v == 700,
 	       "parse_num accepts 700");
@@ -71,6 +69,12 @@ static void test_numbers(void)
 	       parse_num("x", "1e3", INT32_MIN, INT32_MAX, &sv),
 	       "parse_num rejects out of range and junk");
 	loud();
+}
+
+static void test_parse_interval(void)
+{
+	double d = 0;
+	bool bad;
 
 	tap_ok(!parse_interval("stats", "0.5", &d) && d == 0.5,
 	       "parse_interval accepts 0.5");
@@ -198,7 +202,8 @@ static void test_early_exits(void)
 int main(void)
 {
 	tap_start();
-	test_numbers();
+	test_parse_num();
+	test_parse_interval();
 	test_defaults();
 	test_every_option();
 	test_bad_input();
