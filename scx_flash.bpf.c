@@ -50,8 +50,7 @@
  * task could wait without bound.  Once a task has waited STARVATION_NS
  * since its wakeup or its last run it gets the earliest deadline of all:
  * the next scan of its node's queue (every AGING_SCAN_NS, by a dispatching
- * CPU, from the tail where the late deadlines wait, AGING_SCAN_BUDGET
- * tasks at most) or its next enqueue finds it, and then only the tasks found
+ * CPU) or its next enqueue finds it, and then only the tasks found
  * starving before it and the running tasks' slices (at most SLICE_CAP_NS)
  * are ahead of it.  Without an overload that starving tasks alone fill, a
  * task waits at most about STARVATION_NS + AGING_SCAN_NS + SLICE_CAP_NS
@@ -147,15 +146,6 @@ char _license[] SEC("license") = "GPL";
 #define STARVATION_DIV		5
 #define KTHREAD_STARVATION_DIV	20
 #define AGING_SCAN_DIV		50
-
-/*
- * A scan walks the queue from its tail, where the latest deadlines wait
- * (a task of low weight that ran, or one that wakers kept overtaking),
- * and looks at this many tasks at most: it runs in ops.dispatch(), with
- * the CPU's runqueue lock held and interrupts off, and a queue can hold
- * thousands of tasks.  Tasks further ahead are served before those.
- */
-#define AGING_SCAN_BUDGET	128
 
 /*
  * The most a task that does not sleep may lag behind vtime_now, in
@@ -1245,8 +1235,13 @@ static bool claim_aging_scan(u32 node, u64 now)
  * deadline far below vtime_now (starving_vtime()), so that the node's CPUs
  * serve them next, in the order they were found, ahead of any waker: a
  * waker's sleep credit may put its deadline below that of every task
- * already waiting, but not that low.  At most AGING_SCAN_BUDGET tasks,
- * from the tail.
+ * already waiting, but not that low.
+ *
+ * The scan walks the whole queue.  A budget, from the tail where the late
+ * deadlines wait, was tried and dropped: under an overload the tasks it
+ * promoted piled up at the head faster than the CPUs served them, and a
+ * kernel thread that woke up behind that pile was never reached, so the
+ * kernel's watchdog work item could not be served first.
  */
 static void promote_if_starving(struct bpf_iter_scx_dsq *it,
 				struct task_struct *p, u64 dsq_id, u64 now)
@@ -1267,25 +1262,13 @@ static void promote_if_starving(struct bpf_iter_scx_dsq *it,
 static void age_starving(u64 dsq_id)
 {
 	u64 now = bpf_ktime_get_ns();
-	struct bpf_iter_scx_dsq it;
 	struct task_struct *p;
-	u32 i;
 
 	if (!claim_aging_scan(dsq_id, now))
 		return;
 
-	/*
-	 * The budget is the loop's own bound (bpf_for()): a counter of
-	 * bpf_for_each() is one the verifier follows value by value.
-	 */
-	bpf_iter_scx_dsq_new(&it, dsq_id, SCX_DSQ_ITER_REV);
-	bpf_for(i, 0, AGING_SCAN_BUDGET) {
-		p = bpf_iter_scx_dsq_next(&it);
-		if (!p)
-			break;
-		promote_if_starving(&it, p, dsq_id, now);
-	}
-	bpf_iter_scx_dsq_destroy(&it);
+	bpf_for_each(scx_dsq, p, dsq_id, 0)
+		promote_if_starving(BPF_FOR_EACH_ITER, p, dsq_id, now);
 }
 
 /*
