@@ -25,9 +25,10 @@
  * 100 ms, capped at 100) may lag further and run sooner, while a task that
  * slept for long cannot monopolise the CPUs when it comes back.  The limit
  * is applied on wakeups only: a task that never sleeps earns no credit,
- * and keeps the lag that fair sharing gives it, up to LAG_MAX_NS, far more
- * than fair sharing ever gives.  With slice_lag_scaling the credit also shrinks
- * with the user-mode CPU utilisation the loader measures (cpu_util):
+ * and keeps the lag that fair sharing gives it, up to LAG_MAX_NS, far
+ * more than fair sharing ever gives.  With slice_lag_scaling the credit
+ * also shrinks with the user-mode CPU utilisation the loader measures
+ * (cpu_util):
  * message passing is favoured on a quiet system, fairness is restored on a
  * busy one.
  *
@@ -556,11 +557,7 @@ static u64 task_deadline(const struct task_struct *p,
 	return deadline;
 }
 
-/*
- * Whether @p has waited to run as long as the starvation guard allows: it
- * then gets starving_vtime() when it is queued and when its queue is
- * scanned.
- */
+/* @dfl, or a @div-th of the watchdog timeout if that is shorter. */
 static u64 watchdog_share(u64 dfl, u64 div)
 {
 	u64 share = watchdog_ns / div;
@@ -568,6 +565,11 @@ static u64 watchdog_share(u64 dfl, u64 div)
 	return share < dfl ? share : dfl;
 }
 
+/*
+ * Whether @p has waited to run as long as the starvation guard allows: it
+ * then gets starving_vtime() when it is queued and when its queue is
+ * scanned.
+ */
 static bool is_starving(const struct task_struct *p,
 			const struct task_ctx *tctx, u64 now)
 {
@@ -618,16 +620,17 @@ static u64 running_deadline(const struct task_struct *p,
 					weight);
 }
 
-/*
- * The cgroup weight of @p, read again after any cgroup's cpu.weight
- * changed.  Only for a task the current operation is about: the kernel
- * gives the task's cgroup to no other.
- */
+/* Whether a cgroup's cpu.weight changed since @tctx's was read. */
 static bool is_cgweight_stale(const struct task_ctx *tctx)
 {
 	return tctx->cgweight_gen != READ_ONCE(cgweight_gen);
 }
 
+/*
+ * The cgroup weight of @p, read again after any cgroup's cpu.weight
+ * changed.  Only for a task the current operation is about: the kernel
+ * gives the task's cgroup to no other.
+ */
 static void refresh_cgweight(struct task_struct *p, struct task_ctx *tctx)
 {
 	struct cgroup *cgrp;
