@@ -1650,7 +1650,14 @@ void BPF_STRUCT_OPS(flash_exit, struct scx_exit_info *ei)
 	UEI_RECORD(uei, ei);
 }
 
+/*
+ * ops.update_idle() turns the kernel's idle tracking off unless the flags
+ * keep it, and the policy's idle CPU search needs it: the loader sets the
+ * same flag among the others, this is for any other user of the object
+ * (the selftests attach it as it is).
+ */
 SCX_OPS_DEFINE(flash_ops,
+	       .flags			= SCX_OPS_KEEP_BUILTIN_IDLE,
 	       .select_cpu		= (void *)flash_select_cpu,
 	       .enqueue			= (void *)flash_enqueue,
 	       .dispatch		= (void *)flash_dispatch,
