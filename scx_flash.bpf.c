@@ -1652,9 +1652,8 @@ void BPF_STRUCT_OPS(flash_exit, struct scx_exit_info *ei)
 
 /*
  * ops.update_idle() turns the kernel's idle tracking off unless the flags
- * keep it, and the policy's idle CPU search needs it: the loader sets the
- * same flag among the others, this is for any other user of the object
- * (the selftests attach it as it is).
+ * keep it, and the policy's idle CPU search needs it.  The object asks for
+ * it here, once: the loader and the selftests add their flags to these.
  */
 SCX_OPS_DEFINE(flash_ops,
 	       .flags			= SCX_OPS_KEEP_BUILTIN_IDLE,

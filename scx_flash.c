@@ -592,8 +592,8 @@ static struct scx_flash *open_scheduler(const struct sched_setup *s)
 
 	set_ops_name(skel);
 	ops->exit_dump_len = o->exit_dump_len;
-	ops->flags = SCX_OPS_ENQ_EXITING | SCX_OPS_ENQ_LAST | SCX_OPS_ENQ_MIGRATION_DISABLED |
-		     SCX_OPS_ALLOW_QUEUED_WAKEUP | SCX_OPS_KEEP_BUILTIN_IDLE;
+	ops->flags |= SCX_OPS_ENQ_EXITING | SCX_OPS_ENQ_LAST | SCX_OPS_ENQ_MIGRATION_DISABLED |
+		      SCX_OPS_ALLOW_QUEUED_WAKEUP;
 	if (!s->numa_disabled)
 		ops->flags |= SCX_OPS_BUILTIN_IDLE_PER_NODE;
 	if (s->timeout_ms) {

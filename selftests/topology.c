@@ -464,10 +464,9 @@ static struct scx_flash *skel_load(const struct topo *t,
 	}
 	SCX_ENUM_INIT(skel);
 	skel->struct_ops.flash_ops->hotplug_seq = scx_hotplug_seq();
-	skel->struct_ops.flash_ops->flags =
+	skel->struct_ops.flash_ops->flags |=
 		SCX_OPS_ENQ_EXITING | SCX_OPS_ENQ_LAST |
-		SCX_OPS_ENQ_MIGRATION_DISABLED | SCX_OPS_ALLOW_QUEUED_WAKEUP |
-		SCX_OPS_KEEP_BUILTIN_IDLE;
+		SCX_OPS_ENQ_MIGRATION_DISABLED | SCX_OPS_ALLOW_QUEUED_WAKEUP;
 	/* Per-node queues and idle masks go together, as in the loader. */
 	skel->rodata->numa_disabled = t->nr_nodes < 2;
 	if (t->nr_nodes >= 2)
