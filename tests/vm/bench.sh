@@ -140,7 +140,7 @@ hackbench_run() {
 
 bench_hackbench() {
 	hackbench_run "$1" "$2" hackbench_s -g 4 -l "$loops"
-	hackbench_run "$1" "$2" hackbench_threads_pipes_s -T -P -g 4 -l "$loops"
+	hackbench_run "$1" "$2" hackbench_threads_pipes_s -T -p -g 4 -l "$loops"
 }
 
 # bench_sleeper ROUND SCHED KIND: wakeup latency of a task that sleeps
