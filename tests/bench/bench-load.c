@@ -50,10 +50,15 @@ struct hog {
 	long long cpu_us;
 };
 
-/* Shared with the hogs: when to stop (0: not started) and their work. */
+/*
+ * Shared with the hogs: when to stop (0: not started), their work, and
+ * the CPU time each had used when it started (yielding while it waited),
+ * which is not part of its share.
+ */
 struct shared {
 	volatile unsigned long long end;
 	volatile unsigned long long iters[MAX_HOGS];
+	volatile long long start_cpu_us[MAX_HOGS];
 };
 
 static unsigned long long now_ns(void)
@@ -62,6 +67,12 @@ static unsigned long long now_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+static long long rusage_cpu_us(const struct rusage *ru)
+{
+	return (ru->ru_utime.tv_sec + ru->ru_stime.tv_sec) * 1000000LL +
+	       ru->ru_utime.tv_usec + ru->ru_stime.tv_usec;
 }
 
 static int join_cgroup(const char *cgroup)
@@ -84,6 +95,7 @@ static void hog_run(const struct hog *h, struct shared *sh, int idx)
 {
 	unsigned long long n = 0;
 	volatile unsigned long spin;
+	struct rusage ru;
 	cpu_set_t set;
 
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL))
@@ -101,6 +113,8 @@ static void hog_run(const struct hog *h, struct shared *sh, int idx)
 
 	while (!sh->end)
 		sched_yield();
+	if (!getrusage(RUSAGE_SELF, &ru))
+		sh->start_cpu_us[idx] = rusage_cpu_us(&ru);
 	while (now_ns() < sh->end) {
 		for (spin = 0; spin < CHUNK; spin++)
 			;
@@ -150,9 +164,7 @@ static unsigned long long run_hogs(struct hog *hogs, int nr,
 				i, status);
 			failed = 1;
 		}
-		hogs[i].cpu_us = (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) *
-				 1000000LL + ru.ru_utime.tv_usec +
-				 ru.ru_stime.tv_usec;
+		hogs[i].cpu_us = rusage_cpu_us(&ru) - sh->start_cpu_us[i];
 	}
 	return failed ? 0 : now_ns() - t0;
 }
