@@ -305,7 +305,8 @@ patches-check:
 
 bench: ensure-deps
 	$(Q)$(MAKE) all_targets
-	$(Q)$(SCX_ENV) ROUNDS=$(ROUNDS) QUICK=$(QUICK) $(CURDIR)/scripts/bench.sh
+	$(Q)$(SCX_ENV) ROUNDS=$(ROUNDS) QUICK=$(QUICK) BENCH_MODE=$(BENCH_MODE) \
+		$(CURDIR)/scripts/bench.sh
 
 soak: ensure-deps
 	$(Q)$(MAKE) all_targets selftests
@@ -397,9 +398,10 @@ help:
 	@echo '                 patches-check applies a test series with git am'
 	@echo '                 and builds every step'
 	@echo '  bench        - default scheduler vs scx_flash vs upstream scx_flash'
-	@echo '                 vs scx_simple in one VM run, parallel vCPUs'
-	@echo '                 (ROUNDS=5, QUICK=1, VM_ACCEL=, PEER=);'
-	@echo '                 build/bench/results.md'
+	@echo '                 vs scx_simple, in one VM boot with the instruction'
+	@echo '                 clock (BENCH_MODE=clock), or one boot per round'
+	@echo '                 with parallel vCPUs (BENCH_MODE=parallel)'
+	@echo '                 (ROUNDS=5, QUICK=1, PEER=); build/bench/results.md'
 	@echo '  soak         - scx_flash attached once under a mixed load with'
 	@echo '                 hackbench storms, parallel vCPUs (SOAK_SECS=600,'
 	@echo '                 SOAK_TOPO=numa: 8 vCPUs, 2 nodes); build/soak/'

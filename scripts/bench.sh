@@ -9,17 +9,29 @@
 # medians and their ratios to the default scheduler in a markdown table
 # and plots them (scripts/bench-report.py, gnuplot).
 #
-# The vCPUs run in parallel (multi-threaded TCG), as CPUs do: with one
-# emulator thread, no two CPUs ever race for a queue or a wakeup, which
-# hides what a scheduler does.  VM_ACCEL=tcg,thread=single for the other.
+# Two modes (BENCH_MODE):
+#   clock     the default, for A/B comparisons of a policy: one emulator
+#             thread and QEMU's instruction clock (-icount shift=0,
+#             sleep=off).  Guest time advances 1 ns per emulated
+#             instruction and jumps over time in which every vCPU idles,
+#             so the host's load does not move what the guest measures.
+#             The vCPUs take turns in instruction quanta: nothing is truly
+#             simultaneous, and memory and cache costs are not counted.
+#             All rounds run in one boot.
+#   parallel  one emulator thread per vCPU (multi-threaded TCG), where CPUs
+#             really race for queues and wakeups; host load moves every
+#             figure.  For races and to confirm what the clock shows.
+#             One boot per round (see run_round()).
 #
 # Usage: scripts/bench.sh
-# Environment: ROUNDS (default 5), QUICK=1 (one round of short loads),
+# Environment: BENCH_MODE, ROUNDS (default 5), QUICK=1 (one round of
+# short loads),
 # SCHEDS (names of the schedulers to run, default all), EXTRA_SCHEDS
 # (more, as "NAME|=PATH ARGS;..."), BENCHES (which loads, see
 # tests/vm/bench.sh), BENCH_CPUS (vCPUs: 2, the default, 4, or 8 as two
 # NUMA nodes of two SMT cores each), PEER (upstream's scx_flash binary, default
-# ../shared/peers/upstream-scx_flash; empty: none), VM_ACCEL, OUTPUT_DIR,
+# ../shared/peers/upstream-scx_flash; empty: none), VM_ACCEL (parallel
+# mode's accelerator), OUTPUT_DIR,
 # KSRC, CLANG, CC.  Results go to $OUTPUT_DIR/bench/: raw.txt,
 # results.md, hist/ (latency histograms), *.png and console.log (the
 # guest's console).
@@ -31,15 +43,31 @@ OUTPUT_DIR=${OUTPUT_DIR:-$top/build}
 KSRC=${KSRC:-$top/.cache/linux}
 results=$OUTPUT_DIR/bench
 rounds=${ROUNDS:-5}
+mode=${BENCH_MODE:-clock}
 secs=3
 loops=100
+
+die() { echo "bench: $*" >&2; exit 2; }
+
+case $mode in
+clock)
+	accel=tcg,thread=single
+	qemu_opts="-icount shift=0,sleep=off"
+	# A guest second is about a host second here: 4x the messages
+	# keep each run well above the scheduler's slice.
+	loops=400
+	;;
+parallel)
+	accel=${VM_ACCEL:-tcg,thread=multi}
+	qemu_opts=
+	;;
+*)	die "BENCH_MODE must be clock or parallel, not '$mode'" ;;
+esac
 if [ "${QUICK:-0}" = 1 ]; then
 	rounds=1
 	secs=2
-	loops=50
+	loops=$((loops / 2))
 fi
-
-die() { echo "bench: $*" >&2; exit 2; }
 
 case ${BENCH_CPUS:-2} in
 2|4)	topo=(-c "${BENCH_CPUS:-2}") ;;
@@ -91,11 +119,13 @@ mkdir -p "$results"
 # it was.  Fewer attaches per boot make it rare; a retry keeps the rounds
 # whole.  The guest's console goes to console.log, which says why a boot
 # died.
-run_round() {	# run_round ROUND: 0 if the guest finished it
-	echo "bench: round $1 of $rounds, in a boot of its own" >&2
+run_round() {	# run_round FIRST NR: 0 if the guest finished them
+	echo "bench: $mode mode, rounds $1 to $(($1 + $2 - 1)) of $rounds" \
+		"in one boot" >&2
 	VM_VERBOSE=1 "$top/scripts/vm-run.sh" -r "$results" \
-		-a "${VM_ACCEL:-tcg,thread=multi}" "${topo[@]}" -- \
-		env ROUNDS=1 FIRST_ROUND="$1" BENCH_SECS="$secs" \
+		-a "$accel" ${qemu_opts:+-q "$qemu_opts"} "${topo[@]}" -- \
+		env ROUNDS="$2" FIRST_ROUND="$1" BENCH_SECS="$secs" \
+		BENCH_MODE="$mode" \
 		HACKBENCH_LOOPS="$loops" SCHEDS="${SCHEDS:-}" \
 		EXTRA_SCHEDS="$extra" BENCHES="${BENCHES:-}" \
 		"$top/tests/vm/bench.sh" "$OUTPUT_DIR/bin/scx_flash" "$load" \
@@ -107,17 +137,27 @@ run_round() {	# run_round ROUND: 0 if the guest finished it
 
 rc=0
 : > "$results/console.log"
-for round in $(seq "$rounds"); do
-	for try in 1 2 3; do
-		run_round "$round" && break
-		grep -E 'Oops|panic' "$results/boot.log" | head -n 2 >&2
-		# drop the measurements of the round the guest did not finish
-		awk -v r="$round" '$1 != r' "$results/raw.txt" > "$results/raw.tmp"
-		mv "$results/raw.tmp" "$results/raw.txt"
-		echo "bench: round $round died (try $try); see $results/console.log" >&2
-		[ "$try" = 3 ] && rc=1
+if [ "$mode" = clock ]; then
+	# One emulator thread: no vCPU races another's text_poke(), and
+	# every round and scheduler share one boot.
+	run_round 1 "$rounds" || { echo "bench: the boot died;" \
+		"see $results/console.log" >&2; rc=1; }
+else
+	for round in $(seq "$rounds"); do
+		for try in 1 2 3; do
+			run_round "$round" 1 && break
+			grep -E 'Oops|panic' "$results/boot.log" | head -n 2 >&2
+			# drop the measurements of the round the guest did
+			# not finish
+			awk -v r="$round" '$1 != r' "$results/raw.txt" \
+				> "$results/raw.tmp"
+			mv "$results/raw.tmp" "$results/raw.txt"
+			echo "bench: round $round died (try $try);" \
+				"see $results/console.log" >&2
+			[ "$try" = 3 ] && rc=1
+		done
 	done
-done
+fi
 rm -f "$results/boot.log"
 
 "$top/scripts/bench-report.py" "$results" || rc=1

@@ -10,7 +10,7 @@
 # Usage: bench.sh SCX_FLASH BENCH_LOAD BPFTOOL DIR [SCX_SIMPLE]
 # Environment: ROUNDS (default 3), FIRST_ROUND (the number of the first,
 # default 1: the host may run each round in a boot of its own),
-# BENCH_SECS (default 5),
+# BENCH_SECS (default 5), BENCH_MODE (clock or parallel, for the header),
 # HACKBENCH_LOOPS (default 200), SCHEDS (names to run, default all),
 # BENCHES (default "hackbench sat pin frames fairness throughput"),
 # EXTRA_SCHEDS ("NAME|=PATH ARGS" entries separated by ';', for example a
@@ -202,11 +202,17 @@ bench_frames() {
 
 # CPU share of two hogs on CPU 0, from their CPU time (wait4()):
 # nice 0 against nice 5 (ideal 3.05), cpu.weight 200 against 100 (2.0).
+# Their CPU time together against the seconds they ran checks the clocks:
+# tick-counted CPU time and CLOCK_MONOTONIC must agree (about 1.0), or no
+# figure of the run can be trusted.
 bench_fairness() {
 	local r
 
-	r=$("$load" share "$secs" 0 0 5 | awk '{ print $3 }')
-	record "$1" "$2" nice_ratio "${r:-nan}"
+	r=$("$load" share "$secs" 0 0 5)
+	record "$1" "$2" nice_ratio "$(echo "$r" | awk '{ print $3 }')"
+	record "$1" "$2" clock_cpu_per_wall "$(echo "$r" | awk -v s="$secs" \
+		'NF == 3 { printf "%.3f", ($1 + $2) / (s * 1000000); ok = 1 }
+		 END { if (!ok) print "nan" }')"
 	if [ -w "$cg/bench_a/cpu.weight" ]; then
 		r=$("$load" share "$secs" 0 "$cg/bench_a" "$cg/bench_b" |
 			awk '{ print $3 }')
@@ -265,7 +271,7 @@ echo 1 > /proc/sys/kernel/bpf_stats_enabled ||
 	echo "# no kernel.bpf_stats_enabled: no BPF cost"
 nsched=${#schedulers[@]}
 # The host boots once per round: the first boot writes the header.
-header="# $ncpu CPUs, kernel $(uname -r), ${secs}s loads"
+header="# $ncpu CPUs, kernel $(uname -r), ${secs}s loads, ${BENCH_MODE:-parallel} mode"
 echo "$header"
 grep -q '^#' "$out" 2>/dev/null || echo "$header" >> "$out"
 for round in $(seq "$first" $((first + rounds - 1))); do
