@@ -522,12 +522,16 @@ static void limit_sleep_credit(struct task_ctx *tctx, u64 weight)
 }
 
 /*
- * How far any task may lag behind vtime_now, sleeping or not: LAG_MAX_NS
- * of virtual time, or of real time for weights above WEIGHT_ONE.
+ * @vruntime, lagging behind vtime_now by at most what any task may, sleeping
+ * or not: LAG_MAX_NS of virtual time, or of real time for weights above
+ * WEIGHT_ONE.
  */
-static u64 lag_limit(u64 weight)
+static u64 limit_lag(u64 vruntime, u64 weight)
 {
-	return weight > WEIGHT_ONE ? scale_up(LAG_MAX_NS, weight) : LAG_MAX_NS;
+	u64 max_lag = weight > WEIGHT_ONE ? scale_up(LAG_MAX_NS, weight) :
+					    LAG_MAX_NS;
+
+	return flash_limit_lag(vruntime, READ_ONCE(vtime_now), max_lag);
 }
 
 /*
@@ -611,11 +615,10 @@ static u64 running_deadline(const struct task_struct *p,
 			    const struct task_ctx *tctx, u64 now)
 {
 	u64 weight = task_weight(p, tctx);
-	u64 vruntime = tctx->vruntime +
-		       scale_down(now - tctx->last_run_at, weight);
+	u64 vruntime = limit_lag(tctx->vruntime +
+				 scale_down(now - tctx->last_run_at, weight),
+				 weight);
 
-	vruntime = flash_limit_lag(vruntime, READ_ONCE(vtime_now),
-				   lag_limit(weight));
 	return vruntime + exec_vruntime(running_exec_runtime(tctx, now),
 					weight);
 }
@@ -805,10 +808,8 @@ void BPF_STRUCT_OPS(flash_stopping, struct task_struct *p, bool runnable)
 	/* Seeded by the first run: 0 would make a wakeup abuser of it. */
 	tctx->avg_runtime = flash_avg_runtime(tctx->avg_runtime, used);
 	weight = task_weight(p, tctx);
-	tctx->vruntime = flash_limit_lag(tctx->vruntime +
-					 scale_down(used, weight),
-					 READ_ONCE(vtime_now),
-					 lag_limit(weight));
+	tctx->vruntime = limit_lag(tctx->vruntime + scale_down(used, weight),
+				   weight);
 	tctx->exec_runtime += used;
 	if (tctx->exec_runtime > slice_lag)
 		tctx->exec_runtime = slice_lag;
