@@ -29,6 +29,12 @@ METRICS = {
     "hackbench_threads_pipes_kctxt": ("hackbench, threads/pipes: context "
                                       "switches (thousands)", None, "lower",
                                       None),
+    "hackbench_preempts": ("hackbench, processes/sockets: wakeups that "
+                           "preempted (scx_flash's count)", None, "lower",
+                           None),
+    "hackbench_threads_pipes_preempts": ("hackbench, threads/pipes: wakeups "
+                                         "that preempted (scx_flash's "
+                                         "count)", None, "lower", None),
     "hackbench_remote_pct": ("hackbench, processes/sockets: wakeups to "
                              "another CPU (%)", None, "lower", None),
     "hackbench_threads_pipes_remote_pct": ("hackbench, threads/pipes: "

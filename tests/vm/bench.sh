@@ -116,21 +116,51 @@ schedstat() {
 		END { print tt, tl, rd, pc }' /proc/schedstat
 }
 
+# scx_flash's count of wakeups that preempted the running task (the
+# FLASH_STAT_PREEMPT_DISPATCHES entry of its per-CPU "stats" map, summed
+# over the CPUs); nothing without that map.  Read for the flash* entries
+# only: another scheduler's map of that name means something else.
+preempts() {
+	"$bpftool" map dump name stats --json 2>/dev/null | python3 -c '
+import json, sys
+
+def num(v):
+    """A BTF-formatted integer, or the little-endian hex bytes of bpftool."""
+    if isinstance(v, list):
+        return int.from_bytes(bytes(int(b, 16) for b in v), "little")
+    return int(v)
+
+try:
+    for e in json.load(sys.stdin):
+        e = e.get("formatted", e)
+        if num(e["key"]) == 4:
+            print(sum(num(v["value"]) for v in e["values"]))
+except (ValueError, KeyError, TypeError, AttributeError):
+    pass
+'
+}
+
 # hackbench_run ROUND SCHED METRIC ARGS...: seconds for a fixed amount of
 # message passing; and, to explain them, the context switches it took
 # (the whole system's, from /proc/stat) in thousands, the share of
 # wakeups that went to another CPU than the waker's, in percent, and the
 # average wait on a runqueue before a timeslice, in us (/proc/schedstat).
 hackbench_run() {
-	local r=$1 s=$2 m=$3 t c0 s0 s1
+	local r=$1 s=$2 m=$3 t c0 s0 s1 p0 p1
 	shift 3
 
+	p0=
+	case $s in flash*) p0=$(preempts) ;; esac
 	c0=$(ctxt)
 	s0=$(schedstat)
 	t=$(hackbench "$@" 2>&1 | awk '/^Time:/ { print $2 }')
 	s1=$(schedstat)
+	p1=
+	[ -n "$p0" ] && p1=$(preempts)
 	record "$r" "$s" "$m" "${t:-nan}"
 	record "$r" "$s" "${m%_s}_kctxt" "$((($(ctxt) - c0) / 1000))"
+	[ -n "$p0" ] && [ -n "$p1" ] &&
+		record "$r" "$s" "${m%_s}_preempts" "$((p1 - p0))"
 	echo "$s0 $s1" | awk -v p="$r $s ${m%_s}" '{
 		tt = $5 - $1; tl = $6 - $2; rd = $7 - $3; pc = $8 - $4
 		printf "%s_remote_pct %s\n", p, tt ? sprintf("%.1f", (tt - tl) * 100 / tt) : "nan"
