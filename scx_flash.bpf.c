@@ -37,7 +37,8 @@
  * first); only when every CPU is busy does it wait in its node's queue,
  * unless its deadline is earlier than that of the sched_ext task running on
  * its CPU and of every task waiting in the queue, and that running task
- * used its slice or ran slice_lag without sleeping: then it preempts it,
+ * used its slice or ran slice_lag without sleeping, and has had half its
+ * current slice (a refill starts a new one): then it preempts it,
  * straight through the CPU's local queue.  A task in a local queue that
  * cannot run there at once (a SCHED_FIFO task took the CPU) comes back
  * to ops.enqueue() (SCX_ENQ_IMMED) rather than wait there unseen.
@@ -318,6 +319,7 @@ struct task_ctx {
 	u64 exec_runtime;	/* CPU time used since the last sleep */
 	u64 avg_runtime;	/* average CPU time used per run */
 	u64 last_run_at;	/* start of the current run, 0 if not running */
+	u64 slice_at;		/* start of the current slice (run or refill) */
 	u64 sum_exec_at;	/* p->se.sum_exec_runtime at that start */
 	u64 last_woke_at;	/* when the task last woke up */
 	u64 waiting_since;	/* runnable and not run since then */
@@ -742,6 +744,7 @@ void BPF_STRUCT_OPS(flash_running, struct task_struct *p)
 		return;
 
 	tctx->last_run_at = now;
+	tctx->slice_at = now;
 	tctx->sum_exec_at = p->se.sum_exec_runtime;
 
 	/*
@@ -953,22 +956,42 @@ static void enqueue_rr(struct task_struct *p, s32 prev_cpu, u64 enq_flags)
 }
 
 /*
- * Whether @curr, running since @now - last_run_at, may be preempted by a
- * task that just woke up: when it has used up its slice, which the kernel
- * only notices at the next tick (up to 1/HZ, several times slice_max), or
- * when it is a CPU hog that ran a whole slice_lag without sleeping,
- * counting its current run.  Other tasks keep their CPU: message passing
- * loses much of its throughput to the extra context switches.  A run the
- * starvation guard gave is never cut by a waker: at a low weight its
- * slice is over within microseconds, and any waker would end it before
- * the task got anywhere; the tick ends it.
+ * How long a slice is safe from wakeup preemption: half of it, at most
+ * half of slice_max (a tickless slice is infinite).  Without it a task
+ * that ran slice_lag without sleeping (a pipe writer under emulation
+ * does) was preemptible from the first nanosecond of every later run and
+ * of every refill, and message passing paid a context switch, and the
+ * victim an enqueue, for each wakeup.
+ */
+static u64 preempt_min_run(const struct task_struct *curr,
+			   const struct task_ctx *tctx)
+{
+	u64 slice = task_slice(curr, tctx);
+
+	return (slice < slice_max ? slice : slice_max) / 2;
+}
+
+/*
+ * Whether @curr, whose slice started at slice_at, may be preempted by a
+ * task that just woke up: once it has had preempt_min_run() of the slice,
+ * when it has used up its slice, which the kernel only notices at the
+ * next tick (up to 1/HZ, several times slice_max), or when it is a CPU hog
+ * that ran a whole slice_lag without sleeping, counting its current run.
+ * Other tasks keep their CPU: message passing loses much of its
+ * throughput to the extra context switches.  A run the starvation guard
+ * gave is never cut by a waker: at a low weight its slice is over within
+ * microseconds, and any waker would end it before the task got anywhere;
+ * the tick ends it.
  */
 static bool may_preempt(const struct task_struct *curr,
 			const struct task_ctx *tctx, u64 now)
 {
-	if (is_starving(curr, tctx, tctx->last_run_at))
+	u64 ran = time_delta(now, tctx->slice_at);
+
+	if (is_starving(curr, tctx, tctx->last_run_at) ||
+	    ran < preempt_min_run(curr, tctx))
 		return false;
-	return time_delta(now, tctx->last_run_at) >= task_slice(curr, tctx) ||
+	return ran >= task_slice(curr, tctx) ||
 	       running_exec_runtime(tctx, now) >= slice_lag;
 }
 
@@ -1287,6 +1310,19 @@ static bool may_refill(struct task_struct *prev, s32 cpu)
 	return may_keep_cpu(prev, cpu);
 }
 
+/*
+ * @prev goes on running with a fresh slice, which starts now: the part of
+ * it that no waker may cut (preempt_min_run()) too.
+ */
+static void refill_slice(struct task_struct *prev)
+{
+	struct task_ctx *tctx = lookup_task_ctx(prev);
+
+	scx_bpf_task_set_slice(prev, task_slice(prev, tctx));
+	if (tctx)
+		tctx->slice_at = bpf_ktime_get_ns();
+}
+
 void BPF_STRUCT_OPS(flash_dispatch, s32 cpu, struct task_struct *prev)
 {
 	u64 dsq_id = cpu_node(cpu);
@@ -1299,8 +1335,7 @@ void BPF_STRUCT_OPS(flash_dispatch, s32 cpu, struct task_struct *prev)
 
 	if (prev && !rr_sched && may_keep_cpu(prev, cpu) &&
 	    is_prev_earliest(prev, dsq_id)) {
-		scx_bpf_task_set_slice(prev,
-				       task_slice(prev, lookup_task_ctx(prev)));
+		refill_slice(prev);
 		dbg_msg("dispatch: %d keeps cpu %d, earliest deadline",
 			prev->pid, cpu);
 		return;
@@ -1314,8 +1349,7 @@ void BPF_STRUCT_OPS(flash_dispatch, s32 cpu, struct task_struct *prev)
 
 	/* Nothing else to run here: let @prev go on if it may. */
 	if (prev && may_refill(prev, cpu)) {
-		scx_bpf_task_set_slice(prev,
-				       task_slice(prev, lookup_task_ctx(prev)));
+		refill_slice(prev);
 		dbg_msg("dispatch: %d keeps cpu %d, nothing waits", prev->pid,
 			cpu);
 	}
