@@ -8,6 +8,7 @@
  * - a cgroup's new cpu.weight reaches the tasks already in it;
  * - a waker is not parked behind a SCHED_FIFO task on its previous CPU
  *   while another CPU runs a normal task;
+ * - a waker does not cut a slice that has just begun;
  * - a task outside the primary domain moves to an idle CPU inside it;
  * - a weight-scaled slice stays far below the watchdog's timeout;
  * - a starving task, once served, gets its work done before it waits again;
@@ -343,6 +344,87 @@ static struct scx_test fifo_waker_case = {
 	.run = run_fifo_waker,
 };
 REGISTER_SCX_TEST(&fifo_waker_case)
+
+/* --- A waker does not cut a slice it has just begun --- */
+
+#define MIN_RUN_MS		3000
+#define MIN_RUN_PERIOD_US	50
+#define MIN_RUN_WORK_US		20
+/* preempt_min_run() at nice 0 with the default 700 us slice */
+#define MIN_RUN_US		350
+
+/* The CPU time @pid ran, in ns, and in how many timeslices. */
+static int proc_runs(pid_t pid, long long *ns, long long *runs)
+{
+	char path[64], buf[128];
+
+	snprintf(path, sizeof(path), "/proc/%d/schedstat", pid);
+	if (sysfs_read_str(path, buf, sizeof(buf)) < 0 ||
+	    sscanf(buf, "%lld %*d %lld", ns, runs) != 2)
+		return -1;
+	return 0;
+}
+
+/*
+ * A hog and a sleeper that wakes every 50 us share CPU 0: the hog's
+ * average run, in us, once both settled.
+ */
+static long long hog_run_beside_waker(void)
+{
+	struct load_opts hog_o = { .cpu = 0 };
+	struct load_opts waker_o = { .cpu = 0, .work_us = MIN_RUN_WORK_US };
+	long long ns0, runs0, ns1, runs1, avg = -1;
+	struct latency_stats st;
+	pid_t hog, waker;
+	int fd;
+
+	hog = hog_start(&hog_o, SETTLE_MS + MIN_RUN_MS + 500);
+	waker = sleeper_start(&waker_o, MIN_RUN_PERIOD_US,
+			      SETTLE_MS + MIN_RUN_MS, &fd);
+	sleep_ms(SETTLE_MS);
+	if (hog > 0 && !proc_runs(hog, &ns0, &runs0)) {
+		sleep_ms(MIN_RUN_MS);
+		if (!proc_runs(hog, &ns1, &runs1) && runs1 > runs0)
+			avg = (ns1 - ns0) / (runs1 - runs0) / 1000;
+	}
+	if (waker > 0)
+		sleeper_result(waker, fd, &st);
+	if (hog > 0)
+		child_cpu_us(hog, REAP_MS);
+	return avg;
+}
+
+/*
+ * A task that ran slice_lag without sleeping was preemptible from the
+ * first nanosecond of every later run and of every refill: beside a task
+ * that wakes every 50 us its runs were cut to the waker's period, and
+ * message passing paid a context switch per wakeup.  A waker may now cut
+ * a slice only after preempt_min_run() of it, so the hog's runs average
+ * at least that; 10% is left for the edges of the kernel's accounting.
+ */
+static enum scx_test_status run_min_run(void *ctx)
+{
+	struct scx_child loader;
+	long long avg_us;
+
+	SCX_FAIL_IF(flash_start(&loader, NULL), "scx_flash did not start");
+	avg_us = hog_run_beside_waker();
+	SCX_FAIL_IF(flash_stop(&loader), "scx_flash did not exit cleanly");
+	SCX_FAIL_IF(avg_us < 0, "the load failed under scx_flash");
+
+	printf("# hog beside a 50 us waker on one CPU: runs of %lld us on average\n",
+	       avg_us);
+	SCX_GE(avg_us, MIN_RUN_US * 9 / 10);
+	return SCX_TEST_PASS;
+}
+
+static struct scx_test min_run_case = {
+	.name = "preempt_min_run",
+	.description = "A waker does not cut a slice it has just begun",
+	.setup = flash_need_sched_ext,
+	.run = run_min_run,
+};
+REGISTER_SCX_TEST(&min_run_case)
 
 /* --- A task outside the primary domain --- */
 
