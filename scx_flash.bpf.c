@@ -176,6 +176,9 @@ char _license[] SEC("license") = "GPL";
 /* The most NUMA nodes a kernel can have (x86-64's MAX_NUMNODES). */
 #define MAX_NODES		1024
 
+/* The most CPUs a kernel can have (x86-64's NR_CPUS with MAXSMP). */
+#define MAX_CPUS		8192
+
 /* Automatic cpufreq: thresholds of the busy share, of SCX_CPUPERF_ONE. */
 #define CPUFREQ_HIGH_THRESH	(SCX_CPUPERF_ONE * 3 / 4)
 #define CPUFREQ_LOW_THRESH	(SCX_CPUPERF_ONE / 4)
@@ -365,6 +368,18 @@ struct {
 	__type(key, u32);
 	__type(value, struct timer_slot);
 } timers SEC(".maps");
+
+/*
+ * One timer per CPU, armed when a waker that would preempt the CPU's task
+ * is turned away only because that task's slice has just begun: it fires
+ * when the protection ends, rather than leave the waker to the next tick.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, MAX_CPUS);
+	__type(key, u32);
+	__type(value, struct timer_slot);
+} protect_timers SEC(".maps");
 
 static struct task_ctx *lookup_task_ctx(const struct task_struct *p)
 {
@@ -971,28 +986,34 @@ static u64 preempt_min_run(const struct task_struct *curr,
 	return (slice < slice_max ? slice : slice_max) / 2;
 }
 
+/* preempt_wait(): no waker may preempt the task in this slice. */
+#define PREEMPT_NEVER		((u64)-1)
+
 /*
- * Whether @curr, whose slice started at slice_at, may be preempted by a
- * task that just woke up: once it has had preempt_min_run() of the slice,
- * when it has used up its slice, which the kernel only notices at the
- * next tick (up to 1/HZ, several times slice_max), or when it is a CPU hog
- * that ran a whole slice_lag without sleeping, counting its current run.
- * Other tasks keep their CPU: message passing loses much of its
- * throughput to the extra context switches.  A run the starvation guard
- * gave is never cut by a waker: at a low weight its slice is over within
- * microseconds, and any waker would end it before the task got anywhere;
- * the tick ends it.
+ * How long until a task that just woke up may preempt @curr, whose slice
+ * started at slice_at: 0 if it may now, the rest of preempt_min_run() if
+ * only that protection stands in the way, PREEMPT_NEVER if it may not in
+ * this slice.  It may once @curr has had preempt_min_run() of its slice,
+ * and has used up its slice, which the kernel only notices at the next
+ * tick (up to 1/HZ, several times slice_max), or is a CPU hog that ran a
+ * whole slice_lag without sleeping, counting its current run.  Other tasks
+ * keep their CPU: message passing loses much of its throughput to the
+ * extra context switches.  A run the starvation guard gave is never cut by
+ * a waker: at a low weight its slice is over within microseconds, and any
+ * waker would end it before the task got anywhere; the tick ends it.
  */
-static bool may_preempt(const struct task_struct *curr,
+static u64 preempt_wait(const struct task_struct *curr,
 			const struct task_ctx *tctx, u64 now)
 {
 	u64 ran = time_delta(now, tctx->slice_at);
+	u64 min_run = preempt_min_run(curr, tctx);
 
-	if (is_starving(curr, tctx, tctx->last_run_at) ||
-	    ran < preempt_min_run(curr, tctx))
-		return false;
-	return ran >= task_slice(curr, tctx) ||
-	       running_exec_runtime(tctx, now) >= slice_lag;
+	if (is_starving(curr, tctx, tctx->last_run_at))
+		return PREEMPT_NEVER;
+	if (time_delta(now, tctx->last_run_at) < task_slice(curr, tctx) &&
+	    running_exec_runtime(tctx, now) < slice_lag)
+		return PREEMPT_NEVER;
+	return ran < min_run ? min_run - ran : 0;
 }
 
 /*
@@ -1007,37 +1028,92 @@ static bool dsq_has_earlier(u64 dsq_id, u64 deadline)
 }
 
 /*
- * Wakeup preemption: whether the task running on @cpu should make way for
- * a task that just woke up there with an earlier @deadline.  Only a
- * sched_ext task can be preempted this way: a task of a higher class
- * (SCHED_FIFO, SCHED_DEADLINE) has task storage, as every task does, but
- * never passes ops.running(), and a waker put in the local queue behind it
- * would wait there while another CPU could run it.
+ * Wakeup preemption: how long until a task that just woke up on @cpu with
+ * an earlier @deadline may take the CPU from its task (preempt_wait()), or
+ * PREEMPT_NEVER.  Only a sched_ext task can be preempted this way: a task
+ * of a higher class (SCHED_FIFO, SCHED_DEADLINE) has task storage, as
+ * every task does, but never passes ops.running(), and a waker put in the
+ * local queue behind it would wait there while another CPU could run it.
  */
-static bool should_preempt(s32 cpu, u64 deadline)
+static u64 preempt_delay(s32 cpu, u64 deadline)
 {
+	u64 now = bpf_ktime_get_ns(), wait = PREEMPT_NEVER;
 	struct task_struct *curr;
 	struct task_ctx *tctx;
-	u64 now = bpf_ktime_get_ns();
-	bool ret = false;
 
 	/*
 	 * Before v6.18 the running task can only be read off the runqueue,
 	 * as a pointer task storage does not take: no wakeup preemption.
 	 */
 	if (!bpf_ksym_exists(scx_bpf_cpu_curr))
-		return false;
+		return PREEMPT_NEVER;
 
 	bpf_rcu_read_lock();
 	curr = scx_bpf_cpu_curr(cpu);
 	if (curr && !(curr->flags & PF_IDLE)) {
 		tctx = lookup_task_ctx(curr);
-		if (tctx && is_running(tctx) && may_preempt(curr, tctx, now) &&
-		    time_before(deadline, running_deadline(curr, tctx, now)))
-			ret = true;
+		if (tctx && is_running(tctx))
+			wait = preempt_wait(curr, tctx, now);
+		if (wait != PREEMPT_NEVER &&
+		    !time_before(deadline, running_deadline(curr, tctx, now)))
+			wait = PREEMPT_NEVER;
 	}
 	bpf_rcu_read_unlock();
-	return ret;
+	return wait;
+}
+
+/*
+ * The protection of @cpu's slice ended: let the first task waiting in the
+ * CPU's node queue preempt its task, if a waker could now.
+ */
+static int protect_timerfn(void *map, int *key, struct bpf_timer *timer)
+{
+	struct task_struct *first;
+	s32 cpu = *key;
+	u64 deadline;
+
+	bpf_rcu_read_lock();
+	first = __COMPAT_scx_bpf_dsq_peek(cpu_node(cpu));
+	deadline = first ? first->scx.dsq_vtime : 0;
+	bpf_rcu_read_unlock();
+
+	if (first && !preempt_delay(cpu, deadline)) {
+		dbg_msg("preempt: protection of cpu %d over", cpu);
+		scx_bpf_kick_cpu(cpu, SCX_KICK_PREEMPT);
+	}
+	return 0;
+}
+
+/* Call protect_timerfn() for @cpu in @delay ns. */
+static void arm_protect_timer(s32 cpu, u64 delay)
+{
+	struct timer_slot *slot;
+	u32 key = cpu;
+
+	slot = bpf_map_lookup_elem(&protect_timers, &key);
+	if (!slot)
+		return;
+	/* The first use sets it up; later ones get -EBUSY here. */
+	if (!bpf_timer_init(&slot->timer, &protect_timers, CLOCK_MONOTONIC))
+		bpf_timer_set_callback(&slot->timer, protect_timerfn);
+	bpf_timer_start(&slot->timer, delay, 0);
+}
+
+/*
+ * Whether a task that just woke up on @cpu with an earlier @deadline should
+ * take the CPU at once.  If only the protection of the running task's
+ * slice stands in the way, the CPU's timer lets it (or whichever task then
+ * waits first) in when the protection ends.
+ */
+static bool should_preempt(s32 cpu, u64 deadline)
+{
+	u64 wait = preempt_delay(cpu, deadline);
+
+	if (wait == PREEMPT_NEVER)
+		return false;
+	if (wait)
+		arm_protect_timer(cpu, wait);
+	return !wait;
 }
 
 /*
