@@ -401,6 +401,9 @@ static long long hog_run_beside_waker(void)
  * message passing paid a context switch per wakeup.  A waker may now cut
  * a slice only after preempt_min_run() of it, so the hog's runs average
  * at least that; 10% is left for the edges of the kernel's accounting.
+ * And the waker turned away preempts when the protection ends, not at the
+ * next tick: the hog's runs averaged 3.8 ms, a tick, until a timer ended
+ * the protection.  Allowed: half a tick.
  */
 static enum scx_test_status run_min_run(void *ctx)
 {
@@ -415,6 +418,7 @@ static enum scx_test_status run_min_run(void *ctx)
 	printf("# hog beside a 50 us waker on one CPU: runs of %lld us on average\n",
 	       avg_us);
 	SCX_GE(avg_us, MIN_RUN_US * 9 / 10);
+	SCX_LT(avg_us, tick_ms() * 1000 / 2);
 	return SCX_TEST_PASS;
 }
 
