@@ -40,9 +40,10 @@
  * used its slice or ran slice_lag without sleeping, and has had half its
  * current slice (a refill starts a new one): then it preempts it,
  * straight through the CPU's local queue.  A waker turned away only by
- * that half slice gets in when it ends, through a per-CPU timer.  A task in a local queue that
- * cannot run there at once (a SCHED_FIFO task took the CPU) comes back
- * to ops.enqueue() (SCX_ENQ_IMMED) rather than wait there unseen.
+ * that half slice gets in when it ends, through a per-CPU timer.  A task
+ * in a local queue that cannot run there at once (a SCHED_FIFO task took
+ * the CPU) comes back to ops.enqueue() (SCX_ENQ_IMMED) rather than wait
+ * there unseen.
  * When a running task's slice ends it keeps its CPU if its own deadline is
  * still earlier than that of the first waiting task, its core is not
  * SMT-contended and it is not outside the primary domain while it could be
