@@ -159,8 +159,7 @@ hackbench_run() {
 	[ -n "$p0" ] && p1=$(preempts)
 	record "$r" "$s" "$m" "${t:-nan}"
 	record "$r" "$s" "${m%_s}_kctxt" "$((($(ctxt) - c0) / 1000))"
-	[ -n "$p0" ] && [ -n "$p1" ] &&
-		record "$r" "$s" "${m%_s}_preempts" "$((p1 - p0))"
+	[ -n "$p1" ] && record "$r" "$s" "${m%_s}_preempts" "$((p1 - p0))"
 	echo "$s0 $s1" | awk -v p="$r $s ${m%_s}" '{
 		tt = $5 - $1; tl = $6 - $2; rd = $7 - $3; pc = $8 - $4
 		printf "%s_remote_pct %s\n", p, tt ? sprintf("%.1f", (tt - tl) * 100 / tt) : "nan"
@@ -239,7 +238,8 @@ bench_fairness() {
 	local r
 
 	r=$("$load" share "$secs" 0 0 5)
-	record "$1" "$2" nice_ratio "$(echo "$r" | awk '{ print $3 }')"
+	record "$1" "$2" nice_ratio "$(echo "$r" | awk \
+		'NF == 3 { print $3; ok = 1 } END { if (!ok) print "nan" }')"
 	record "$1" "$2" clock_cpu_per_wall "$(echo "$r" | awk -v s="$secs" \
 		'NF == 3 { printf "%.3f", ($1 + $2) / (s * 1000000); ok = 1 }
 		 END { if (!ok) print "nan" }')"
