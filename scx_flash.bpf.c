@@ -53,18 +53,19 @@
  * credit lets it overtake tasks that wait, so under a storm of wakers a
  * task could wait without bound.  Once a task has waited STARVATION_NS
  * since its wakeup or its last run it gets the earliest deadline of all:
- * the next scan of its node's queue (every AGING_SCAN_NS, by a dispatching
- * CPU) or its next enqueue finds it, and then only the tasks found
- * starving before it and the running tasks' slices (at most SLICE_CAP_NS)
- * are ahead of it.  Without an overload that starving tasks alone fill, a
- * task waits at most about STARVATION_NS + AGING_SCAN_NS + SLICE_CAP_NS
- * (1.2 s), far below the kernel's 5 s watchdog, whatever its weight and
- * however many wakers overtake it.  Served, it may lose its CPU to the
- * tick before it got anywhere (a low weight's slice is microseconds): no
- * waker preempts such a run, and when the tick ends it the task keeps its
- * wait, twice in a row, and goes first again.  Kernel
- * threads starve after KTHREAD_STARVATION_NS and go ahead of the other
- * starving tasks: the watchdog's own work item must run within 2.5 s.
+ * the next scan of its node's queue (every AGING_SCAN_NS, in a timer kept
+ * running while tasks wait) or its next enqueue finds it, and then only
+ * the tasks found starving before it and the running tasks' slices (at
+ * most SLICE_CAP_NS) are ahead of it.  Without an overload that starving
+ * tasks alone fill, a task waits at most about STARVATION_NS +
+ * AGING_SCAN_NS + SLICE_CAP_NS (1.2 s), far below the kernel's 5 s
+ * watchdog, whatever its weight and however many wakers overtake it.
+ * Served, it may lose its CPU to the tick before it got anywhere (a low
+ * weight's slice is microseconds): no waker preempts such a run, and when
+ * the tick ends it the task keeps its wait, twice in a row, and goes first
+ * again.  Kernel threads starve after KTHREAD_STARVATION_NS and go ahead
+ * of the other starving tasks: the watchdog's own work item must run
+ * within 2.5 s.
  * These figures are for the default 5 s watchdog; a shorter timeout
  * shrinks them in proportion.
  *
@@ -126,12 +127,13 @@ char _license[] SEC("license") = "GPL";
 
 /*
  * Starvation guard: a task that has waited this long to run is served next,
- * ahead of any deadline.  Each node's queue is scanned for such tasks at
- * most every AGING_SCAN_NS, and a task that is queued again (a new
- * affinity, nice level or cgroup takes it off its queue and puts it back)
- * keeps the wait it had: it is not a new wait.  Fair waits can be long: a
- * nice 19 task (1/69 of nice 0) that ran one 4 ms tick waits 0.27 s per
- * nice 0 task beside it, and must not be served early for that.
+ * ahead of any deadline.  Each node's queue is scanned for such tasks
+ * every AGING_SCAN_NS while tasks wait in it, and a task that is queued
+ * again (a new affinity, nice level or cgroup takes it off its queue and
+ * puts it back) keeps the wait it had: it is not a new wait.  Fair waits
+ * can be long: a nice 19 task (1/69 of nice 0) that ran one 4 ms tick
+ * waits 0.27 s per nice 0 task beside it, and must not be served early
+ * for that.
  *
  * Kernel threads starve sooner and go first: the kernel's sched_ext
  * watchdog is a work item that must run within half its timeout (2.5 s)
@@ -253,9 +255,6 @@ static bool throttled;
  */
 static u64 cgweight_gen;
 
-/* When each node's queue was last scanned for starving tasks. */
-static u64 node_aging_scan_at[MAX_NODES];
-
 UEI_DEFINE(uei);
 
 #define dbg_msg(fmt, args...)						\
@@ -370,6 +369,22 @@ struct {
 	__type(key, u32);
 	__type(value, struct timer_slot);
 } timers SEC(".maps");
+
+/*
+ * One timer per NUMA node: the starvation guard's scan of the node's
+ * queue, off the CPUs' scheduling paths (aging_timerfn()).
+ */
+struct aging_slot {
+	struct bpf_timer timer;
+	u32 armed;		/* the timer is running */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, MAX_NODES);
+	__type(key, u32);
+	__type(value, struct aging_slot);
+} aging_timers SEC(".maps");
 
 /*
  * One timer per CPU, armed when a waker that would preempt the CPU's task
@@ -1318,35 +1333,11 @@ static bool is_prev_earliest(struct task_struct *prev, u64 dsq_id)
 }
 
 /*
- * Whether it is time to scan @node's queue for starving tasks, claiming
- * the scan for this CPU if so.
- */
-static bool claim_aging_scan(u32 node, u64 now)
-{
-	u64 last;
-
-	if (node >= MAX_NODES)
-		return false;
-	last = READ_ONCE(node_aging_scan_at[node]);
-	if (time_delta(now, last) < watchdog_share(AGING_SCAN_NS,
-						   AGING_SCAN_DIV))
-		return false;
-	return __sync_bool_compare_and_swap(&node_aging_scan_at[node], last,
-					    now);
-}
-
-/*
  * Starvation guard: give every task in @dsq_id that has waited too long a
  * deadline far below vtime_now (starving_vtime()), so that the node's CPUs
  * serve them next, in the order they were found, ahead of any waker: a
  * waker's sleep credit may put its deadline below that of every task
  * already waiting, but not that low.
- *
- * The scan walks the whole queue.  A budget, from the tail where the late
- * deadlines wait, was tried and dropped: under an overload the tasks it
- * promoted piled up at the head faster than the CPUs served them, and a
- * kernel thread that woke up behind that pile was never reached, so the
- * kernel's watchdog work item could not be served first.
  */
 static void promote_if_starving(struct bpf_iter_scx_dsq *it,
 				struct task_struct *p, u64 dsq_id, u64 now)
@@ -1364,16 +1355,73 @@ static void promote_if_starving(struct bpf_iter_scx_dsq *it,
 			p->pid, time_delta(now, tctx->waiting_since), dsq_id);
 }
 
+/*
+ * The scan walks the whole queue, so it runs in a timer: a walk inside
+ * ops.dispatch() held the dispatching CPU's runqueue lock, with interrupts
+ * off, for as long as the queue was long.  Here it holds the queue's lock
+ * one step at a time and the runqueue lock of a task it moves.  A budget,
+ * from the tail where the late deadlines wait, was tried and dropped:
+ * under an overload the tasks it promoted piled up at the head faster
+ * than the CPUs served them, and a kernel thread that woke up behind that
+ * pile was never reached, so the kernel's watchdog work item could not be
+ * served first.
+ */
 static void age_starving(u64 dsq_id)
 {
 	u64 now = bpf_ktime_get_ns();
 	struct task_struct *p;
+	u64 walked = 0;
 
-	if (!claim_aging_scan(dsq_id, now))
-		return;
-
-	bpf_for_each(scx_dsq, p, dsq_id, 0)
+	bpf_for_each(scx_dsq, p, dsq_id, 0) {
 		promote_if_starving(BPF_FOR_EACH_ITER, p, dsq_id, now);
+		walked++;
+	}
+	stat_inc(FLASH_STAT_AGING_SCANS);
+	stat_add(FLASH_STAT_AGING_WALKED, walked);
+	stat_add(FLASH_STAT_AGING_NS, time_delta(bpf_ktime_get_ns(), now));
+}
+
+static u64 aging_period(void)
+{
+	return watchdog_share(AGING_SCAN_NS, AGING_SCAN_DIV);
+}
+
+/*
+ * Scan node *@key's queue, and again a period later while tasks wait in
+ * it.  An empty queue lets the timer stop, so that an idle machine is not
+ * woken up for it; the next dispatch from that node starts it again.  So
+ * does the end of the scheduler: the count is then an error.
+ */
+static int aging_timerfn(void *map, int *key, struct bpf_timer *timer)
+{
+	u32 node = *key;
+	struct aging_slot *slot;
+
+	age_starving(node);
+	if (scx_bpf_dsq_nr_queued(node) > 0) {
+		bpf_timer_start(timer, aging_period(), 0);
+		return 0;
+	}
+	slot = bpf_map_lookup_elem(&aging_timers, &node);
+	if (slot)
+		WRITE_ONCE(slot->armed, 0);
+	return 0;
+}
+
+/*
+ * Keep @node's aging timer running while its CPUs dispatch: a task can
+ * only wait in the queue while one of them runs something else, and a
+ * running task's slice ends in ops.dispatch().  The flag stops the arming
+ * from pushing the timer back at every dispatch.
+ */
+static void arm_aging_timer(u32 node)
+{
+	struct aging_slot *slot = bpf_map_lookup_elem(&aging_timers, &node);
+
+	if (!slot || READ_ONCE(slot->armed) ||
+	    !__sync_bool_compare_and_swap(&slot->armed, 0, 1))
+		return;
+	bpf_timer_start(&slot->timer, aging_period(), 0);
 }
 
 /*
@@ -1409,7 +1457,7 @@ void BPF_STRUCT_OPS(flash_dispatch, s32 cpu, struct task_struct *prev)
 	if (cpus_kept_idle())
 		return;
 
-	age_starving(dsq_id);
+	arm_aging_timer(dsq_id);
 
 	if (prev && !rr_sched && may_keep_cpu(prev, cpu) &&
 	    is_prev_earliest(prev, dsq_id)) {
@@ -1687,7 +1735,25 @@ void BPF_STRUCT_OPS(flash_cgroup_move, struct task_struct *p,
  * Scheduler initialisation and exit
  */
 
-/* Create one dispatch queue per NUMA node, or one in all. */
+/*
+ * Set up (not start) the aging timer of @node's queue.  -EBUSY: an earlier
+ * attachment of this object set it up (the selftests attach one object
+ * many times), and it may still run.
+ */
+static s32 init_aging_timer(u32 node)
+{
+	struct aging_slot *slot = bpf_map_lookup_elem(&aging_timers, &node);
+	s32 err;
+
+	if (!slot)
+		return -ENOENT;
+	err = bpf_timer_init(&slot->timer, &aging_timers, CLOCK_MONOTONIC);
+	if (err && err != -EBUSY)
+		return err;
+	return bpf_timer_set_callback(&slot->timer, aging_timerfn);
+}
+
+/* Create one dispatch queue per NUMA node, or one in all, with its timer. */
 static s32 create_node_dsqs(void)
 {
 	u32 nr_nodes = numa_disabled ? 1 : __COMPAT_scx_bpf_nr_node_ids();
@@ -1697,6 +1763,12 @@ static s32 create_node_dsqs(void)
 		err = scx_bpf_create_dsq(node, numa_disabled ? -1 : node);
 		if (err) {
 			scx_bpf_error("failed to create DSQ %d: %d", node, err);
+			return err;
+		}
+		err = init_aging_timer(node);
+		if (err) {
+			scx_bpf_error("failed to set up the aging timer of node %d: %d",
+				      node, err);
 			return err;
 		}
 	}

@@ -141,6 +141,9 @@ enum flash_stat {
 	FLASH_STAT_DIRECT_DISPATCHES,	/* to a CPU's local queue */
 	FLASH_STAT_SHARED_DISPATCHES,	/* queued to wait for a CPU */
 	FLASH_STAT_PREEMPT_DISPATCHES,	/* direct ones that preempt a task */
+	FLASH_STAT_AGING_SCANS,		/* starvation guard scans of a queue */
+	FLASH_STAT_AGING_WALKED,	/* tasks those scans looked at */
+	FLASH_STAT_AGING_NS,		/* time those scans took */
 	FLASH_NR_STATS,
 };
 
