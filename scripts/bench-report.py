@@ -29,6 +29,16 @@ METRICS = {
     "hackbench_threads_pipes_kctxt": ("hackbench, threads/pipes: context "
                                       "switches (thousands)", None, "lower",
                                       None),
+    "hackbench_vcsw": ("hackbench, processes/sockets: its tasks' voluntary "
+                       "context switches (thousands)", None, "lower", None),
+    "hackbench_threads_pipes_vcsw": ("hackbench, threads/pipes: its tasks' "
+                                     "voluntary context switches "
+                                     "(thousands)", None, "lower", None),
+    "hackbench_icsw": ("hackbench, processes/sockets: its tasks' involuntary "
+                       "context switches (thousands)", None, "lower", None),
+    "hackbench_threads_pipes_icsw": ("hackbench, threads/pipes: its tasks' "
+                                     "involuntary context switches "
+                                     "(thousands)", None, "lower", None),
     "hackbench_preempts": ("hackbench, processes/sockets: wakeups that "
                            "preempted (scx_flash's count)", None, "lower",
                            None),

@@ -31,7 +31,8 @@ mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 base_pkgs="clang-19 llvm-19 lld-19 libelf-dev zlib1g-dev libzstd-dev
 	libcap-dev binutils-dev pkg-config make gcc sparse git perl python3
 	xz-utils zstd qemu-system-x86 udev rt-tests stress-ng busybox-static
-	kmod file bc gnuplot-nox python3-docutils systemd libclang-rt-19-dev"
+	kmod file bc gnuplot-nox python3-docutils systemd libclang-rt-19-dev
+	time"
 
 msg() { printf 'deps: %s\n' "$*" >&2; }
 die() { msg "error: $*"; exit 1; }
@@ -65,7 +66,7 @@ tools_ready() {
 	for t in clang-19 llvm-strip-19 vng qemu-system-x86_64 \
 		 /usr/lib/systemd/systemd-udevd hackbench cyclictest \
 		 stress-ng sparse pkg-config busybox rst2html \
-		 systemd-analyze; do
+		 systemd-analyze /usr/bin/time; do
 		command -v "$t" >/dev/null 2>&1 || [ -x "$t" ] || return 1
 	done
 	# libFuzzer and the sanitizers' runtimes, for 'make fuzz'

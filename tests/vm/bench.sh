@@ -142,7 +142,10 @@ except (ValueError, KeyError, TypeError, AttributeError):
 
 # hackbench_run ROUND SCHED METRIC ARGS...: seconds for a fixed amount of
 # message passing; and, to explain them, the context switches it took
-# (the whole system's, from /proc/stat) in thousands, the share of
+# (the whole system's, from /proc/stat) in thousands, those of hackbench's
+# own tasks split into voluntary (a task blocked: the fewer messages a
+# wakeup finds waiting, the more) and involuntary ones (preempted), in
+# thousands, from getrusage() through time(1), the share of
 # wakeups that went to another CPU than the waker's, in percent, and the
 # average wait on a runqueue before a timeslice, in us (/proc/schedstat).
 hackbench_run() {
@@ -153,13 +156,18 @@ hackbench_run() {
 	case $s in flash*) p0=$(preempts) ;; esac
 	c0=$(ctxt)
 	s0=$(schedstat)
-	t=$(hackbench "$@" 2>&1 | awk '/^Time:/ { print $2 }')
+	rm -f /tmp/hackbench.csw
+	t=$(/usr/bin/time -f "%w %c" -o /tmp/hackbench.csw hackbench "$@" 2>&1 |
+		awk '/^Time:/ { print $2 }')
 	s1=$(schedstat)
 	p1=
 	[ -n "$p0" ] && p1=$(preempts)
 	record "$r" "$s" "$m" "${t:-nan}"
 	record "$r" "$s" "${m%_s}_kctxt" "$((($(ctxt) - c0) / 1000))"
 	[ -n "$p1" ] && record "$r" "$s" "${m%_s}_preempts" "$((p1 - p0))"
+	tail -n 1 /tmp/hackbench.csw 2>/dev/null | awk -v p="$r $s ${m%_s}" '
+		NF == 2 { printf "%s_vcsw %.1f\n%s_icsw %.1f\n", p, $1 / 1000,
+			  p, $2 / 1000 }' | tee -a "$out"
 	echo "$s0 $s1" | awk -v p="$r $s ${m%_s}" '{
 		tt = $5 - $1; tl = $6 - $2; rd = $7 - $3; pc = $8 - $4
 		printf "%s_remote_pct %s\n", p, tt ? sprintf("%.1f", (tt - tl) * 100 / tt) : "nan"
