@@ -100,11 +100,11 @@ int flash_stop(struct scx_child *child)
 }
 
 /*
- * Open and load the scx_flash skeleton in this process, the way the
- * kernel's selftests do, with the BPF defaults for every knob.  Returns
- * NULL, saying why, on failure.
+ * Open the scx_flash skeleton in this process, the way the kernel's
+ * selftests do, so that the caller can set knobs before loading it.
+ * Returns NULL, saying why, on failure.
  */
-struct scx_flash *flash_skel_load(void)
+struct scx_flash *flash_skel_open(void)
 {
 	struct scx_flash *skel = scx_flash__open();
 
@@ -114,13 +114,24 @@ struct scx_flash *flash_skel_load(void)
 	}
 	SCX_ENUM_INIT(skel);
 	skel->struct_ops.flash_ops->hotplug_seq = scx_hotplug_seq();
+	return skel;
+}
 
-	if (scx_flash__load(skel)) {
+/* Load @skel, or destroy it and return NULL, saying why. */
+struct scx_flash *flash_skel_finish_load(struct scx_flash *skel)
+{
+	if (skel && scx_flash__load(skel)) {
 		fprintf(stderr, "cannot load the scx_flash skeleton\n");
 		scx_flash__destroy(skel);
 		return NULL;
 	}
 	return skel;
+}
+
+/* Open and load the skeleton with the BPF defaults for every knob. */
+struct scx_flash *flash_skel_load(void)
+{
+	return flash_skel_finish_load(flash_skel_open());
 }
 
 void flash_dump_output(const struct scx_child *child)

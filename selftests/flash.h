@@ -33,6 +33,8 @@ int flash_start_within(struct scx_child *child, const char *const args[],
 int flash_start(struct scx_child *child, const char *const args[]);
 int flash_signal(struct scx_child *child, int sig);
 int flash_stop(struct scx_child *child);
+struct scx_flash *flash_skel_open(void);
+struct scx_flash *flash_skel_finish_load(struct scx_flash *skel);
 struct scx_flash *flash_skel_load(void);
 void flash_dump_output(const struct scx_child *child);
 int flash_stats_sum(int map_fd, unsigned long long sums[]);

@@ -457,13 +457,9 @@ static struct scx_flash *skel_load(const struct topo *t,
 	struct scx_flash *skel;
 	int cpu;
 
-	skel = scx_flash__open();
-	if (!skel) {
-		fprintf(stderr, "cannot open the scx_flash skeleton\n");
+	skel = flash_skel_open();
+	if (!skel)
 		return NULL;
-	}
-	SCX_ENUM_INIT(skel);
-	skel->struct_ops.flash_ops->hotplug_seq = scx_hotplug_seq();
 	skel->struct_ops.flash_ops->flags |=
 		SCX_OPS_ENQ_EXITING | SCX_OPS_ENQ_LAST |
 		SCX_OPS_ENQ_MIGRATION_DISABLED | SCX_OPS_ALLOW_QUEUED_WAKEUP;
@@ -475,10 +471,9 @@ static struct scx_flash *skel_load(const struct topo *t,
 	skel->rodata->smt_enabled = t->smt;
 	skel->rodata->primary_all = !primary;
 
-	if (scx_flash__load(skel)) {
-		fprintf(stderr, "cannot load the scx_flash skeleton\n");
-		goto err;
-	}
+	skel = flash_skel_finish_load(skel);
+	if (!skel)
+		return NULL;
 	if (t->smt && program_siblings(skel, t))
 		goto err;
 	for (cpu = 0; primary && cpu < t->nr_cpus; cpu++) {
