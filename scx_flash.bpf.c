@@ -1735,22 +1735,32 @@ void BPF_STRUCT_OPS(flash_cgroup_move, struct task_struct *p,
  * Scheduler initialisation and exit
  */
 
+typedef int (*timer_fn_t)(void *map, int *key, struct bpf_timer *timer);
+
 /*
- * Set up (not start) the aging timer of @node's queue.  -EBUSY: an earlier
- * attachment of this object set it up (the selftests attach one object
- * many times), and it may still run.
+ * Set up (not start) @timer of @map to call @fn.  A timer outlives the
+ * attachment that set it up: an object attached again (the selftests
+ * attach one object many times) finds it initialised, -EBUSY, and maybe
+ * still armed.
  */
+static __always_inline s32 setup_timer(struct bpf_timer *timer, void *map,
+				       timer_fn_t fn)
+{
+	s32 err = bpf_timer_init(timer, map, CLOCK_MONOTONIC);
+
+	if (err && err != -EBUSY)
+		return err;
+	return bpf_timer_set_callback(timer, fn);
+}
+
+/* Set up the aging timer of @node's queue; dispatch starts it. */
 static s32 init_aging_timer(u32 node)
 {
 	struct aging_slot *slot = bpf_map_lookup_elem(&aging_timers, &node);
-	s32 err;
 
 	if (!slot)
 		return -ENOENT;
-	err = bpf_timer_init(&slot->timer, &aging_timers, CLOCK_MONOTONIC);
-	if (err && err != -EBUSY)
-		return err;
-	return bpf_timer_set_callback(&slot->timer, aging_timerfn);
+	return setup_timer(&slot->timer, &aging_timers, aging_timerfn);
 }
 
 /* Create one dispatch queue per NUMA node, or one in all, with its timer. */
@@ -1776,8 +1786,7 @@ static s32 create_node_dsqs(void)
 }
 
 /* Arm timer @id to call @fn after @delay ns. */
-static __always_inline s32 start_timer(u32 id, int (*fn)(void *, int *, struct bpf_timer *),
-		       u64 delay)
+static __always_inline s32 start_timer(u32 id, timer_fn_t fn, u64 delay)
 {
 	struct timer_slot *slot;
 	s32 err;
@@ -1788,9 +1797,7 @@ static __always_inline s32 start_timer(u32 id, int (*fn)(void *, int *, struct b
 		return -ENOENT;
 	}
 
-	err = bpf_timer_init(&slot->timer, &timers, CLOCK_MONOTONIC);
-	if (!err)
-		err = bpf_timer_set_callback(&slot->timer, fn);
+	err = setup_timer(&slot->timer, &timers, fn);
 	if (!err)
 		err = bpf_timer_start(&slot->timer, delay, 0);
 	if (err)
