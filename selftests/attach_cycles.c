@@ -131,6 +131,55 @@ static struct scx_test attach_cycles = {
 
 REGISTER_SCX_TEST(&attach_cycles)
 
+#define NR_TIMER_CYCLES		3
+/* Idle injection's idle time: short, so the test machine stays usable. */
+#define TIMER_THROTTLE_NS	1000000ULL
+
+/*
+ * A BPF timer outlives the attachment that set it up: a second ops.init()
+ * of the same object finds it initialised.  Load the object with every
+ * timer it has (tickless, idle injection, the per-node aging timers), so
+ * that each re-attachment meets them all.
+ */
+static enum scx_test_status setup_timers(void **ctx)
+{
+	struct scx_flash *skel;
+
+	if (!scx_available())
+		SCX_SKIP("sched_ext is not available (no %s)", SCX_SYSFS_STATE);
+	SCX_FAIL_IF(!scx_state_wait("disabled", STATE_TIMEOUT_MS),
+		    "Another sched_ext scheduler is loaded");
+
+	skel = flash_skel_open();
+	SCX_FAIL_IF(!skel, "cannot open scx_flash");
+	skel->rodata->tickless_sched = true;
+	skel->rodata->throttle_ns = TIMER_THROTTLE_NS;
+	skel = flash_skel_finish_load(skel);
+	SCX_FAIL_IF(!skel, "cannot load scx_flash");
+	*ctx = skel;
+	return SCX_TEST_PASS;
+}
+
+static enum scx_test_status run_timer_cycles(void *ctx)
+{
+	int i;
+
+	for (i = 1; i <= NR_TIMER_CYCLES; i++)
+		if (!attach_detach_once(ctx, i))
+			SCX_FAIL("attach/detach cycle %d with timers failed", i);
+	return SCX_TEST_PASS;
+}
+
+static struct scx_test attach_cycles_timers = {
+	.name = "attach_cycles_timers",
+	.description = "Re-attach one object with its tickless, idle injection and aging timers",
+	.setup = setup_timers,
+	.run = run_timer_cycles,
+	.cleanup = cleanup,
+};
+
+REGISTER_SCX_TEST(&attach_cycles_timers)
+
 #define OTHER_NAME		"selftest_other"
 #define SCX_OPS_NAME_MAX	128	/* sizeof(sched_ext_ops.name) */
 
