@@ -758,6 +758,27 @@ static void update_cpuperf_target(s32 cpu, struct cpu_ctx *cctx, u64 now)
 	cctx->last_running = now;
 }
 
+/*
+ * vtime_now follows the vruntime of the tasks that start running, but not
+ * past the deadline of the first task waiting in @cpu's node queue.  A
+ * task may run out of deadline order: its CPU had nothing earlier that it
+ * could run (a nice 19 hog pinned to a CPU whose other tasks were taken),
+ * or another CPU took the earlier task in the same instant.  Its vruntime
+ * may then be far ahead of every other (a tick of a nice 19 hog is 0.4 s
+ * of it), and vtime_now used to jump there: every task that started or
+ * woke up afterwards was placed that far behind the waiting ones, and a
+ * shell's `sleep 1` took 2.1 s beside four hogs.
+ */
+static void advance_vtime_now(u64 vruntime, s32 cpu)
+{
+	struct task_struct *first = __COMPAT_scx_bpf_dsq_peek(cpu_node(cpu));
+
+	if (first && time_before(first->scx.dsq_vtime, vruntime))
+		vruntime = first->scx.dsq_vtime;
+	if (time_before(vtime_now, vruntime))
+		vtime_now = vruntime;
+}
+
 void BPF_STRUCT_OPS(flash_running, struct task_struct *p)
 {
 	s32 cpu = scx_bpf_task_cpu(p);
@@ -789,8 +810,8 @@ void BPF_STRUCT_OPS(flash_running, struct task_struct *p)
 	 * hogs for hundreds of milliseconds, kernel threads until they
 	 * starved too.
 	 */
-	if (!is_starving(p, tctx, now) && time_before(vtime_now, tctx->vruntime))
-		vtime_now = tctx->vruntime;
+	if (!is_starving(p, tctx, now))
+		advance_vtime_now(tctx->vruntime, cpu);
 }
 
 /*
