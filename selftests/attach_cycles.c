@@ -29,7 +29,15 @@
 /* Allowed growth of this process's resident memory over the cycles. */
 #define RSS_SLACK_KB		256
 
-static enum scx_test_status setup(void **ctx)
+/* Idle injection's idle time: short, so the test machine stays usable. */
+#define TIMER_THROTTLE_NS	1000000ULL
+
+/*
+ * Load scx_flash with no other scheduler attached; with @timers, with
+ * every BPF timer it has (tickless, idle injection, the per-node aging
+ * timers).
+ */
+static enum scx_test_status load_flash(void **ctx, bool timers)
 {
 	struct scx_flash *skel;
 
@@ -38,10 +46,21 @@ static enum scx_test_status setup(void **ctx)
 	SCX_FAIL_IF(!scx_state_wait("disabled", STATE_TIMEOUT_MS),
 		    "Another sched_ext scheduler is loaded");
 
-	skel = flash_skel_load();
+	skel = flash_skel_open();
+	SCX_FAIL_IF(!skel, "cannot open scx_flash");
+	if (timers) {
+		skel->rodata->tickless_sched = true;
+		skel->rodata->throttle_ns = TIMER_THROTTLE_NS;
+	}
+	skel = flash_skel_finish_load(skel);
 	SCX_FAIL_IF(!skel, "cannot load scx_flash");
 	*ctx = skel;
 	return SCX_TEST_PASS;
+}
+
+static enum scx_test_status setup(void **ctx)
+{
+	return load_flash(ctx, false);
 }
 
 static void cleanup(void *ctx)
@@ -132,32 +151,15 @@ static struct scx_test attach_cycles = {
 REGISTER_SCX_TEST(&attach_cycles)
 
 #define NR_TIMER_CYCLES		3
-/* Idle injection's idle time: short, so the test machine stays usable. */
-#define TIMER_THROTTLE_NS	1000000ULL
 
 /*
  * A BPF timer outlives the attachment that set it up: a second ops.init()
- * of the same object finds it initialised.  Load the object with every
- * timer it has (tickless, idle injection, the per-node aging timers), so
- * that each re-attachment meets them all.
+ * of the same object finds it initialised.  Re-attach an object with
+ * every timer, so that each attachment meets them all.
  */
 static enum scx_test_status setup_timers(void **ctx)
 {
-	struct scx_flash *skel;
-
-	if (!scx_available())
-		SCX_SKIP("sched_ext is not available (no %s)", SCX_SYSFS_STATE);
-	SCX_FAIL_IF(!scx_state_wait("disabled", STATE_TIMEOUT_MS),
-		    "Another sched_ext scheduler is loaded");
-
-	skel = flash_skel_open();
-	SCX_FAIL_IF(!skel, "cannot open scx_flash");
-	skel->rodata->tickless_sched = true;
-	skel->rodata->throttle_ns = TIMER_THROTTLE_NS;
-	skel = flash_skel_finish_load(skel);
-	SCX_FAIL_IF(!skel, "cannot load scx_flash");
-	*ctx = skel;
-	return SCX_TEST_PASS;
+	return load_flash(ctx, true);
 }
 
 static enum scx_test_status run_timer_cycles(void *ctx)
