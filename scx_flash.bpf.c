@@ -773,10 +773,8 @@ static void advance_vtime_now(u64 vruntime, s32 cpu)
 {
 	struct task_struct *first = __COMPAT_scx_bpf_dsq_peek(cpu_node(cpu));
 
-	if (first && time_before(first->scx.dsq_vtime, vruntime))
-		vruntime = first->scx.dsq_vtime;
-	if (time_before(vtime_now, vruntime))
-		vtime_now = vruntime;
+	vtime_now = flash_next_vtime_now(vtime_now, vruntime, first,
+					 first ? first->scx.dsq_vtime : 0);
 }
 
 void BPF_STRUCT_OPS(flash_running, struct task_struct *p)

@@ -107,6 +107,19 @@ static inline u64 flash_limit_lag(u64 vruntime, u64 vtime_now, u64 lag)
 }
 
 /*
+ * vtime_now once a task of @vruntime starts running: it follows the
+ * vruntime forward, but when a task waits in the node queue (@waiting),
+ * not past the deadline of the first one (@first).
+ */
+static inline u64 flash_next_vtime_now(u64 vtime_now, u64 vruntime,
+				       bool waiting, u64 first)
+{
+	if (waiting && flash_vtime_before(first, vruntime))
+		vruntime = first;
+	return flash_vtime_before(vtime_now, vruntime) ? vruntime : vtime_now;
+}
+
+/*
  * The deadlines the starvation guard gives, this far behind vtime_now:
  * earlier than any deadline a task can earn (the largest sleep credit,
  * slice_lag * 100 wakeups * the heaviest weight, is below 2^50 ns) and

@@ -4,7 +4,9 @@
  * plain u64 comparisons break: 2^63, where the kernel's wrap-aware order
  * of a dispatch queue flips, and 2^64, where vtime_now wraps to 0.  The
  * starvation guard's deadlines must stay ahead of every deadline a task
- * can earn, and the lag bound must raise only vruntimes that lag.
+ * can earn, the lag bound must raise only vruntimes that lag, and
+ * vtime_now must follow running tasks forward, never past the first
+ * waiting deadline.
  */
 #include <stdbool.h>
 #include <scx/common.h>
@@ -97,10 +99,46 @@ static void test_limit_lag(void)
 	}
 }
 
+/*
+ * vtime_now follows a starting task's vruntime, but not past the first
+ * waiting deadline: a nice 19 hog that runs out of order, 0.5 s of
+ * virtual time ahead, must not drag it there.
+ */
+static void test_next_vtime_now(void)
+{
+	const u64 ahead = 500000000ULL, first_at = 20000000ULL;
+	size_t i;
+
+	for (i = 0; i < NR_CLOCKS; i++) {
+		u64 now = clocks[i];
+
+		tap_ok(flash_next_vtime_now(now, now + ahead, false, 0) ==
+		       now + ahead &&
+		       flash_next_vtime_now(now, now - ahead, false, 0) == now,
+		       "vtime_now %#llx: nothing waits: follows forward only",
+		       (unsigned long long)now);
+		tap_ok(flash_next_vtime_now(now, now + ahead, true,
+					    now + first_at) == now + first_at,
+		       "vtime_now %#llx: a task run out of order moves it to the first deadline, no further",
+		       (unsigned long long)now);
+		tap_ok(flash_next_vtime_now(now, now + ahead, true,
+					    flash_starving_deadline(now, false)) == now &&
+		       flash_next_vtime_now(now, now + ahead, true,
+					    now - ahead) == now,
+		       "vtime_now %#llx: a starving or credited first task holds it",
+		       (unsigned long long)now);
+		tap_ok(flash_next_vtime_now(now, now + first_at, true,
+					    now + ahead) == now + first_at,
+		       "vtime_now %#llx: a task run in order moves it to its vruntime",
+		       (unsigned long long)now);
+	}
+}
+
 int main(void)
 {
 	tap_start();
 	test_starving_deadlines();
 	test_limit_lag();
+	test_next_vtime_now();
 	return tap_done();
 }
