@@ -759,6 +759,20 @@ static void update_cpuperf_target(s32 cpu, struct cpu_ctx *cctx, u64 now)
 }
 
 /*
+ * The deadline of the first task waiting in @dsq_id, in @deadline; false
+ * when the queue is empty or cannot be peeked.
+ */
+static bool first_deadline(u64 dsq_id, u64 *deadline)
+{
+	struct task_struct *first = __COMPAT_scx_bpf_dsq_peek(dsq_id);
+
+	if (!first)
+		return false;
+	*deadline = first->scx.dsq_vtime;
+	return true;
+}
+
+/*
  * vtime_now follows the vruntime of the tasks that start running, but not
  * past the deadline of the first task waiting in @cpu's node queue.  A
  * task may run out of deadline order: its CPU had nothing earlier that it
@@ -771,10 +785,10 @@ static void update_cpuperf_target(s32 cpu, struct cpu_ctx *cctx, u64 now)
  */
 static void advance_vtime_now(u64 vruntime, s32 cpu)
 {
-	struct task_struct *first = __COMPAT_scx_bpf_dsq_peek(cpu_node(cpu));
+	u64 first = 0;
+	bool waiting = first_deadline(cpu_node(cpu), &first);
 
-	vtime_now = flash_next_vtime_now(vtime_now, vruntime, first,
-					 first ? first->scx.dsq_vtime : 0);
+	vtime_now = flash_next_vtime_now(vtime_now, vruntime, waiting, first);
 }
 
 void BPF_STRUCT_OPS(flash_running, struct task_struct *p)
@@ -1058,9 +1072,10 @@ static u64 preempt_wait(const struct task_struct *curr,
  */
 static bool dsq_has_earlier(u64 dsq_id, u64 deadline)
 {
-	struct task_struct *first = __COMPAT_scx_bpf_dsq_peek(dsq_id);
+	u64 first = 0;
 
-	return first && !time_before(deadline, first->scx.dsq_vtime);
+	return first_deadline(dsq_id, &first) &&
+	       !time_before(deadline, first);
 }
 
 /*
@@ -1104,16 +1119,15 @@ static u64 preempt_delay(s32 cpu, u64 deadline)
  */
 static int protect_timerfn(void *map, int *key, struct bpf_timer *timer)
 {
-	struct task_struct *first;
+	u64 deadline = 0;
 	s32 cpu = *key;
-	u64 deadline;
+	bool waiting;
 
 	bpf_rcu_read_lock();
-	first = __COMPAT_scx_bpf_dsq_peek(cpu_node(cpu));
-	deadline = first ? first->scx.dsq_vtime : 0;
+	waiting = first_deadline(cpu_node(cpu), &deadline);
 	bpf_rcu_read_unlock();
 
-	if (first && !preempt_delay(cpu, deadline)) {
+	if (waiting && !preempt_delay(cpu, deadline)) {
 		dbg_msg("preempt: protection of cpu %d over", cpu);
 		scx_bpf_kick_cpu(cpu, SCX_KICK_PREEMPT);
 	}
