@@ -786,8 +786,12 @@ static bool first_deadline(u64 dsq_id, u64 *deadline)
 static void advance_vtime_now(u64 vruntime, s32 cpu)
 {
 	u64 first = 0;
-	bool waiting = first_deadline(cpu_node(cpu), &first);
+	bool waiting;
 
+	/* Most runs start behind vtime_now: nothing to follow, no peek. */
+	if (!time_before(vtime_now, vruntime))
+		return;
+	waiting = first_deadline(cpu_node(cpu), &first);
 	vtime_now = flash_next_vtime_now(vtime_now, vruntime, waiting, first);
 }
 
