@@ -1354,19 +1354,63 @@ static bool may_keep_cpu(const struct task_struct *prev, s32 cpu)
 }
 
 /*
- * Whether @prev's deadline, counting the time it has just run, is still
- * earlier than the deadline of the first task waiting in @dsq_id.
+ * Whether @cpu may take @p from its node queue: the kernel moves a task to
+ * another CPU only where its affinity allows and its migration is enabled.
  */
-static bool is_prev_earliest(struct task_struct *prev, u64 dsq_id)
+static bool may_take(const struct task_struct *p, s32 cpu)
 {
-	struct task_ctx *tctx;
+	if (!bpf_cpumask_test_cpu(cpu, p->cpus_ptr))
+		return false;
+	return !p->migration_disabled || scx_bpf_task_cpu(p) == cpu;
+}
 
-	tctx = lookup_task_ctx(prev);
+/* How many waiting tasks is_prev_earliest() walks past, at most. */
+#define PREV_LOOKAHEAD		8
+
+/*
+ * Whether a task @cpu may take waits in @dsq_id with a deadline not later
+ * than @deadline.  Past PREV_LOOKAHEAD tasks the walk gives up and says
+ * so, as if the first had been one.
+ */
+static bool dsq_has_earlier_for(u64 dsq_id, s32 cpu, u64 deadline)
+{
+	struct task_struct *p;
+	int walked = 0;
+
+	bpf_for_each(scx_dsq, p, dsq_id, 0) {
+		if (time_before(deadline, p->scx.dsq_vtime))
+			return false;
+		if (may_take(p, cpu) || ++walked >= PREV_LOOKAHEAD)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Whether @prev's deadline, counting the time it has just run, is still
+ * earlier than that of every task @cpu may take from @dsq_id instead.  A
+ * task @cpu may not take (pinned to another CPU) does not count: giving
+ * @prev up for it made the CPU run the next one it could take, however
+ * late, and a nice 5 hog pinned beside a nice 0 one got as much of their
+ * CPU as it whenever another CPU's pinned task waited first.  The first
+ * task settles it in most dispatches, without the walk and its locking.
+ */
+static bool is_prev_earliest(struct task_struct *prev, s32 cpu, u64 dsq_id)
+{
+	struct task_ctx *tctx = lookup_task_ctx(prev);
+	struct task_struct *first;
+	u64 deadline;
+
 	if (!tctx)
 		return false;
+	deadline = running_deadline(prev, tctx, bpf_ktime_get_ns());
 
-	return !dsq_has_earlier(dsq_id,
-				running_deadline(prev, tctx, bpf_ktime_get_ns()));
+	first = __COMPAT_scx_bpf_dsq_peek(dsq_id);
+	if (!first || time_before(deadline, first->scx.dsq_vtime))
+		return true;
+	if (may_take(first, cpu))
+		return false;
+	return !dsq_has_earlier_for(dsq_id, cpu, deadline);
 }
 
 /*
@@ -1497,7 +1541,7 @@ void BPF_STRUCT_OPS(flash_dispatch, s32 cpu, struct task_struct *prev)
 	arm_aging_timer(dsq_id);
 
 	if (prev && !rr_sched && may_keep_cpu(prev, cpu) &&
-	    is_prev_earliest(prev, dsq_id)) {
+	    is_prev_earliest(prev, cpu, dsq_id)) {
 		refill_slice(prev);
 		dbg_msg("dispatch: %d keeps cpu %d, earliest deadline",
 			prev->pid, cpu);
