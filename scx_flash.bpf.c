@@ -556,16 +556,35 @@ static void limit_sleep_credit(struct task_ctx *tctx, u64 weight)
 }
 
 /*
- * @vruntime, lagging behind vtime_now by at most what any task may, sleeping
- * or not: LAG_MAX_NS of virtual time, or of real time for weights above
- * WEIGHT_ONE.
+ * The most any task may lag, sleeping or not: LAG_MAX_NS of virtual time,
+ * or of real time for weights above WEIGHT_ONE.
  */
+static u64 max_lag(u64 weight)
+{
+	return weight > WEIGHT_ONE ? scale_up(LAG_MAX_NS, weight) : LAG_MAX_NS;
+}
+
+/* @vruntime, lagging behind vtime_now by max_lag() at most. */
 static u64 limit_lag(u64 vruntime, u64 weight)
 {
-	u64 max_lag = weight > WEIGHT_ONE ? scale_up(LAG_MAX_NS, weight) :
-					    LAG_MAX_NS;
+	return flash_limit_lag(vruntime, READ_ONCE(vtime_now), max_lag(weight));
+}
 
-	return flash_limit_lag(vruntime, READ_ONCE(vtime_now), max_lag);
+/*
+ * @p, whose slice ended, may lead the task its CPU would run instead, of
+ * deadline @next, by max_lag() at most.  vtime_now stops at the first
+ * waiting deadline, which may be that of a task pinned to another CPU,
+ * whose tasks share less CPU time and fall behind in virtual time: a task
+ * that joined a CPU shared by fewer tasks started that far behind the one
+ * already there, and took the whole CPU for seconds (93-99% of each of
+ * the 4 s after it joined a hog that had run alone on its CPU for 20 s,
+ * beside two hogs pinned to the other CPU).
+ */
+static void limit_lead(const struct task_struct *p, struct task_ctx *tctx,
+		       u64 next)
+{
+	tctx->vruntime = flash_limit_lag(tctx->vruntime, next,
+					 max_lag(task_weight(p, tctx)));
 }
 
 /*
@@ -1364,22 +1383,29 @@ static bool may_take(const struct task_struct *p, s32 cpu)
 	return !p->migration_disabled || scx_bpf_task_cpu(p) == cpu;
 }
 
-/* How many waiting tasks is_prev_earliest() walks past, at most. */
+/* How many waiting tasks first_deadline_for() walks past, at most. */
 #define PREV_LOOKAHEAD		8
 
 /*
- * Whether a task @cpu may take waits in @dsq_id with a deadline not later
- * than @deadline.  Past PREV_LOOKAHEAD tasks the walk gives up and says
- * so, as if the first had been one.
+ * The deadline of the first task waiting in @dsq_id that @cpu may take, in
+ * @deadline; false if there is none.  Past PREV_LOOKAHEAD tasks @cpu may
+ * not take, the walk stops at a bound below it: the deadline of the last
+ * task walked.  The first task settles it in most calls, without the walk
+ * and its locking.
  */
-static bool dsq_has_earlier_for(u64 dsq_id, s32 cpu, u64 deadline)
+static bool first_deadline_for(u64 dsq_id, s32 cpu, u64 *deadline)
 {
-	struct task_struct *p;
+	struct task_struct *p = __COMPAT_scx_bpf_dsq_peek(dsq_id);
 	int walked = 0;
 
+	if (!p)
+		return false;
+	*deadline = p->scx.dsq_vtime;
+	if (may_take(p, cpu))
+		return true;
+
 	bpf_for_each(scx_dsq, p, dsq_id, 0) {
-		if (time_before(deadline, p->scx.dsq_vtime))
-			return false;
+		*deadline = p->scx.dsq_vtime;
 		if (may_take(p, cpu) || ++walked >= PREV_LOOKAHEAD)
 			return true;
 	}
@@ -1392,25 +1418,23 @@ static bool dsq_has_earlier_for(u64 dsq_id, s32 cpu, u64 deadline)
  * task @cpu may not take (pinned to another CPU) does not count: giving
  * @prev up for it made the CPU run the next one it could take, however
  * late, and a nice 5 hog pinned beside a nice 0 one got as much of their
- * CPU as it whenever another CPU's pinned task waited first.  The first
- * task settles it in most dispatches, without the walk and its locking.
+ * CPU as it whenever another CPU's pinned task waited first.
+ *
+ * @prev may lead the task it is compared with by limit_lead() at most.
  */
 static bool is_prev_earliest(struct task_struct *prev, s32 cpu, u64 dsq_id)
 {
 	struct task_ctx *tctx = lookup_task_ctx(prev);
-	struct task_struct *first;
-	u64 deadline;
+	u64 first;
 
 	if (!tctx)
 		return false;
-	deadline = running_deadline(prev, tctx, bpf_ktime_get_ns());
-
-	first = __COMPAT_scx_bpf_dsq_peek(dsq_id);
-	if (!first || time_before(deadline, first->scx.dsq_vtime))
+	if (!first_deadline_for(dsq_id, cpu, &first))
 		return true;
-	if (may_take(first, cpu))
-		return false;
-	return !dsq_has_earlier_for(dsq_id, cpu, deadline);
+
+	limit_lead(prev, tctx, first);
+	return time_before(running_deadline(prev, tctx, bpf_ktime_get_ns()),
+			   first);
 }
 
 /*
