@@ -5,7 +5,8 @@
  *
  * - shares follow the kernel's nice weights exactly, for nice -5 to 19,
  *   with the hogs on one CPU and free on all CPUs, and on a CPU whose
- *   node queue is headed by tasks pinned to another;
+ *   node queue is headed by tasks pinned to another, and at once for a
+ *   task that joins such a CPU;
  * - a cgroup's new cpu.weight reaches the tasks already in it;
  * - a waker is not parked behind a SCHED_FIFO task on its previous CPU
  *   while another CPU runs a normal task;
@@ -134,33 +135,44 @@ static int hogs_measure(const struct load_opts *o, int n,
 }
 
 /*
- * Run the hogs @o[0..n) and measure the first @measured: group a
- * (@o[0..measured/2)) against group b (the rest of them).  Check that
- * their CPU times are @ideal to one, within SHARE_TOL plus two ticks per
- * hog of the group with the smaller share.
+ * Check that CPU times @a and @b, of @per_group hogs each, are @ideal to
+ * one, within SHARE_TOL plus two ticks per hog of the group with the
+ * smaller share.
  */
-static enum scx_test_status expect_share(const struct load_opts *o, int n,
-					 int measured, void (*change)(void),
-					 double ideal, const char *what)
+static enum scx_test_status check_share(long long a, long long b,
+					int per_group, double ideal,
+					const char *what)
 {
-	long long cpu_ns[MAX_HOGS], a = 0, b = 0;
 	double ratio, small_ms, tol;
-	int i;
 
-	SCX_FAIL_IF(hogs_measure(o, n, change, cpu_ns), "%s: hogs failed",
-		    what);
-	for (i = 0; i < measured; i++)
-		*(i < measured / 2 ? &a : &b) += cpu_ns[i];
-
+	SCX_FAIL_IF(a <= 0 || b <= 0, "%s: a hog did not run", what);
 	ratio = (double)a / b;
 	small_ms = (a < b ? a : b) / 1e6;
-	tol = SHARE_TOL + 2 * tick_ms() * (measured / 2) / small_ms;
+	tol = SHARE_TOL + 2 * tick_ms() * per_group / small_ms;
 	printf("# %s: %lld us against %lld us, ratio %.2f (ideal %.2f, +-%.0f%%)\n",
 	       what, a / 1000, b / 1000, ratio, ideal, tol * 100);
 	SCX_FAIL_IF(ratio < ideal * (1 - tol) || ratio > ideal * (1 + tol),
 		    "%s: ratio %.2f is not within %.0f%% of %.2f", what, ratio,
 		    tol * 100, ideal);
 	return SCX_TEST_PASS;
+}
+
+/*
+ * Run the hogs @o[0..n) and check the shares of the first @measured:
+ * group a (@o[0..measured/2)) against group b (the rest of them).
+ */
+static enum scx_test_status expect_share(const struct load_opts *o, int n,
+					 int measured, void (*change)(void),
+					 double ideal, const char *what)
+{
+	long long cpu_ns[MAX_HOGS], a = 0, b = 0;
+	int i;
+
+	SCX_FAIL_IF(hogs_measure(o, n, change, cpu_ns), "%s: hogs failed",
+		    what);
+	for (i = 0; i < measured; i++)
+		*(i < measured / 2 ? &a : &b) += cpu_ns[i];
+	return check_share(a, b, measured / 2, ideal, what);
 }
 
 #define NR_TESTED_NICE	4
@@ -261,6 +273,67 @@ static struct scx_test nice_pinned = {
 	.run = run_nice_pinned,
 };
 REGISTER_SCX_TEST(&nice_pinned)
+
+/*
+ * A hog joins CPU 1, whose lone hog ran for JOIN_LEAD_MS while two hogs
+ * pinned to CPU 0 shared theirs.  CPU 0's hogs fall behind in virtual
+ * time and one of them waits first in the node queue, so vtime_now, which
+ * stops at the first waiting deadline, stays with them: the new hog
+ * started far behind CPU 1's, and took 98% of CPU 1 in this case's
+ * window (ratio 0.02).  Both must get half of CPU 1 once the new one
+ * settled.
+ */
+#define JOIN_LEAD_MS	20000
+
+static enum scx_test_status join_pinned(void)
+{
+	const struct load_opts cpu0 = { .cpu = 0 }, cpu1 = { .cpu = 1 };
+	unsigned int ms = SETTLE_MS + WINDOW_MS + 500;
+	long long old_ns, new_ns;
+	pid_t pids[4];
+	int i;
+
+	pids[0] = hog_start(&cpu0, JOIN_LEAD_MS + ms);
+	pids[1] = hog_start(&cpu0, JOIN_LEAD_MS + ms);
+	pids[2] = hog_start(&cpu1, JOIN_LEAD_MS + ms);
+	sleep_ms(JOIN_LEAD_MS);
+	pids[3] = hog_start(&cpu1, ms);
+	sleep_ms(SETTLE_MS);
+
+	old_ns = proc_cpu_ns(pids[2]);
+	new_ns = proc_cpu_ns(pids[3]);
+	sleep_ms(WINDOW_MS);
+	old_ns = proc_cpu_ns(pids[2]) - old_ns;
+	new_ns = proc_cpu_ns(pids[3]) - new_ns;
+
+	hogs_reap(pids, 4);
+	for (i = 0; i < 4; i++)
+		SCX_FAIL_IF(pids[i] <= 0, "cannot start hog %d", i);
+	return check_share(old_ns, new_ns, 1, 1.0,
+			   "CPU 1, its hog against one that joined it");
+}
+
+static enum scx_test_status run_join_pinned(void *ctx)
+{
+	enum scx_test_status ret;
+	struct scx_child loader;
+
+	if (nr_cpus() < 2)
+		SCX_SKIP("needs 2 CPUs, has %d", nr_cpus());
+
+	SCX_FAIL_IF(flash_start(&loader, NULL), "scx_flash did not start");
+	ret = join_pinned();
+	SCX_FAIL_IF(flash_stop(&loader), "scx_flash did not exit cleanly");
+	return ret;
+}
+
+static struct scx_test join_pinned_case = {
+	.name = "fairness_join_pinned",
+	.description = "A hog joining a CPU that ran ahead of another gets half of it in 1 s",
+	.setup = flash_need_sched_ext,
+	.run = run_join_pinned,
+};
+REGISTER_SCX_TEST(&join_pinned_case)
 
 /* --- cpu.weight changed while the tasks are in the cgroup --- */
 
