@@ -238,6 +238,21 @@ static struct scx_test nice_spread = {
 };
 REGISTER_SCX_TEST(&nice_spread)
 
+/* Run @body under scx_flash, on a machine with two CPUs at least. */
+static enum scx_test_status run_two_cpus(enum scx_test_status (*body)(void))
+{
+	enum scx_test_status ret;
+	struct scx_child loader;
+
+	if (nr_cpus() < 2)
+		SCX_SKIP("needs 2 CPUs, has %d", nr_cpus());
+
+	SCX_FAIL_IF(flash_start(&loader, NULL), "scx_flash did not start");
+	ret = body();
+	SCX_FAIL_IF(flash_stop(&loader), "scx_flash did not exit cleanly");
+	return ret;
+}
+
 /*
  * Nice 0 against 5 on CPU 1 while two hogs pinned to CPU 0 share the node
  * queue.  Each of those gets half a CPU, so their deadlines fall behind
@@ -248,31 +263,28 @@ REGISTER_SCX_TEST(&nice_spread)
  * read 1.02 (ideal 3.06) on that policy; 8 s windows in another boot read
  * 1.34 and 1.39, where the default scheduler read 3.06 and 3.05.
  */
-static enum scx_test_status run_nice_pinned(void *ctx)
+static enum scx_test_status nice_pinned(void)
 {
 	const struct load_opts o[4] = {
 		{ .cpu = 1 }, { .cpu = 1, .nice = 5 }, { .cpu = 0 }, { .cpu = 0 },
 	};
-	enum scx_test_status ret;
-	struct scx_child loader;
 
-	if (nr_cpus() < 2)
-		SCX_SKIP("needs 2 CPUs, has %d", nr_cpus());
-
-	SCX_FAIL_IF(flash_start(&loader, NULL), "scx_flash did not start");
-	ret = expect_share(o, 4, 2, NULL, 1024 / nice_weight(5),
-			   "CPU 1, nice 0 against 5, beside CPU 0's hogs");
-	SCX_FAIL_IF(flash_stop(&loader), "scx_flash did not exit cleanly");
-	return ret;
+	return expect_share(o, 4, 2, NULL, 1024 / nice_weight(5),
+			    "CPU 1, nice 0 against 5, beside CPU 0's hogs");
 }
 
-static struct scx_test nice_pinned = {
+static enum scx_test_status run_nice_pinned(void *ctx)
+{
+	return run_two_cpus(nice_pinned);
+}
+
+static struct scx_test nice_pinned_case = {
 	.name = "fairness_nice_pinned",
 	.description = "Nice 0 against 5 on CPU 1, CPU 0's hogs queued first: weights +-5%, a tick",
 	.setup = flash_need_sched_ext,
 	.run = run_nice_pinned,
 };
-REGISTER_SCX_TEST(&nice_pinned)
+REGISTER_SCX_TEST(&nice_pinned_case)
 
 /*
  * A hog joins CPU 1, whose lone hog ran for JOIN_LEAD_MS while two hogs
@@ -315,16 +327,7 @@ static enum scx_test_status join_pinned(void)
 
 static enum scx_test_status run_join_pinned(void *ctx)
 {
-	enum scx_test_status ret;
-	struct scx_child loader;
-
-	if (nr_cpus() < 2)
-		SCX_SKIP("needs 2 CPUs, has %d", nr_cpus());
-
-	SCX_FAIL_IF(flash_start(&loader, NULL), "scx_flash did not start");
-	ret = join_pinned();
-	SCX_FAIL_IF(flash_stop(&loader), "scx_flash did not exit cleanly");
-	return ret;
+	return run_two_cpus(join_pinned);
 }
 
 static struct scx_test join_pinned_case = {
