@@ -102,35 +102,51 @@ static void test_limit_lag(void)
 /*
  * vtime_now follows a starting task's vruntime, but not past the first
  * waiting deadline: a nice 19 hog that runs out of order, 0.5 s of
- * virtual time ahead, must not drag it there.
+ * virtual time ahead, must not drag it there.  Each case is a step from
+ * vtime_now: the starting task's vruntime, the first waiting deadline if
+ * a task waits, and where vtime_now must end up, all relative to it.
  */
+#define AHEAD		500000000LL
+#define FIRST_AT	20000000LL
+
+static const struct {
+	s64 vruntime;
+	bool waiting;
+	s64 first;
+	s64 expect;
+	const char *what;
+} next_vtime_cases[] = {
+	{ AHEAD, false, 0, AHEAD, "nothing waits: follows forward" },
+	{ -AHEAD, false, 0, 0, "nothing waits: never goes back" },
+	{ AHEAD, true, FIRST_AT, FIRST_AT,
+	  "a task run out of order moves it to the first deadline, no further" },
+	{ AHEAD, true, -(s64)FLASH_STARVING_LAG, 0,
+	  "a starving first task holds it" },
+	{ AHEAD, true, -AHEAD, 0, "a credited first task holds it" },
+	{ FIRST_AT, true, AHEAD, FIRST_AT,
+	  "a task run in order moves it to its vruntime" },
+};
+
+#define NR_NEXT_VTIME_CASES \
+	(sizeof(next_vtime_cases) / sizeof(*next_vtime_cases))
+
 static void test_next_vtime_now(void)
 {
-	const u64 ahead = 500000000ULL, first_at = 20000000ULL;
-	size_t i;
+	size_t i, j;
 
 	for (i = 0; i < NR_CLOCKS; i++) {
 		u64 now = clocks[i];
 
-		tap_ok(flash_next_vtime_now(now, now + ahead, false, 0) ==
-		       now + ahead &&
-		       flash_next_vtime_now(now, now - ahead, false, 0) == now,
-		       "vtime_now %#llx: nothing waits: follows forward only",
-		       (unsigned long long)now);
-		tap_ok(flash_next_vtime_now(now, now + ahead, true,
-					    now + first_at) == now + first_at,
-		       "vtime_now %#llx: a task run out of order moves it to the first deadline, no further",
-		       (unsigned long long)now);
-		tap_ok(flash_next_vtime_now(now, now + ahead, true,
-					    flash_starving_deadline(now, false)) == now &&
-		       flash_next_vtime_now(now, now + ahead, true,
-					    now - ahead) == now,
-		       "vtime_now %#llx: a starving or credited first task holds it",
-		       (unsigned long long)now);
-		tap_ok(flash_next_vtime_now(now, now + first_at, true,
-					    now + ahead) == now + first_at,
-		       "vtime_now %#llx: a task run in order moves it to its vruntime",
-		       (unsigned long long)now);
+		for (j = 0; j < NR_NEXT_VTIME_CASES; j++) {
+			typeof(next_vtime_cases[0]) *c = &next_vtime_cases[j];
+
+			tap_ok(flash_next_vtime_now(now, now + c->vruntime,
+						    c->waiting,
+						    now + c->first) ==
+			       now + c->expect,
+			       "vtime_now %#llx: %s", (unsigned long long)now,
+			       c->what);
+		}
 	}
 }
 
