@@ -877,7 +877,8 @@ REGISTER_SCX_TEST(&storm_waits_case)
 struct lag_result {
 	unsigned long long sleep_ms[LAG_SLEEPS];	/* each `sleep 1` */
 	unsigned long long worst_ms;
-	long long cpu_ns[LAG_NEWCOMERS + 1];	/* nice 0 hogs, the old first */
+	int nr_hogs;
+	long long cpu_ns[LAG_NEWCOMERS + 1];	/* nice 0 hogs */
 	double spread;				/* most / least CPU time */
 };
 
@@ -911,10 +912,42 @@ static int hogs_cpu_since(const pid_t *pids, int n, const long long *start,
 }
 
 /*
+ * While r->nr_hogs nice 0 @hogs run, a shell runs `sleep 1` LAG_SLEEPS
+ * times: how long each took, and the hogs' CPU times over the sleeps after
+ * LAG_SETTLE_SLEEPS, with the most over the least.
+ */
+static int sleeps_beside_hogs(const pid_t *hogs, struct lag_result *r)
+{
+	long long start[LAG_NEWCOMERS + 1], ms, most = 0, least = 0;
+	int i, j;
+
+	for (i = 0; i < LAG_SLEEPS; i++) {
+		if (i == LAG_SETTLE_SLEEPS)
+			for (j = 0; j < r->nr_hogs; j++)
+				start[j] = proc_cpu_ns(hogs[j]);
+		ms = timed_sleep_1();
+		if (ms < 0)
+			return -1;
+		r->sleep_ms[i] = ms;
+		if (ms > (long long)r->worst_ms)
+			r->worst_ms = ms;
+	}
+	if (hogs_cpu_since(hogs, r->nr_hogs, start, r->cpu_ns))
+		return -1;
+	for (i = 0; i < r->nr_hogs; i++) {
+		if (!most || r->cpu_ns[i] > most)
+			most = r->cpu_ns[i];
+		if (!least || r->cpu_ns[i] < least)
+			least = r->cpu_ns[i];
+	}
+	r->spread = (double)most / least;
+	return 0;
+}
+
+/*
  * A nice 0 hog on CPU 0 and a nice 19 hog on CPU 1 run alone for
  * LAG_BUILD_MS, then LAG_NEWCOMERS nice 0 hogs that may run anywhere
- * join them, while a shell runs `sleep 1` LAG_SLEEPS times.  The nice 0
- * hogs' CPU times are compared over the sleeps after LAG_SETTLE_SLEEPS.
+ * join them, while a shell runs `sleep 1` (sleeps_beside_hogs()).
  */
 static int lagging_hog(void *result)
 {
@@ -922,37 +955,18 @@ static int lagging_hog(void *result)
 	struct load_opts cpu0 = { .cpu = 0 }, cpu1 = { .cpu = 1, .nice = 19 };
 	struct load_opts any = { .cpu = -1 };
 	unsigned int run_ms = LAG_BUILD_MS + LAG_SLEEPS * 3000;
-	long long start[LAG_NEWCOMERS + 1], ms, most = 0, least = 0;
 	pid_t hogs[LAG_NEWCOMERS + 1], low;
-	int i, j, err = 0;
+	int i, err;
 
+	memset(r, 0, sizeof(*r));
+	r->nr_hogs = LAG_NEWCOMERS + 1;
 	hogs[0] = hog_start(&cpu0, run_ms);
 	low = hog_start(&cpu1, run_ms);
 	sleep_ms(LAG_BUILD_MS);
 	for (i = 1; i <= LAG_NEWCOMERS; i++)
 		hogs[i] = hog_start(&any, run_ms - LAG_BUILD_MS);
 
-	memset(r, 0, sizeof(*r));
-	for (i = 0; i < LAG_SLEEPS && !err; i++) {
-		if (i == LAG_SETTLE_SLEEPS)
-			for (j = 0; j <= LAG_NEWCOMERS; j++)
-				start[j] = proc_cpu_ns(hogs[j]);
-		ms = timed_sleep_1();
-		if (ms < 0)
-			err = -1;
-		r->sleep_ms[i] = ms;
-		if (ms > (long long)r->worst_ms)
-			r->worst_ms = ms;
-	}
-	if (!err)
-		err = hogs_cpu_since(hogs, LAG_NEWCOMERS + 1, start, r->cpu_ns);
-	for (i = 0; !err && i <= LAG_NEWCOMERS; i++) {
-		if (!most || r->cpu_ns[i] > most)
-			most = r->cpu_ns[i];
-		if (!least || r->cpu_ns[i] < least)
-			least = r->cpu_ns[i];
-	}
-	r->spread = least > 0 ? (double)most / least : 0;
+	err = sleeps_beside_hogs(hogs, r);
 
 	for (i = 0; i <= LAG_NEWCOMERS; i++)
 		kill(hogs[i], SIGKILL);
@@ -969,10 +983,38 @@ static void print_lag(const char *sched, const struct lag_result *r)
 	printf("# %s: `sleep 1` took", sched);
 	for (i = 0; i < LAG_SLEEPS; i++)
 		printf(" %llu", r->sleep_ms[i]);
-	printf(" ms; nice 0 hogs (the old one first):");
-	for (i = 0; i <= LAG_NEWCOMERS; i++)
+	printf(" ms; nice 0 hogs:");
+	for (i = 0; i < r->nr_hogs; i++)
 		printf(" %lld", r->cpu_ns[i] / 1000000);
 	printf(" ms of CPU, most/least %.2f\n", r->spread);
+}
+
+/*
+ * Run @load beside the default scheduler and check what scx_flash did:
+ * the longest `sleep 1` within the bound LAG_SLEEP_EXTRA_MS gives, and the
+ * nice 0 hogs' CPU times within LAG_SHARE_TOL of each other.
+ */
+static enum scx_test_status check_sleeps_beside_hogs(int (*load)(void *))
+{
+	struct lag_result dfl, flash;
+	enum scx_test_status ret;
+	unsigned long long bound;
+
+	if (nr_cpus() < 2)
+		SCX_SKIP("needs 2 CPUs");
+	if (beside_default(load, &dfl, &flash, &ret))
+		return SCX_TEST_FAIL;
+
+	print_lag("default", &dfl);
+	print_lag("scx_flash", &flash);
+	bound = 1000 + LAG_SLEEP_EXTRA_MS;
+	if (dfl.worst_ms > 1000 && 2 * (dfl.worst_ms - 1000) > LAG_SLEEP_EXTRA_MS)
+		bound = 1000 + 2 * (dfl.worst_ms - 1000);
+	SCX_LE(flash.worst_ms, bound);
+	SCX_FAIL_IF(flash.spread > 1 + LAG_SHARE_TOL,
+		    "the hogs' CPU times spread %.2f:1, more than %.2f:1",
+		    flash.spread, 1 + LAG_SHARE_TOL);
+	return ret;
 }
 
 /*
@@ -982,26 +1024,11 @@ static void print_lag(const char *sched, const struct lag_result *r)
  * shared its CPU, its per-CPU kernel threads included.  A shell's
  * `sleep 1` took 57-125 s, and the newcomers got nothing on CPU 0.  The
  * default scheduler, in the same boot, shows what the emulator allows.
+ * The hogs' CPU times are printed the old one first.
  */
 static enum scx_test_status run_lagging_hog(void *ctx)
 {
-	struct lag_result dfl, flash;
-	enum scx_test_status ret;
-	unsigned long long bound;
-
-	if (nr_cpus() < 2)
-		SCX_SKIP("needs 2 CPUs");
-	if (beside_default(lagging_hog, &dfl, &flash, &ret))
-		return SCX_TEST_FAIL;
-
-	print_lag("default", &dfl);
-	print_lag("scx_flash", &flash);
-	bound = 1000 + LAG_SLEEP_EXTRA_MS;
-	if (dfl.worst_ms > 1000 && 2 * (dfl.worst_ms - 1000) > LAG_SLEEP_EXTRA_MS)
-		bound = 1000 + 2 * (dfl.worst_ms - 1000);
-	SCX_LE(flash.worst_ms, bound);
-	SCX_LE(flash.spread, 1 + LAG_SHARE_TOL);
-	return ret;
+	return check_sleeps_beside_hogs(lagging_hog);
 }
 
 static struct scx_test lagging_hog_case = {
