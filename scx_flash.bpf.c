@@ -570,21 +570,39 @@ static u64 limit_lag(u64 vruntime, u64 weight)
 	return flash_limit_lag(vruntime, READ_ONCE(vtime_now), max_lag(weight));
 }
 
+/* The first task waiting in a node queue that a CPU may take. */
+struct next_task {
+	u64 deadline;
+	u64 weight;
+};
+
 /*
- * @p, whose slice ended, may lead the task its CPU would run instead, of
- * deadline @next, by max_lag() at most.  vtime_now stops at the first
- * waiting deadline, which may be that of a task pinned to another CPU,
- * whose tasks share less CPU time and fall behind in virtual time: a task
- * that joined a CPU shared by fewer tasks started that far behind the one
+ * @p, whose slice ended, may lead @next, the task its CPU would run
+ * instead, by max_lag() at most.  vtime_now stops at the first waiting
+ * deadline, which may be that of a task pinned to another CPU, whose
+ * tasks share less CPU time and fall behind in virtual time: a task that
+ * joined a CPU shared by fewer tasks started that far behind the one
  * already there, and took the whole CPU for seconds (93-99% of each of
  * the 4 s after it joined a hog that had run alone on its CPU for 20 s,
  * beside two hogs pinned to the other CPU).
+ *
+ * A @next of low weight may lead by LAG_MAX_NS of its own service, which
+ * is more virtual time: its vruntime runs ahead by the nature of its
+ * weight (one tick of a nice 19 task is 273 ms of it).  Held to 500 ms,
+ * a nice 19 hog pinned to a CPU dragged each nice 0 hog that found it
+ * the only task it could take, for an instant in which the other hogs
+ * ran elsewhere, 22 s ahead: their CPU times spread 1.33:1, and a
+ * shell's `sleep 1` took up to 3.3 s, placed that far behind them.
  */
 static void limit_lead(const struct task_struct *p, struct task_ctx *tctx,
-		       u64 next)
+		       const struct next_task *next)
 {
-	tctx->vruntime = flash_limit_lag(tctx->vruntime, next,
-					 max_lag(task_weight(p, tctx)));
+	u64 lead = max_lag(task_weight(p, tctx));
+	u64 next_lead = scale_down(LAG_MAX_NS, next->weight);
+
+	if (next_lead > lead)
+		lead = next_lead;
+	tctx->vruntime = flash_limit_lag(tctx->vruntime, next->deadline, lead);
 }
 
 /*
@@ -1383,31 +1401,41 @@ static bool may_take(const struct task_struct *p, s32 cpu)
 	return !p->migration_disabled || scx_bpf_task_cpu(p) == cpu;
 }
 
-/* How many waiting tasks first_deadline_for() walks past, at most. */
+/* How many waiting tasks first_for() walks past, at most. */
 #define PREV_LOOKAHEAD		8
 
+/* Note @p as the task a CPU would run next: its deadline and weight. */
+static void note_next(const struct task_struct *p, struct next_task *next)
+{
+	const struct task_ctx *tctx = lookup_task_ctx(p);
+
+	next->deadline = p->scx.dsq_vtime;
+	next->weight = tctx ? task_weight(p, tctx) : WEIGHT_ONE;
+}
+
 /*
- * The deadline of the first task waiting in @dsq_id that @cpu may take, in
- * @deadline; false if there is none.  Past PREV_LOOKAHEAD tasks @cpu may
- * not take, the walk stops at a bound below it: the deadline of the last
- * task walked.  The first task settles it in most calls, without the walk
- * and its locking.
+ * The first task waiting in @dsq_id that @cpu may take, in @next; false
+ * if there is none.  Past PREV_LOOKAHEAD tasks @cpu may not take, the
+ * walk stops at a bound below it: the last task walked.  The first task
+ * settles it in most calls, without the walk and its locking.
  */
-static bool first_deadline_for(u64 dsq_id, s32 cpu, u64 *deadline)
+static bool first_for(u64 dsq_id, s32 cpu, struct next_task *next)
 {
 	struct task_struct *p = __COMPAT_scx_bpf_dsq_peek(dsq_id);
 	int walked = 0;
 
 	if (!p)
 		return false;
-	*deadline = p->scx.dsq_vtime;
-	if (may_take(p, cpu))
+	if (may_take(p, cpu)) {
+		note_next(p, next);
 		return true;
+	}
 
 	bpf_for_each(scx_dsq, p, dsq_id, 0) {
-		*deadline = p->scx.dsq_vtime;
-		if (may_take(p, cpu) || ++walked >= PREV_LOOKAHEAD)
+		if (may_take(p, cpu) || ++walked >= PREV_LOOKAHEAD) {
+			note_next(p, next);
 			return true;
+		}
 	}
 	return false;
 }
@@ -1425,16 +1453,16 @@ static bool first_deadline_for(u64 dsq_id, s32 cpu, u64 *deadline)
 static bool is_prev_earliest(struct task_struct *prev, s32 cpu, u64 dsq_id)
 {
 	struct task_ctx *tctx = lookup_task_ctx(prev);
-	u64 first;
+	struct next_task next;
 
 	if (!tctx)
 		return false;
-	if (!first_deadline_for(dsq_id, cpu, &first))
+	if (!first_for(dsq_id, cpu, &next))
 		return true;
 
-	limit_lead(prev, tctx, first);
+	limit_lead(prev, tctx, &next);
 	return time_before(running_deadline(prev, tctx, bpf_ktime_get_ns()),
-			   first);
+			   next.deadline);
 }
 
 /*
