@@ -1038,3 +1038,63 @@ static struct scx_test lagging_hog_case = {
 	.run = run_lagging_hog,
 };
 REGISTER_SCX_TEST(&lagging_hog_case)
+
+/* --- Hogs that find a task of the lowest weight the only one waiting --- */
+
+#define IDLE_PINNED_SETTLE_MS	2000
+
+/*
+ * A SCHED_IDLE hog pinned to CPU 1, a nice 0 hog pinned to CPU 0 and two
+ * nice 0 hogs that may run anywhere, while a shell runs `sleep 1`
+ * (sleeps_beside_hogs()) after IDLE_PINNED_SETTLE_MS.
+ */
+static int idle_pinned(void *result)
+{
+	static const struct sched_param idle_param = {};
+	struct lag_result *r = result;
+	struct load_opts cpu0 = { .cpu = 0 }, cpu1 = { .cpu = 1 };
+	struct load_opts any = { .cpu = -1 };
+	unsigned int run_ms = IDLE_PINNED_SETTLE_MS + LAG_SLEEPS * 3000;
+	pid_t hogs[3], low;
+	int i, err;
+
+	memset(r, 0, sizeof(*r));
+	r->nr_hogs = 3;
+	low = hog_start(&cpu1, run_ms);
+	err = low < 0 || sched_setscheduler(low, SCHED_IDLE, &idle_param);
+	hogs[0] = hog_start(&cpu0, run_ms);
+	hogs[1] = hog_start(&any, run_ms);
+	hogs[2] = hog_start(&any, run_ms);
+	sleep_ms(IDLE_PINNED_SETTLE_MS);
+
+	if (!err)
+		err = sleeps_beside_hogs(hogs, r);
+
+	kill(low, SIGKILL);
+	for (i = 0; i < 3; i++)
+		kill(hogs[i], SIGKILL);
+	hogs_reap(&low, 1);
+	hogs_reap(hogs, 3);
+	return err;
+}
+
+/*
+ * One tick of a SCHED_IDLE task is 1.4 s of its virtual time.  When a
+ * slice ended on CPU 1 while the other hog that may run anywhere ran on
+ * CPU 0, the idle hog was the only task CPU 1 could take instead, and the
+ * hog whose slice ended was held to lead it by 500 ms at most, as if both
+ * had weight 1024: it jumped seconds ahead of the other hogs, whose CPU
+ * times then spread 1.5:1 to 2:1.
+ */
+static enum scx_test_status run_idle_pinned(void *ctx)
+{
+	return check_sleeps_beside_hogs(idle_pinned);
+}
+
+static struct scx_test idle_pinned_case = {
+	.name = "robust_idle_pinned",
+	.description = "Hogs beside a pinned SCHED_IDLE hog: fair shares, `sleep 1`",
+	.setup = flash_need_sched_ext,
+	.run = run_idle_pinned,
+};
+REGISTER_SCX_TEST(&idle_pinned_case)
