@@ -885,11 +885,30 @@ static void restart_wait(const struct task_struct *p, struct task_ctx *tctx,
 	tctx->starved_retries = 0;
 }
 
+/*
+ * The vruntime that @tctx's run is charged on top of.  A run that started
+ * after the task had waited as long as the starvation guard allows was
+ * out of deadline order, and is charged from vtime_now at most: charged
+ * on top of the lead it already had, a nice 19 hog pinned beside four
+ * nice 0 hogs, which the guard served every second, went ahead of them by
+ * 0.9 s of virtual time every second, without bound.
+ */
+static u64 charge_base(const struct task_struct *p,
+		       const struct task_ctx *tctx)
+{
+	u64 vnow = READ_ONCE(vtime_now);
+
+	if (is_starving(p, tctx, tctx->last_run_at) &&
+	    time_before(vnow, tctx->vruntime))
+		return vnow;
+	return tctx->vruntime;
+}
+
 void BPF_STRUCT_OPS(flash_stopping, struct task_struct *p, bool runnable)
 {
 	struct task_ctx *tctx;
 	struct cpu_ctx *cctx;
-	u64 used, weight;
+	u64 used, weight, base;
 
 	stat_add(FLASH_STAT_RUNNING, -1);
 
@@ -902,6 +921,8 @@ void BPF_STRUCT_OPS(flash_stopping, struct task_struct *p, bool runnable)
 	 * took, which the wall clock would charge to whoever they hit.
 	 */
 	used = p->se.sum_exec_runtime - tctx->sum_exec_at ?: 1;
+	/* Before restart_wait() starts a new wait. */
+	base = charge_base(p, tctx);
 	if (runnable)
 		restart_wait(p, tctx, tctx->last_run_at, bpf_ktime_get_ns());
 	tctx->last_run_at = 0;
@@ -917,8 +938,7 @@ void BPF_STRUCT_OPS(flash_stopping, struct task_struct *p, bool runnable)
 	/* Seeded by the first run: 0 would make a wakeup abuser of it. */
 	tctx->avg_runtime = flash_avg_runtime(tctx->avg_runtime, used);
 	weight = task_weight(p, tctx);
-	tctx->vruntime = limit_lag(tctx->vruntime + scale_down(used, weight),
-				   weight);
+	tctx->vruntime = limit_lag(base + scale_down(used, weight), weight);
 	tctx->exec_runtime += used;
 	if (tctx->exec_runtime > slice_lag)
 		tctx->exec_runtime = slice_lag;
