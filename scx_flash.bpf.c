@@ -869,14 +869,13 @@ void BPF_STRUCT_OPS(flash_running, struct task_struct *p)
 
 /*
  * @tctx's task stops running but stays runnable: a new wait starts, unless
- * the run, which started at @run_start, started starving and was cut short
- * (STARVED_RETRIES).  The wait it started from is still waiting_since.
+ * the run started @starving and was cut short (STARVED_RETRIES).  The wait
+ * it started from is still waiting_since.
  */
 static void restart_wait(const struct task_struct *p, struct task_ctx *tctx,
-			 u64 run_start, u64 now)
+			 bool starving, u64 now)
 {
-	if (is_starving(p, tctx, run_start) &&
-	    tctx->starved_retries < STARVED_RETRIES) {
+	if (starving && tctx->starved_retries < STARVED_RETRIES) {
 		tctx->starved_retries++;
 		dbg_msg("starving: %d preempted, keeps its wait", p->pid);
 		return;
@@ -887,19 +886,17 @@ static void restart_wait(const struct task_struct *p, struct task_ctx *tctx,
 
 /*
  * The vruntime that @tctx's run is charged on top of.  A run that started
- * after the task had waited as long as the starvation guard allows was
- * out of deadline order, and is charged from vtime_now at most: charged
- * on top of the lead it already had, a nice 19 hog pinned beside four
- * nice 0 hogs, which the guard served every second, went ahead of them by
- * 0.9 s of virtual time every second, without bound.
+ * @starving, after the task had waited as long as the starvation guard
+ * allows, was out of deadline order, and is charged from vtime_now at
+ * most: charged on top of the lead it already had, a nice 19 hog pinned
+ * beside four nice 0 hogs, which the guard served every second, went
+ * ahead of them by 0.9 s of virtual time every second, without bound.
  */
-static u64 charge_base(const struct task_struct *p,
-		       const struct task_ctx *tctx)
+static u64 charge_base(const struct task_ctx *tctx, bool starving)
 {
 	u64 vnow = READ_ONCE(vtime_now);
 
-	if (is_starving(p, tctx, tctx->last_run_at) &&
-	    time_before(vnow, tctx->vruntime))
+	if (starving && time_before(vnow, tctx->vruntime))
 		return vnow;
 	return tctx->vruntime;
 }
@@ -909,6 +906,7 @@ void BPF_STRUCT_OPS(flash_stopping, struct task_struct *p, bool runnable)
 	struct task_ctx *tctx;
 	struct cpu_ctx *cctx;
 	u64 used, weight, base;
+	bool starving;
 
 	stat_add(FLASH_STAT_RUNNING, -1);
 
@@ -921,10 +919,11 @@ void BPF_STRUCT_OPS(flash_stopping, struct task_struct *p, bool runnable)
 	 * took, which the wall clock would charge to whoever they hit.
 	 */
 	used = p->se.sum_exec_runtime - tctx->sum_exec_at ?: 1;
-	/* Before restart_wait() starts a new wait. */
-	base = charge_base(p, tctx);
+	/* Whether the run started starving, before a new wait starts. */
+	starving = is_starving(p, tctx, tctx->last_run_at);
+	base = charge_base(tctx, starving);
 	if (runnable)
-		restart_wait(p, tctx, tctx->last_run_at, bpf_ktime_get_ns());
+		restart_wait(p, tctx, starving, bpf_ktime_get_ns());
 	tctx->last_run_at = 0;
 
 	cctx = lookup_cpu_ctx(scx_bpf_task_cpu(p));
