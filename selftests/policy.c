@@ -104,6 +104,20 @@ static void hogs_reap(const pid_t *pids, int n)
 }
 
 /*
+ * Kill the hogs of @pids that started, and reap them: a pid of -1, a hog
+ * that did not start, would signal every process.
+ */
+static void hogs_stop(const pid_t *pids, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (pids[i] > 0)
+			kill(pids[i], SIGKILL);
+	hogs_reap(pids, n);
+}
+
+/*
  * Run @n hogs as @o says: after SETTLE_MS (calling @change, if any, half
  * way), measure the CPU time each gets over WINDOW_MS into @cpu_ns.
  */
@@ -968,11 +982,8 @@ static int lagging_hog(void *result)
 
 	err = sleeps_beside_hogs(hogs, r);
 
-	for (i = 0; i <= LAG_NEWCOMERS; i++)
-		kill(hogs[i], SIGKILL);
-	kill(low, SIGKILL);
-	hogs_reap(hogs, LAG_NEWCOMERS + 1);
-	hogs_reap(&low, 1);
+	hogs_stop(hogs, LAG_NEWCOMERS + 1);
+	hogs_stop(&low, 1);
 	return err;
 }
 
@@ -1060,7 +1071,7 @@ static int idle_pinned(void *result)
 	struct load_opts any = { .cpu = -1 };
 	unsigned int run_ms = IDLE_PINNED_SETTLE_MS + LAG_SLEEPS * 3000;
 	pid_t hogs[3], low;
-	int i, err;
+	int err;
 
 	memset(r, 0, sizeof(*r));
 	r->nr_hogs = 3;
@@ -1074,11 +1085,8 @@ static int idle_pinned(void *result)
 	if (!err)
 		err = sleeps_beside_hogs(hogs, r);
 
-	kill(low, SIGKILL);
-	for (i = 0; i < 3; i++)
-		kill(hogs[i], SIGKILL);
-	hogs_reap(&low, 1);
-	hogs_reap(hogs, 3);
+	hogs_stop(&low, 1);
+	hogs_stop(hogs, 3);
 	return err;
 }
 
