@@ -11,6 +11,9 @@
 
 static int tap_nr, tap_failed;
 
+/* The number of elements of the array @a, for tables of cases. */
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
 #define tap_ok(cond, fmt, ...)						\
 ({									\
 	int __ok = !!(cond);						\

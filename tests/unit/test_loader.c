@@ -11,8 +11,6 @@
 #undef bpf_map_lookup_elem
 #include "fake_sysfs.h"
 
-#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
-
 /*
  * The scheduler's per-CPU "stats" map: CPU c holds 1000 * idx + c in
  * counter idx, except FLASH_STAT_RUNNING: two tasks started running on

@@ -35,7 +35,7 @@ static const u64 clocks[] = {
 	(u64)-1000000000LL,
 };
 
-#define NR_CLOCKS	(sizeof(clocks) / sizeof(*clocks))
+#define NR_CLOCKS	ARRAY_SIZE(clocks)
 
 /* Whether @deadline sorts before every deadline a task can earn at @now. */
 #define NR_OFFSETS	4
@@ -127,9 +127,6 @@ static const struct {
 	  "a task run in order moves it to its vruntime" },
 };
 
-#define NR_NEXT_VTIME_CASES \
-	(sizeof(next_vtime_cases) / sizeof(*next_vtime_cases))
-
 static void test_next_vtime_now(void)
 {
 	size_t i, j;
@@ -137,7 +134,7 @@ static void test_next_vtime_now(void)
 	for (i = 0; i < NR_CLOCKS; i++) {
 		u64 now = clocks[i];
 
-		for (j = 0; j < NR_NEXT_VTIME_CASES; j++) {
+		for (j = 0; j < ARRAY_SIZE(next_vtime_cases); j++) {
 			typeof(next_vtime_cases[0]) *c = &next_vtime_cases[j];
 
 			tap_ok(flash_next_vtime_now(now, now + c->vruntime,
