@@ -28,12 +28,17 @@
 /* Wakeups a sleeper keeps for its percentiles; later ones are not kept. */
 #define MAX_SAMPLES	65536
 
-static unsigned long long now_ns(void)
+static unsigned long long clock_ns(clockid_t clock)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(clock, &ts);
 	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+static unsigned long long now_ns(void)
+{
+	return clock_ns(CLOCK_MONOTONIC);
 }
 
 /* Let @pid run on every CPU. */
@@ -76,12 +81,12 @@ static int child_setup(const struct load_opts *o)
 	return 0;
 }
 
-/* Burn CPU until the clock reads @end_ns. */
-static void spin_until(unsigned long long end_ns)
+/* Burn CPU until @clock reads @end_ns. */
+static void spin_until(clockid_t clock, unsigned long long end_ns)
 {
 	volatile unsigned long spin;
 
-	while (now_ns() < end_ns)
+	while (clock_ns(clock) < end_ns)
 		for (spin = 0; spin < 1000; spin++)
 			;
 }
@@ -109,7 +114,7 @@ pid_t hog_start(const struct load_opts *o, unsigned int ms)
 
 	if (pid)
 		return pid;
-	spin_until(now_ns() + ms * 1000000ULL);
+	spin_until(CLOCK_MONOTONIC, now_ns() + ms * 1000000ULL);
 	_exit(0);
 }
 
@@ -170,7 +175,9 @@ pid_t sleeper_start(const struct load_opts *o, unsigned int period_us,
 		if (period_us)
 			nanosleep(&period, NULL);
 		if (o->work_us)
-			spin_until(now_ns() + o->work_us * 1000ULL);
+			spin_until(CLOCK_THREAD_CPUTIME_ID,
+				   clock_ns(CLOCK_THREAD_CPUTIME_ID) +
+				   o->work_us * 1000ULL);
 		lat = now_ns() - t0 - period_us * 1000ULL;
 		st.nr_home += sched_getcpu() == o->cpu;
 		sum += lat;

@@ -13,7 +13,7 @@
  * Where and how a child runs; cpu < 0 means anywhere, cgroup may be NULL.
  * With @roam the child starts on @cpu, then may run on every CPU.  A
  * sleeper waits @delay_ms before it starts measuring, and after each
- * wakeup works @work_us, which its latency counts.
+ * wakeup works @work_us of CPU time, which its latency counts.
  */
 struct load_opts {
 	int cpu;
