@@ -135,6 +135,18 @@ static unsigned long long p99_us(unsigned long long *ns, unsigned long long nr)
 	return ns[nr * 99 / 100] / 1000;
 }
 
+/* Count in @st a wakeup that took @lat ns and used @cpu ns of CPU time. */
+static void count_wakeup(struct latency_stats *st, const struct load_opts *o,
+			 unsigned long long lat, unsigned long long cpu)
+{
+	if (lat > st->max_us * 1000)
+		st->max_us = lat / 1000;
+	if (cpu >= o->served_us * 1000ULL)
+		st->nr_served++;
+	else if (lat > st->max_unserved_us * 1000)
+		st->max_unserved_us = lat / 1000;
+}
+
 /*
  * Start a child that sleeps @period_us at a time for @ms and measures how
  * much later than asked it wakes up.  Its result comes through *@fd.
@@ -150,7 +162,7 @@ pid_t sleeper_start(const struct load_opts *o, unsigned int period_us,
 		.tv_nsec = (period_us % 1000000) * 1000ULL,
 	};
 	static unsigned long long samples[MAX_SAMPLES];
-	unsigned long long end, t0, lat, sum = 0;
+	unsigned long long end, t0, cpu0, lat, sum = 0;
 	struct latency_stats st = {};
 	int pipefd[2];
 	pid_t pid;
@@ -172,6 +184,7 @@ pid_t sleeper_start(const struct load_opts *o, unsigned int period_us,
 	end = now_ns() + ms * 1000000ULL;
 	while (now_ns() < end) {
 		t0 = now_ns();
+		cpu0 = clock_ns(CLOCK_THREAD_CPUTIME_ID);
 		if (period_us)
 			nanosleep(&period, NULL);
 		if (o->work_us)
@@ -181,8 +194,8 @@ pid_t sleeper_start(const struct load_opts *o, unsigned int period_us,
 		lat = now_ns() - t0 - period_us * 1000ULL;
 		st.nr_home += sched_getcpu() == o->cpu;
 		sum += lat;
-		if (lat > st.max_us * 1000)
-			st.max_us = lat / 1000;
+		count_wakeup(&st, o, lat,
+			     clock_ns(CLOCK_THREAD_CPUTIME_ID) - cpu0);
 		if (st.nr < MAX_SAMPLES)
 			samples[st.nr] = lat;
 		st.nr++;

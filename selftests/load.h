@@ -13,7 +13,9 @@
  * Where and how a child runs; cpu < 0 means anywhere, cgroup may be NULL.
  * With @roam the child starts on @cpu, then may run on every CPU.  A
  * sleeper waits @delay_ms before it starts measuring, and after each
- * wakeup works @work_us of CPU time, which its latency counts.
+ * wakeup works @work_us of CPU time, which its latency counts; a wakeup
+ * that used less than @served_us of CPU time in all also counts in
+ * max_unserved_us.
  */
 struct load_opts {
 	int cpu;
@@ -22,6 +24,7 @@ struct load_opts {
 	bool roam;
 	unsigned int delay_ms;
 	unsigned int work_us;
+	unsigned int served_us;
 };
 
 /* What a sleeper saw: wakeup latency and CPU time, in microseconds. */
@@ -31,6 +34,8 @@ struct latency_stats {
 	unsigned long long p99_us;
 	unsigned long long nr;		/* wakeups */
 	unsigned long long nr_home;	/* wakeups that ran on o->cpu */
+	unsigned long long nr_served;	/* wakeups that used served_us */
+	unsigned long long max_unserved_us; /* longest of the others */
 	unsigned long long cpu_us;	/* CPU time used, filled by the parent */
 };
 
