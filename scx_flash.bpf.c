@@ -52,7 +52,8 @@
  * No task waits for ever: deadlines order the queue, and a waker's sleep
  * credit lets it overtake tasks that wait, so under a storm of wakers a
  * task could wait without bound.  Once a task has waited STARVATION_NS
- * since its wakeup or its last run it gets the earliest deadline of all:
+ * since its wakeup, or since it last had STARVED_SERVICE_NS of CPU time,
+ * it gets the earliest deadline of all:
  * the next scan of its node's queue (every AGING_SCAN_NS, in a timer kept
  * running while tasks wait) or its next enqueue finds it, and then only
  * the tasks found starving before it and the running tasks' slices (at
@@ -60,12 +61,10 @@
  * tasks alone fill, a task waits at most about STARVATION_NS +
  * AGING_SCAN_NS + SLICE_CAP_NS (1.2 s), far below the kernel's 5 s
  * watchdog, whatever its weight and however many wakers overtake it.
- * Served, it may lose its CPU to the tick before it got anywhere (a low
- * weight's slice is microseconds): no waker preempts such a run, and when
- * the tick ends it the task keeps its wait, twice in a row, and goes first
- * again.  Kernel threads starve after KTHREAD_STARVATION_NS and go ahead
- * of the other starving tasks: the watchdog's own work item must run
- * within 2.5 s.
+ * Served, it goes first until it has had STARVED_SERVICE_NS, and no
+ * waker preempts it meanwhile.  Kernel threads starve after
+ * KTHREAD_STARVATION_NS and go ahead of the other starving tasks: the
+ * watchdog's own work item must run within 2.5 s.
  * These figures are for the default 5 s watchdog; a shorter timeout
  * shrinks them in proportion.
  *
@@ -145,13 +144,27 @@ char _license[] SEC("license") = "GPL";
 #define AGING_SCAN_NS		(100ULL * NSEC_PER_MSEC)
 
 /*
+ * A wait ends when the task has had this much CPU time since it began, or
+ * when it sleeps, not when its next run ends: a low weight's slice is
+ * microseconds, and the tick that ends it may come as soon as the task
+ * starts running, before it got anywhere.  Ending the wait with every run,
+ * a nice 19 task in a cgroup of cpu.weight 1, run in deadline order
+ * 0.2-0.9 s into a wait and cut by the tick, waited a second more, and
+ * took up to 3.2 s to do 2 ms of work.  So a task that does not sleep
+ * gets at least 1% of a CPU, and a starving one goes first until it has.
+ */
+#define STARVED_SERVICE_NS	(10ULL * NSEC_PER_MSEC)
+
+/*
  * The values above are for the default 5 s watchdog timeout; a shorter one
  * (SCX_TIMEOUT_MS, at least FLASH_TIMEOUT_MS_MIN) shrinks each in the same
- * proportion: a fifth, a twentieth and a fiftieth of the timeout.
+ * proportion: a fifth, a twentieth, a fiftieth and a five hundredth of
+ * the timeout.
  */
 #define STARVATION_DIV		5
 #define KTHREAD_STARVATION_DIV	20
 #define AGING_SCAN_DIV		50
+#define STARVED_SERVICE_DIV	500
 
 /*
  * The most a task that does not sleep may lag behind vtime_now, in
@@ -165,17 +178,6 @@ char _license[] SEC("license") = "GPL";
  * virtual time with HZ=250.
  */
 #define LAG_MAX_NS		(500ULL * NSEC_PER_MSEC)
-
-/*
- * A run the guard gives may end before the task got anywhere: its weighted
- * slice can be a few microseconds, and the tick that ends it may come as
- * soon as its CPU runs again after a stretch it was not run (a vCPU the
- * host preempted).  Seen under hackbench: a nice 19 task served after 1 s
- * lost its CPU 3.7 ms later, still in the kernel, and waited another
- * second.  So a task preempted in a run that started starving keeps its
- * wait, and goes first again, for this many runs in a row.
- */
-#define STARVED_RETRIES		2
 
 /* The most NUMA nodes a kernel can have (x86-64's MAX_NUMNODES). */
 #define MAX_NODES		1024
@@ -326,11 +328,11 @@ struct task_ctx {
 	u64 slice_at;		/* start of the current slice (run or refill) */
 	u64 sum_exec_at;	/* p->se.sum_exec_runtime at that start */
 	u64 last_woke_at;	/* when the task last woke up */
-	u64 waiting_since;	/* runnable and not run since then */
+	u64 waiting_since;	/* runnable and not served since then */
+	u64 served;		/* CPU time used since waiting_since */
 	u64 wakeup_freq;	/* average wakeups per 100 ms */
 	u64 cgweight;		/* cpu.weight of the task's cgroup */
 	u64 cgweight_gen;	/* cgweight_gen when cgweight was read */
-	u32 starved_retries;	/* runs in a row cut short while starving */
 };
 
 struct {
@@ -747,7 +749,7 @@ void BPF_STRUCT_OPS(flash_runnable, struct task_struct *p, u64 enq_flags)
 
 	tctx->exec_runtime = 0;
 	tctx->waiting_since = now;
-	tctx->starved_retries = 0;
+	tctx->served = 0;
 	tctx->wakeup_freq = flash_avg(tctx->wakeup_freq,
 			flash_wakeup_freq_sample(now - tctx->last_woke_at));
 	tctx->last_woke_at = now;
@@ -857,7 +859,7 @@ void BPF_STRUCT_OPS(flash_running, struct task_struct *p)
 	 * A run the starvation guard gave is out of deadline order: the
 	 * task's vruntime may be far ahead of every other (a nice 19 hog
 	 * beside four nice 0 hogs on a CPU starves between its fair runs,
-	 * and each service adds three ticks, 0.8 s of its virtual time).
+	 * and each service adds 10 ms, 0.7 s of its virtual time).
 	 * vtime_now, against which every waking task is clamped, must not
 	 * follow it: it did, and every wakeup then waited behind the nice 0
 	 * hogs for hundreds of milliseconds, kernel threads until they
@@ -868,20 +870,21 @@ void BPF_STRUCT_OPS(flash_running, struct task_struct *p)
 }
 
 /*
- * @tctx's task stops running but stays runnable: a new wait starts, unless
- * the run started @starving and was cut short (STARVED_RETRIES).  The wait
- * it started from is still waiting_since.
+ * @tctx's task stops running after a run of @used but stays runnable: its
+ * wait goes on until it has had STARVED_SERVICE_NS, then a new one starts.
  */
-static void restart_wait(const struct task_struct *p, struct task_ctx *tctx,
-			 bool starving, u64 now)
+static void serve_wait(const struct task_struct *p, struct task_ctx *tctx,
+		       u64 used, u64 now)
 {
-	if (starving && tctx->starved_retries < STARVED_RETRIES) {
-		tctx->starved_retries++;
-		dbg_msg("starving: %d preempted, keeps its wait", p->pid);
+	tctx->served += used;
+	if (tctx->served < watchdog_share(STARVED_SERVICE_NS,
+					  STARVED_SERVICE_DIV)) {
+		dbg_msg("starvation: %d had %llu ns, keeps its wait", p->pid,
+			tctx->served);
 		return;
 	}
 	tctx->waiting_since = now;
-	tctx->starved_retries = 0;
+	tctx->served = 0;
 }
 
 /*
@@ -923,7 +926,7 @@ void BPF_STRUCT_OPS(flash_stopping, struct task_struct *p, bool runnable)
 	starving = is_starving(p, tctx, tctx->last_run_at);
 	base = charge_base(tctx, starving);
 	if (runnable)
-		restart_wait(p, tctx, starving, bpf_ktime_get_ns());
+		serve_wait(p, tctx, used, bpf_ktime_get_ns());
 	tctx->last_run_at = 0;
 
 	cctx = lookup_cpu_ctx(scx_bpf_task_cpu(p));
