@@ -11,12 +11,15 @@
 #
 # Then the same examples once more with the tree's own headers, untouched,
 # as the reference that tests/vm/examples.sh compares with when one of
-# ours fails in the VM: not a test, only reported in a TAP comment.
+# ours fails in the VM: not a test, only reported in a TAP comment.  Each
+# example's BPF object is compared with the reference's by
+# scripts/bpf-callbacks-diff.py, whose verdict examples.sh reads.
 #
 # Layout under $OUTPUT_DIR/examples (tests/vm/examples.sh relies on it):
 #   linux/        the scratch tree with our headers, binaries in
 #                 linux/tools/sched_ext/build/bin
 #   ref/linux/    the scratch tree with the tree's headers, the same way
+#   EXAMPLE.callbacks  bpf-callbacks-diff.py's output for EXAMPLE
 # Each scratch tree links every directory of KSRC except tools/sched_ext,
 # which is a real copy, so nothing in KSRC changes.
 #
@@ -137,4 +140,13 @@ for ex in $examples; do
 	[ -x "$ref/build/bin/$ex" ] && built=$((built + 1))
 done
 echo "# reference with the tree's own headers: $built of $n built ($scratch/ref.log)"
+
+obj=build/obj/sched_ext
+for ex in $examples; do
+	[ -f "$sched/$obj/$ex.bpf.linked3.o" ] &&
+		[ -f "$ref/$obj/$ex.bpf.linked3.o" ] || continue
+	"$top/scripts/bpf-callbacks-diff.py" "$sched/$obj/$ex.bpf.linked3.o" \
+		"$ref/$obj/$ex.bpf.linked3.o" > "$scratch/$ex.callbacks" 2>&1
+	echo "# $ex against the reference: $(tail -n 1 "$scratch/$ex.callbacks")"
+done
 exit $rc

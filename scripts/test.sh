@@ -59,6 +59,7 @@ for t in "$OUTPUT_DIR"/obj/unit/*; do
 done
 stage cli tests/host/cli.sh
 stage runner tests/host/runner.sh
+stage bpf-diff tests/host/bpf-diff.sh
 stage install tests/host/install.sh
 stage fuzz scripts/fuzz.sh --short
 stage check scripts/check.sh
